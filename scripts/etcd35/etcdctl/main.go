@@ -1,0 +1,6 @@
+// Builds etcdctl 3.5 from its published Go modules, for tests and benchmarks only.
+package main
+
+import "go.etcd.io/etcd/etcdctl/v3/ctlv3"
+
+func main() { ctlv3.MustStart() }
