@@ -29,7 +29,7 @@ public final class VolumeLock implements AutoCloseable {
     Path file = dir.resolve(FILE);
     FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    FileLock lock = channel.tryLock();
+    FileLock lock = tryLock(channel);
     if (lock == null) {
       String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
       channel.close();
@@ -40,6 +40,15 @@ public final class VolumeLock implements AutoCloseable {
     channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " since " + Instant.now())
         .getBytes(StandardCharsets.UTF_8)), 0);
     return new VolumeLock(channel, lock);
+  }
+
+  /** Within one JVM a held lock throws instead of returning null; both mean "busy". */
+  private static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return null;
+    }
   }
 
   @Override
