@@ -3,7 +3,7 @@
 #   etcd-3.4.db / etcd-3.5.db                 `etcdctl snapshot save` output (bbolt + SHA-256 trailer)
 #   etcd-3.4.status.json / etcd-3.5.status.json   `snapshot status -w json` of etcdctl 3.4 / etcdutl 3.5
 #   etcd-3.4.status.txt / etcd-3.5.status.txt     the same in `-w table`
-# Content: ~2,000 keys (a 3-level `key` tree), a few values of 10-100 KB (overflow pages), overwrites, deletes,
+# Content: ~2,800 keys (a 3-level `key` tree), a few values of 8-64 KB (overflow pages), overwrites, deletes,
 # a lease with attached keys and a compaction. Usage: make-fixtures.sh [ETCD34_BIN_DIR] [ETCD35_BIN_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,15 +23,15 @@ filler() { head -c "$1" < <(yes "$2-abcdefghijklmnopqrstuvwxyz0123456789" | tr -
 populate() {
   local ctl=$1
   local batch="$work/batch.txt"
-  for b in $(seq 0 19); do
+  for b in $(seq 0 27); do
     { echo; for i in $(seq 0 99); do n=$((b * 100 + i)); echo "put /registry/pods/ns$((n % 7))/pod-$(printf %05d "$n") \"$(filler $((20 + n % 180)) "$n")\""; done; echo; echo; } > "$batch"
     $ctl txn < "$batch" > /dev/null
   done
-  for size in 90000 50000 30000 10000; do filler "$size" big > "$work/v"; $ctl put "/registry/configmaps/big-$size" < "$work/v" > /dev/null; done
-  filler 70000 again > "$work/v"; $ctl put /registry/configmaps/big-50000 < "$work/v" > /dev/null
+  for size in 64000 32000 16000 8000; do filler "$size" big > "$work/v"; $ctl put "/registry/configmaps/big-$size" < "$work/v" > /dev/null; done
+  filler 48000 again > "$work/v"; $ctl put /registry/configmaps/big-32000 < "$work/v" > /dev/null
   for n in $(seq 0 3 299); do $ctl put "/registry/pods/ns$((n % 7))/pod-$(printf %05d "$n")" "v2-$n" > /dev/null; done
   $ctl del --prefix /registry/pods/ns3/ > /dev/null
-  $ctl put /registry/configmaps/big-10000 small > /dev/null
+  $ctl put /registry/configmaps/big-8000 small > /dev/null
   local lease
   lease=$($ctl lease grant 3600 | awk '{print $2}')
   for n in 1 2 3; do $ctl put --lease="$lease" "/registry/leases/holder-$n" "held-$n" > /dev/null; done
