@@ -30,25 +30,16 @@ final class Lookup {
 
   private Hit find(long root, byte[] key, String from) throws IOException {
     ByteBuffer target = ByteBuffer.wrap(key).order(ByteOrder.LITTLE_ENDIAN);
+    Page.Corruption owner = problem -> store.corrupt(from + " " + problem);
     long pgid = root;
     for (int depth = 0; depth < TreeWalk.MAX_DEPTH; depth++) {
-      if (!store.inRange(pgid)) {
-        throw store.corrupt(from + " leads to page " + Long.toUnsignedString(pgid)
-            + ", outside the data pages [2, " + store.pageCount + ")");
-      }
-      Page page = store.load(pgid, null);
-      if (!page.isLeaf() && !page.isBranch()) {
-        throw page.corrupt(String.format("flags 0x%x where a branch or leaf page belongs", page.flags));
-      }
-      page.checkElements();
+      Page page = store.loadNode(pgid, null, owner);
       if (page.isLeaf()) {
         return search(page, target);
       }
-      if (page.count == 0) {
-        throw page.corrupt("branch page without elements");
-      }
-      pgid = page.child(childIndex(page, target));
-      from = "page " + page.id();
+      int child = childIndex(page, target);
+      pgid = page.child(child);
+      owner = problem -> page.corrupt("element " + child + " " + problem);
     }
     throw store.corrupt(from + ": the tree is deeper than " + TreeWalk.MAX_DEPTH + " levels");
   }

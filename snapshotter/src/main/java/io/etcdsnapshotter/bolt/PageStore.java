@@ -39,6 +39,22 @@ final class PageStore {
     return pgid >= 2 && pgid < pageCount;
   }
 
+  /** Reads a page a tree pointer leads to; {@code from} names the pointer's owner if it points outside the data. */
+  Page loadNode(long pgid, ByteBuffer reuse, Page.Corruption from) throws IOException {
+    if (!inRange(pgid)) {
+      throw from.at("points to page " + Long.toUnsignedString(pgid) + ", outside the data pages [2, " + pageCount + ")");
+    }
+    Page page = load(pgid, reuse);
+    if (!page.isLeaf() && !page.isBranch()) {
+      throw page.corrupt(String.format("flags 0x%x where a branch or leaf page belongs", page.flags));
+    }
+    if (page.isBranch() && page.count == 0) {
+      throw page.corrupt("branch page without elements");
+    }
+    page.checkElements();
+    return page;
+  }
+
   /**
    * Reads page {@code pgid} (already checked with {@link #inRange}) with its overflow pages, into {@code reuse} when
    * it is large enough; checks the header's id and that the overflow stays below the high-water mark.

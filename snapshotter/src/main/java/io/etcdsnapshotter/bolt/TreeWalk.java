@@ -31,11 +31,7 @@ final class TreeWalk {
 
   /** Walks the tree rooted at {@code root}; {@code from} names what points to it, for the error message. */
   void walk(long root, String from, Sink sink) throws IOException {
-    if (!store.inRange(root)) {
-      throw store.corrupt(from + " points to page " + Long.toUnsignedString(root)
-          + ", outside the data pages [2, " + store.pageCount + ")");
-    }
-    push(0, root, null, null);
+    push(0, root, problem -> store.corrupt(from + " " + problem), null, null);
     int depth = 0;
     while (depth >= 0) {
       Page page = pages[depth];
@@ -61,34 +57,23 @@ final class TreeWalk {
 
   private int descend(int depth, Page page) throws IOException {
     int i = next[depth]++;
-    long child = page.child(i);
-    if (!store.inRange(child)) {
-      throw page.corrupt("element " + i + " points to page " + Long.toUnsignedString(child)
-          + ", outside the data pages [2, " + store.pageCount + ")");
-    }
     if (depth + 1 == MAX_DEPTH) {
       throw page.corrupt("the tree is deeper than " + MAX_DEPTH + " levels");
     }
     Keys.Key below = i + 1 < page.count ? page.key(i + 1) : upper[depth];
-    push(depth + 1, child, page.key(i), below);
+    push(depth + 1, page.child(i), problem -> page.corrupt("element " + i + " " + problem), page.key(i), below);
     return depth + 1;
   }
 
-  private void push(int depth, long pgid, Keys.Key lower, Keys.Key below) throws IOException {
-    Page page = store.load(pgid, buffers[depth]);
+  private void push(int depth, long pgid, Page.Corruption from, Keys.Key lower, Keys.Key below)
+      throws IOException {
+    Page page = store.loadNode(pgid, buffers[depth], from);
     buffers[depth] = page.buf;
-    if (!page.isLeaf() && !page.isBranch()) {
-      throw page.corrupt(String.format("flags 0x%x where a branch or leaf page belongs", page.flags));
-    }
     for (long p = pgid; p <= pgid + page.overflow; p++) {
       if (!used.add(p)) {
         throw store.corrupt(p, "page is reachable more than once (referenced twice, or a cycle)");
       }
     }
-    if (page.isBranch() && page.count == 0) {
-      throw page.corrupt("branch page without elements");
-    }
-    page.checkElements();
     page.checkOrder(lower, below);
     pages[depth] = page;
     next[depth] = 0;

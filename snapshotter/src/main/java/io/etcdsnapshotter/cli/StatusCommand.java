@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints a snapshot's hash, revision, total keys and total size, read natively (no etcd binary): the numbers",
-      "of `etcdctl snapshot status` (etcd 3.4) and `etcdutl snapshot status` (etcd 3.5). Like them, it checks the",
-      "whole bbolt structure on the way; `verify` checks more (SHA-256 trailer, both meta pages)."
+      "Prints a snapshot's hash, revision, total keys and total size.",
+      "Read natively, without etcd binaries: the numbers are those of `etcdctl snapshot status` (etcd 3.4) and"
+          + " `etcdutl snapshot status` (etcd 3.5). Like them, it checks the whole bbolt structure on the way;"
+          + " `verify` also checks the SHA-256 trailer and both meta pages."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {

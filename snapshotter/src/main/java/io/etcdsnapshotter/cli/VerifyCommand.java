@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks a snapshot file and stops at the first problem: bbolt meta pages (magic, version, checksum; both",
-      "must be valid), the SHA-256 trailer etcd appends, the file length, and every page: reachable exactly once,",
-      "below the high-water mark, keys non-empty and strictly ordered, branch separators consistent, the freelist.",
+      "Checks a snapshot file's integrity and structure, stopping at the first problem.",
+      "In order: the bbolt meta pages (magic, version, checksum; both must be valid), the file length, the SHA-256"
+          + " trailer etcd appends, then every page: reachable exactly once, below the high-water mark, keys"
+          + " non-empty and strictly ordered, branch separators consistent, the freelist if one is kept.",
       "A file without a trailer (a db copied from a data dir) is not a failure: verify says so and checks the rest."
     },
     exitCodeListHeading = "Exit codes:%n",
