@@ -10,19 +10,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 class BoltFileTest {
-  private static final List<String> VERSIONS = SnapshotFixtures.VERSIONS;
   private static final List<String> ETCD_BUCKETS = List.of("alarm", "auth", "authRoles", "authUsers", "cluster",
       "key", "lease", "members", "members_removed", "meta");
 
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void readsTheGeometryOfARealSnapshot(String version) throws IOException {
     try (BoltFile bolt = BoltFile.open(SnapshotFixtures.snapshot(version))) {
       assertThat(bolt.pageSize()).isEqualTo(4096);
@@ -36,7 +36,7 @@ class BoltFileTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void listsEtcdsBucketsInByteOrder(String version) throws IOException {
     try (BoltFile bolt = BoltFile.open(SnapshotFixtures.snapshot(version))) {
       assertThat(bolt.bucketNames()).map(b -> new String(b, UTF_8)).containsExactlyElementsOf(ETCD_BUCKETS);
@@ -44,7 +44,7 @@ class BoltFileTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void streamsEveryRevisionInKeyOrderIncludingValuesOnOverflowPages(String version) throws IOException {
     List<byte[]> keys = new ArrayList<>();
     List<Integer> valueSizes = new ArrayList<>();
@@ -65,7 +65,7 @@ class BoltFileTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void countsTheSamePairsThroughForEachAsThroughAFullScan(String version) throws IOException {
     long[] pairs = {0};
     try (BoltFile bolt = BoltFile.open(SnapshotFixtures.snapshot(version))) {
@@ -80,7 +80,7 @@ class BoltFileTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void getsSingleValuesFromInlineAndPagedBuckets(String version) throws IOException {
     try (BoltFile bolt = BoltFile.open(SnapshotFixtures.snapshot(version))) {
       byte[] index = bolt.get(bytes("meta"), bytes("consistent_index")).orElseThrow();
@@ -99,7 +99,7 @@ class BoltFileTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aMissingBucketYieldsNothing(String version) throws IOException {
     List<byte[]> seen = new ArrayList<>();
     try (BoltFile bolt = BoltFile.open(SnapshotFixtures.snapshot(version))) {
@@ -109,7 +109,7 @@ class BoltFileTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void readsADbWithoutTrailerTheSameWay(String version) throws IOException {
     Path db = SnapshotFixtures.write(tmp, "db", SnapshotFixtures.db(version));
     try (BoltFile bolt = BoltFile.open(db)) {
@@ -119,49 +119,41 @@ class BoltFileTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aBranchPointingToItsOwnAncestorIsReportedNotLoopedOn(String version) throws IOException {
     byte[] file = SnapshotFixtures.db(version);
     long branch = keyTreeRoot(file);
     SnapshotFixtures.littleEndian(file).putLong(SnapshotFixtures.branchChildOffset(branch, 1), branch);
-    Path db = SnapshotFixtures.write(tmp, "db", file);
-    try (BoltFile bolt = BoltFile.open(db)) {
-      assertThatThrownBy(() -> bolt.scan(new CountingVisitor()))
-          .isInstanceOf(BoltFormatException.class)
-          .hasMessageContaining("page " + branch + " ")
-          .hasMessageContaining("more than once");
-    }
+    assertThatScanOf(file).hasMessageContaining("page " + branch + " ").hasMessageContaining("more than once");
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aChildBeyondTheHighWaterMarkIsReported(String version) throws IOException {
     byte[] file = SnapshotFixtures.db(version);
     long branch = keyTreeRoot(file);
     SnapshotFixtures.littleEndian(file).putLong(SnapshotFixtures.branchChildOffset(branch, 0), 1L << 40);
-    Path db = SnapshotFixtures.write(tmp, "db", file);
-    try (BoltFile bolt = BoltFile.open(db)) {
-      assertThatThrownBy(() -> bolt.scan(new CountingVisitor()))
-          .isInstanceOf(BoltFormatException.class)
-          .hasMessageContaining("page " + branch + " (offset " + branch * 4096L + ")")
-          .hasMessageContaining("outside the data pages");
-    }
+    assertThatScanOf(file)
+        .hasMessageContaining("page " + branch + " (offset " + branch * 4096L + ")")
+        .hasMessageContaining("outside the data pages");
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void swappedLeafKeysAreReportedAsOutOfOrder(String version) throws IOException {
     byte[] file = SnapshotFixtures.db(version);
     long leaf = firstRevisionLeaf(file);
     // The first 8 key bytes are the big-endian main revision: raising the first key's breaks the order.
     int firstKey = (int) (leaf * 4096 + 16 + SnapshotFixtures.littleEndian(file).getInt((int) leaf * 4096 + 16 + 4));
     file[firstKey] = 0x7f;
-    Path db = SnapshotFixtures.write(tmp, "db", file);
-    try (BoltFile bolt = BoltFile.open(db)) {
-      assertThatThrownBy(() -> bolt.scan(new CountingVisitor()))
-          .isInstanceOf(BoltFormatException.class)
-          .hasMessageContaining("page " + leaf + " ")
-          .hasMessageContaining("is not greater than the key before it");
+    assertThatScanOf(file)
+        .hasMessageContaining("page " + leaf + " ")
+        .hasMessageContaining("is not greater than the key before it");
+  }
+
+  private AbstractThrowableAssert<?, ?> assertThatScanOf(byte[] file) throws IOException {
+    try (BoltFile bolt = BoltFile.open(SnapshotFixtures.write(tmp, "db", file))) {
+      return assertThatThrownBy(() -> bolt.scan(new CountingVisitor())).isInstanceOf(BoltFormatException.class);
     }
   }
 

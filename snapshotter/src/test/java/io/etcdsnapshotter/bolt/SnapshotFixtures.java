@@ -17,6 +17,8 @@ import java.util.List;
  */
 public final class SnapshotFixtures {
   public static final List<String> VERSIONS = List.of("3.4", "3.5");
+  /** For {@code @FieldSource}: every fixture version. */
+  public static final String ALL = "io.etcdsnapshotter.bolt.SnapshotFixtures#VERSIONS";
   public static final int PAGE = 4096;
   public static final int TRAILER = 32;
 

@@ -8,19 +8,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 class StatusCommandTest {
-  private static final List<String> VERSIONS = SnapshotFixtures.VERSIONS;
 
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void jsonIsEtcdctlsLine(String version) {
     CliRun run = CliRun.of("status", SnapshotFixtures.snapshot(version).toString(), "-w", "json");
     assertThat(run.exit()).isZero();
@@ -29,7 +27,7 @@ class StatusCommandTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void tableIsTheDefaultAndEtcdctlsTable(String version) {
     CliRun run = CliRun.of("status", SnapshotFixtures.snapshot(version).toString());
     assertThat(run.exit()).isZero();

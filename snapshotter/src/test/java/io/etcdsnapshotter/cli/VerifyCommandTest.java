@@ -8,19 +8,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 class VerifyCommandTest {
-  private static final List<String> VERSIONS = SnapshotFixtures.VERSIONS;
 
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aSoundSnapshotPassesWithASummary(String version) {
     CliRun run = CliRun.of("verify", SnapshotFixtures.snapshot(version).toString());
     assertThat(run.exit()).isZero();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.etcdsnapshotter.bolt.SnapshotFixtures;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,26 +12,25 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.FieldSource;
 
 class SnapshotStatusTest {
-  private static final List<String> VERSIONS = SnapshotFixtures.VERSIONS;
 
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void jsonEqualsWhatEtcdsOwnToolPrinted(String version) throws IOException {
     assertThat(SnapshotStatus.of(SnapshotFixtures.snapshot(version)).toJson())
         .isEqualTo(SnapshotFixtures.statusJson(version));
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void tableEqualsWhatEtcdsOwnToolPrinted(String version) throws IOException {
     assertThat(StatusTable.render(SnapshotStatus.of(SnapshotFixtures.snapshot(version))))
         .isEqualTo(SnapshotFixtures.statusTable(version));
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aDbWithoutTrailerHasTheSameStatus(String version) throws IOException {
     Path db = SnapshotFixtures.write(tmp, "db", SnapshotFixtures.db(version));
     assertThat(SnapshotStatus.of(db).toJson()).isEqualTo(SnapshotFixtures.statusJson(version));

@@ -2,6 +2,7 @@ package io.etcdsnapshotter.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.bolt.BoltFormatException;
 import io.etcdsnapshotter.bolt.SnapshotFixtures;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +17,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 class VerifierTest {
-  private static final List<String> VERSIONS = SnapshotFixtures.VERSIONS;
 
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aSnapshotFromEtcdIsSound(String version) throws IOException {
     Verification v = Verifier.verify(SnapshotFixtures.snapshot(version));
     assertThat(v.trailer().present()).isTrue();
@@ -34,7 +33,7 @@ class VerifierTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aDbWithoutTrailerIsSoundButSaysItHasNoTrailer(String version) throws IOException {
     Path db = SnapshotFixtures.write(tmp, "db", SnapshotFixtures.db(version));
     Verification v = Verifier.verify(db);
@@ -43,7 +42,7 @@ class VerifierTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aFlippedByteInAValueIsASha256Mismatch(String version) throws IOException {
     byte[] file = SnapshotFixtures.bytes(version);
     file[SnapshotFixtures.indexOf(file, "after-compaction-5")] ^= 0x01;
@@ -55,7 +54,7 @@ class VerifierTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aFlippedByteInAMetaPageIsAChecksumError(String version) throws IOException {
     byte[] file = SnapshotFixtures.bytes(version);
     file[SnapshotFixtures.PAGE + 16 + 48] ^= 0x40; // meta page 1's txid
@@ -69,7 +68,7 @@ class VerifierTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aTruncatedFileIsReportedAsTruncated(String version) throws IOException {
     byte[] file = SnapshotFixtures.bytes(version);
     Path cut = SnapshotFixtures.write(tmp, "cut.db", Arrays.copyOf(file, file.length / 2));
@@ -104,6 +103,15 @@ class VerifierTest {
   }
 
   @Test
+  void aFifoIsRefusedRatherThanWaitedOn() throws Exception {
+    Path fifo = tmp.resolve("fifo.db");
+    assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is available");
+    assertThatThrownBy(() -> Verifier.verify(fifo))
+        .isInstanceOf(IOException.class)
+        .hasMessage(fifo + " is not a regular file, so not a snapshot file");
+  }
+
+  @Test
   void aMissingFileIsNamed() {
     Path missing = tmp.resolve("nope.db");
     assertThatThrownBy(() -> Verifier.verify(missing))
@@ -112,7 +120,7 @@ class VerifierTest {
   }
 
   @ParameterizedTest
-  @FieldSource("VERSIONS")
+  @FieldSource(SnapshotFixtures.ALL)
   void aStructuralProblemBehindAMatchingTrailerIsStillFound(String version) throws Exception {
     byte[] db = SnapshotFixtures.db(version);
     long root = SnapshotFixtures.bucketRoot(db, "key");
