@@ -71,8 +71,11 @@ final class PageStore {
     }
     long last = pgid + first.overflow;
     long bytes = (first.overflow + 1) * pageSize;
-    if (last >= pageCount || bytes > MAX_PAGE_BYTES) {
+    if (last >= pageCount) {
       throw corrupt(pgid, "overflow of " + first.overflow + " pages runs past the high-water mark " + pageCount);
+    }
+    if (bytes > MAX_PAGE_BYTES) {
+      throw corrupt(pgid, "overflow of " + first.overflow + " pages (" + bytes + " bytes) is larger than any etcd value");
     }
     ByteBuffer whole = fitLarge(pgid, buf, (int) bytes);
     if (whole != buf) {

@@ -22,7 +22,7 @@ public record Verification(
         ? "ok (" + trailer.computed() + ")"
         : "none: no integrity trailer (a db copied from a data dir?); only the structure was checked";
     return List.of(
-        file + ": OK",
+        file + ": OK (" + fileSize + " bytes)",
         "  sha256    " + sha,
         "  meta      " + metaPages.get(0).describe() + ", " + metaPages.get(1).describe(),
         "  pages     " + pageCount + " of " + pageSize + " bytes: " + scan.reachablePages() + " in use, "
