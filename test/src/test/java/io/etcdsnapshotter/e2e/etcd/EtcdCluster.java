@@ -3,6 +3,7 @@ package io.etcdsnapshotter.e2e.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.etcdsnapshotter.e2e.fs.TempDirectory;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.tls.TestCertificates;
 import io.etcdsnapshotter.e2e.tls.TlsMaterial;
@@ -15,10 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Real etcd server processes on free loopback ports, with their data in a temporary directory. Always close it:
@@ -34,12 +33,13 @@ public final class EtcdCluster implements AutoCloseable {
 
   private final EtcdVersion version;
   private final Security security;
-  private final Path dir;
+  private final TempDirectory dir;
   private final TlsMaterial tls;
   private final List<EtcdMember> members;
   private boolean authEnabled;
 
-  private EtcdCluster(EtcdVersion version, Security security, Path dir, TlsMaterial tls, List<EtcdMember> members) {
+  private EtcdCluster(EtcdVersion version, Security security, TempDirectory dir, TlsMaterial tls,
+      List<EtcdMember> members) {
     this.version = version;
     this.security = security;
     this.dir = dir;
@@ -50,8 +50,8 @@ public final class EtcdCluster implements AutoCloseable {
   /** Starts {@code size} members and waits until each is healthy; skips the test if the release is missing. */
   public static EtcdCluster start(EtcdVersion version, int size, Security security) {
     version.assumeInstalled();
-    Path dir = createTempDir(version);
-    TlsMaterial tls = security == Security.TLS ? TestCertificates.generate(dir) : null;
+    TempDirectory dir = TempDirectory.create("e2e-etcd-" + version.name() + "-");
+    TlsMaterial tls = security == Security.TLS ? TestCertificates.generate(dir.path()) : null;
     for (int attempt = 1; ; attempt++) {
       Path attemptDir = dir.resolve("attempt-" + attempt);
       EtcdCluster cluster = new EtcdCluster(version, security, dir, tls, newMembers(version, size, tls, attemptDir));
@@ -148,11 +148,7 @@ public final class EtcdCluster implements AutoCloseable {
   @Override
   public void close() {
     members.forEach(EtcdMember::kill);
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
+    dir.close();
   }
 
   private Etcdctl etcdctl(List<EtcdMember> targets) {
@@ -223,14 +219,6 @@ public final class EtcdCluster implements AutoCloseable {
     root.ok("user", "grant-role", USER, "root");
     root.ok("auth", "enable");
     authEnabled = true;
-  }
-
-  private static Path createTempDir(EtcdVersion version) {
-    try {
-      return Files.createTempDirectory("e2e-etcd-" + version.name() + "-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static Path createDir(Path dir) {

@@ -23,6 +23,20 @@ public final class Jar {
     }
   }
 
+  /**
+   * The lines the tool addressed to the operator (its log lines are timestamped, these start with its name):
+   * one per failure, as the CLI contract asks.
+   */
+  public static List<String> messages(ProcessResult result) {
+    return result.stderrLines().stream().filter(line -> line.startsWith("etcd-snapshotter")).toList();
+  }
+
+  /** True when the output holds a Java stack trace, which users must never see. */
+  public static boolean hasStackTrace(ProcessResult result) {
+    String all = result.stdout() + result.stderr();
+    return all.contains("\tat ") || all.contains("Exception in thread") || all.contains("\nCaused by: ");
+  }
+
   /** Starts a run and returns at once, for tests that act on the world while the tool works; close it after. */
   public static RunningProcess start(String... args) {
     Path jar = Path.of(System.getProperty("snapshotter.jar", "snapshotter/target/etcd-snapshotter.jar"));
