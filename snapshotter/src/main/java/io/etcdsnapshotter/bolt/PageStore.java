@@ -12,7 +12,7 @@ import java.nio.file.Path;
  */
 final class PageStore {
   /** A larger page image than this is taken for a corrupt overflow count rather than allocated. */
-  static final long MAX_PAGE_BYTES = 256L << 20;
+  private static final long MAX_PAGE_BYTES = 256L << 20;
 
   private final FileChannel channel;
   private final Path path;
