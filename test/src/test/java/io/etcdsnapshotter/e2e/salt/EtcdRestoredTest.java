@@ -1,0 +1,118 @@
+package io.etcdsnapshotter.e2e.salt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kubernetes.etcd.restored refuses to start a restore it cannot finish: a missing or bad snapshot file fails the state
+ * before any etcd is stopped or any data dir moved.
+ */
+class EtcdRestoredTest {
+  private static final String SLS = "kubernetes.etcd.restored";
+
+  @TempDir Path root;
+
+  private SaltCall salt;
+  private String pillar;
+  private int mainClientPort;
+
+  @BeforeAll
+  static void saltInstalled() {
+    SaltCall.saltCallPath();
+  }
+
+  @BeforeEach
+  void masterWithEtcdConfigured() throws Exception {
+    mainClientPort = StaticPod.freePort();
+    pillar = """
+        etcd:
+          advertise_address: 127.0.0.1
+          clusters:
+            main: {client_port: %d, peer_port: %d}
+            events: {client_port: %d, peer_port: %d}
+        """.formatted(mainClientPort, StaticPod.freePort(), StaticPod.freePort(), StaticPod.freePort());
+    salt = new SaltCall(root, "master-1");
+    StateRun configured = salt.apply("kubernetes.etcd.configured", pillar);
+    assertThat(configured.succeeded()).as("%s", configured).isTrue();
+    Files.createDirectories(salt.path("mnt/etcd"));
+  }
+
+  @Test
+  void missingSnapshotFailsNamingItAndStopsNothing() throws Exception {
+    Files.write(salt.path("mnt/etcd/snapshot.db"), randomBytes());
+
+    StateRun run = salt.apply(SLS, pillar);
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.failures()).as("%s", run).singleElement().asString()
+        .contains("no snapshot file " + salt.path("mnt/etcd/snapshot-events.db"))
+        .contains("nothing was stopped");
+    assertNothingStoppedOrMoved(run);
+  }
+
+  @Test
+  void badSnapshotFailsItsVerifyWhileEtcdKeepsRunning() throws Exception {
+    String etcdBin = System.getenv("ETCD35_BIN");
+    assumeTrue(etcdBin != null, "ETCD35_BIN is unset: run scripts/test, which builds etcd 3.5");
+    try (StaticPod etcd = StaticPod.start(salt.path("etc/kubernetes/manifests/etcd.manifest"), Path.of(etcdBin),
+        root.resolve("etcd.log"))) {
+      etcd.assertHealthy(mainClientPort);
+      etcdctl(etcdBin, "put", "/registry/answer", "42");
+      etcdctl(etcdBin, "snapshot", "save", salt.path("mnt/etcd/snapshot.db").toString());
+      Files.write(salt.path("mnt/etcd/snapshot-events.db"), randomBytes());
+
+      StateRun run = salt.apply(SLS, pillar);
+
+      assertThat(run.exitCode()).as("%s", run).isNotZero();
+      assertThat(run.states()).as("%s", run)
+          .filteredOn(state -> state.id().equals("etcd-restore-events-verify")).singleElement()
+          .satisfies(verify -> {
+            assertThat(verify.result()).isFalse();
+            assertThat(String.valueOf(verify.changes().get("stderr"))).contains("snapshot-events.db");
+          });
+      assertNothingStoppedOrMoved(run);
+      etcd.assertHealthy(mainClientPort);
+    }
+  }
+
+  private void assertNothingStoppedOrMoved(StateRun run) throws IOException {
+    assertThat(run.states()).as("%s", run)
+        .filteredOn(state -> !state.id().endsWith("-verify"))
+        .allSatisfy(state -> assertThat(state.changes()).isEmpty());
+    assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
+    assertThat(salt.path("etc/kubernetes/manifests/etcd-events.manifest")).isRegularFile();
+    assertThat(salt.path("etc/kubernetes/etcd-restore-manifests")).doesNotExist();
+    try (Stream<Path> etcdDirs = Files.list(salt.path("var/etcd"))) {
+      assertThat(etcdDirs.map(dir -> dir.getFileName().toString()).toList())
+          .containsExactlyInAnyOrder("data", "data-events");
+    }
+  }
+
+  private void etcdctl(String etcdBin, String... args) throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(etcdBin, "etcdctl").toString(),
+        "--endpoints=http://127.0.0.1:" + mainClientPort));
+    command.addAll(List.of(args));
+    Process etcdctl = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(root.resolve("etcdctl.log").toFile()).start();
+    assertThat(etcdctl.waitFor(60, TimeUnit.SECONDS) && etcdctl.exitValue() == 0)
+        .as("etcdctl %s: %s", String.join(" ", args), Files.readString(root.resolve("etcdctl.log"))).isTrue();
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[64 * 1024];
+    new Random(4).nextBytes(bytes);
+    return bytes;
+  }
+}
