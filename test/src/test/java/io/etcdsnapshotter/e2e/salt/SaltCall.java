@@ -105,7 +105,7 @@ final class SaltCall {
         System.getProperty("snapshotter.jar"));
   }
 
-  private static Path repositoryRoot() {
+  static Path repositoryRoot() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.exists(dir.resolve("salt/kubernetes/map.jinja"))) {
         return dir;
