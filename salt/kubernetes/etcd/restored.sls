@@ -23,10 +23,16 @@
 {%-   endif %}
 {%- endfor %}
 
-{%- if restore.install %}
+{%- set installs = [] %}
+{%- if restore.install and restore.jre_package %}
+{%-   do installs.append({'pkg': 'etcd-restore-jre'}) %}
 etcd-restore-jre:
   pkg.installed:
     - name: {{ restore.jre_package }}
+{%- endif %}
+
+{%- if restore.install %}
+{%-   do installs.append({'file': 'etcd-restore-jar'}) %}
 
 etcd-restore-jar:
   file.managed:
@@ -55,10 +61,8 @@ etcd-restore-snapshots:
 etcd-restore-{{ name }}-verify:
   cmd.run:
     - name: {{ java_jar }} verify {{ todo.snapshot|quote }}
-{%-     if restore.install %}
-    - require:
-      - pkg: etcd-restore-jre
-      - file: etcd-restore-jar
+{%-     if installs %}
+    - require: {{ installs|json }}
 {%-     endif %}
 {%-   endfor %}
 

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -87,9 +91,37 @@ class EtcdRestoredTest {
     }
   }
 
+  @Test
+  void installsTheJarFromItsSourceWithItsChecksumBeforeVerifyingWithIt() throws Exception {
+    Path jar = Path.of(System.getProperty("snapshotter.jar"));
+    Path installed = salt.path("opt/etcd-snapshotter/etcd-snapshotter.jar");
+    String install = """
+        etcd_restore:
+          install: true
+          jre_package: ''
+          jar: %s
+          jar_source: %s
+          jar_source_hash: sha256=%s
+        """;
+    Files.write(salt.path("mnt/etcd/snapshot.db"), randomBytes());
+    Files.write(salt.path("mnt/etcd/snapshot-events.db"), randomBytes());
+
+    StateRun wrongHash = salt.apply(SLS, pillar + install.formatted(installed, jar.toUri(), "0".repeat(64)));
+    assertThat(wrongHash.exitCode()).as("%s", wrongHash).isNotZero();
+    assertThat(installed).doesNotExist();
+    assertNothingStoppedOrMoved(wrongHash);
+
+    StateRun run = salt.apply(SLS, pillar + install.formatted(installed, jar.toUri(), sha256(jar)));
+    assertThat(installed).hasSameBinaryContentAs(jar);
+    assertThat(run.states()).as("%s", run)
+        .filteredOn(state -> state.id().endsWith("-verify")).hasSize(2)
+        .allSatisfy(verify -> assertThat(verify.result()).isFalse());
+    assertNothingStoppedOrMoved(run);
+  }
+
   private void assertNothingStoppedOrMoved(StateRun run) throws IOException {
     assertThat(run.states()).as("%s", run)
-        .filteredOn(state -> !state.id().endsWith("-verify"))
+        .filteredOn(state -> !state.id().endsWith("-verify") && !state.id().equals("etcd-restore-jar"))
         .allSatisfy(state -> assertThat(state.changes()).isEmpty());
     assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
     assertThat(salt.path("etc/kubernetes/manifests/etcd-events.manifest")).isRegularFile();
@@ -101,13 +133,18 @@ class EtcdRestoredTest {
   }
 
   private void etcdctl(String etcdBin, String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of(Path.of(etcdBin, "etcdctl").toString(),
+    List<String> command = new ArrayList<>(List.of(Path.of(etcdBin, "etcdctl").toString(),
         "--endpoints=http://127.0.0.1:" + mainClientPort));
     command.addAll(List.of(args));
     Process etcdctl = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(root.resolve("etcdctl.log").toFile()).start();
     assertThat(etcdctl.waitFor(60, TimeUnit.SECONDS) && etcdctl.exitValue() == 0)
         .as("etcdctl %s: %s", String.join(" ", args), Files.readString(root.resolve("etcdctl.log"))).isTrue();
+  }
+
+  private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+    return HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   private static byte[] randomBytes() {
