@@ -86,6 +86,24 @@ class EtcdConfiguredTest {
     }
   }
 
+  @Test
+  void kubernetesRunningAppliesEtcdAndTheSnapshotAddonAndASecondApplyChangesNothing() throws Exception {
+    SaltCall salt = new SaltCall(root, "master-1");
+    String pillar = """
+        enable_etcd_snapshot: true
+        etcd_snapshot_zone: eu-west-1a
+        """;
+    StateRun run = salt.apply("kubernetes.running", pillar);
+    assertThat(run.succeeded()).as("%s", run).isTrue();
+    assertThat(salt.path("etc/kubernetes/manifests")).isDirectoryContaining("glob:**/etcd.manifest")
+        .isDirectoryContaining("glob:**/etcd-events.manifest");
+    assertThat(salt.path("etc/kubernetes/addons/etcd-snapshot")).isDirectoryContaining("glob:**/cronjob.yaml");
+
+    StateRun again = salt.apply("kubernetes.running", pillar);
+    assertThat(again.succeeded()).as("%s", again).isTrue();
+    assertThat(again.changed()).as("%s", again).isEmpty();
+  }
+
   private static Container container(Path manifest) throws IOException {
     Pod pod = StaticPod.read(manifest);
     assertThat(pod.getSpec().getHostNetwork()).isTrue();
