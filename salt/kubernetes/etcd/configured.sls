@@ -1,6 +1,11 @@
 {#- etcd main and events on a master: one static pod manifest per cluster in the kubelet's manifest directory. -#}
 {%- from "kubernetes/map.jinja" import etcd with context %}
-{%- for name, cluster in etcd.clusters.items() %}
+{%- if etcd.errors %}
+etcd-pillar:
+  test.fail_without_changes:
+    - comment: {{ ('etcd pillar: ' ~ etcd.errors|join('; '))|json }}
+{%- endif %}
+{%- for name, cluster in etcd.clusters.items() if not etcd.errors %}
 
 etcd-{{ name }}-data-dir:
   file.directory:

@@ -45,7 +45,12 @@ etcd-restore-jar:
     - mode: '0644'
 {%- endif %}
 
-{%- if missing %}
+{%- if etcd.errors %}
+etcd-restore-snapshots:
+  test.fail_without_changes:
+    - comment: {{ ('etcd pillar: ' ~ etcd.errors|join('; ') ~ '; nothing was stopped')|json }}
+
+{%- elif missing %}
 etcd-restore-snapshots:
   test.fail_without_changes:
     - comment: {{ ('no snapshot file ' ~ missing|join(', ') ~ ': mount the volume restored from the EBS snapshot at '
@@ -128,7 +133,7 @@ etcd-restore-{{ name }}-record:
 {%- endif %}
 
 {#- Also after an apply that failed between restoring and starting: the manifests never stay parked. -#}
-{%- if not missing %}
+{%- if not missing and not etcd.errors %}
 {%-   for name, cluster in etcd.clusters.items() %}
 
 etcd-restore-{{ name }}-start:

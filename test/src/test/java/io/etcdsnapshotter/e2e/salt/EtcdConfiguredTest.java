@@ -104,6 +104,22 @@ class EtcdConfiguredTest {
     assertThat(again.changed()).as("%s", again).isEmpty();
   }
 
+  @Test
+  void aMasterMissingFromEtcdMembersFailsNamingItAndWritesNoManifest() throws Exception {
+    SaltCall salt = new SaltCall(root, "master-1");
+    StateRun run = salt.apply("kubernetes.etcd.configured", """
+        etcd:
+          members:
+            - {name: master-2, address: 10.0.2.10}
+            - {name: master-3, address: 10.0.3.10}
+        """);
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.failures()).as("%s", run).singleElement().asString()
+        .contains("etcd:member_name \"master-1\" is not among etcd:members [\"master-2\", \"master-3\"]");
+    assertThat(salt.path("etc/kubernetes/manifests")).doesNotExist();
+  }
+
   private static Container container(Path manifest) throws IOException {
     Pod pod = StaticPod.read(manifest);
     assertThat(pod.getSpec().getHostNetwork()).isTrue();

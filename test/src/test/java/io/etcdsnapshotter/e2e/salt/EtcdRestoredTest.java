@@ -92,6 +92,23 @@ class EtcdRestoredTest {
   }
 
   @Test
+  void pillarListingThisMasterAtAnotherAddressFailsBeforeStoppingAnything() throws Exception {
+    Files.write(salt.path("mnt/etcd/snapshot.db"), randomBytes());
+    Files.write(salt.path("mnt/etcd/snapshot-events.db"), randomBytes());
+
+    StateRun run = salt.apply(SLS, pillar + """
+          members:
+            - {name: master-1, address: 127.0.0.9}
+        """);
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.failures()).as("%s", run).singleElement().asString()
+        .contains("etcd:members lists master-1 at 127.0.0.9 but etcd:advertise_address is 127.0.0.1")
+        .contains("nothing was stopped");
+    assertNothingStoppedOrMoved(run);
+  }
+
+  @Test
   void installsTheJarFromItsSourceWithItsChecksumBeforeVerifyingWithIt() throws Exception {
     Path jar = Path.of(System.getProperty("snapshotter.jar"));
     Path installed = salt.path("opt/etcd-snapshotter/etcd-snapshotter.jar");
