@@ -3,11 +3,13 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EtcdRestoredClusterTest {
   private static final int MASTERS = 3;
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   @TempDir Path root;
 
@@ -63,6 +66,7 @@ class EtcdRestoredClusterTest {
         assertThat(etcdctl(etcdBin, master.mainUrl, "get", "--print-value-only", "/registry/pods/default/kept"))
             .isEqualTo("from the snapshot\n");
         assertThat(etcdctl(etcdBin, master.mainUrl, "get", "/registry/pods/default/lost")).isEmpty();
+        assertThat(revision(etcdBin, master.mainUrl)).as("revision after the default bump").isGreaterThan(1_000_000);
         assertThat(etcdctl(etcdBin, master.eventsUrl, "get", "--print-value-only", "/registry/events/default/kept"))
             .isEqualTo("event\n");
         assertThat(etcdctl(etcdBin, master.mainUrl, "member", "list").lines()).hasSize(MASTERS);
@@ -154,6 +158,12 @@ class EtcdRestoredClusterTest {
     Result result = run(command);
     assertThat(result.exitCode).as("etcdctl %s: %s", String.join(" ", args), result.output).isZero();
     return result.output;
+  }
+
+  private static long revision(String etcdBin, String url) throws IOException, InterruptedException {
+    List<?> endpoints = JSON.unmarshal(etcdctl(etcdBin, url, "endpoint", "status", "-w", "json"), List.class);
+    Map<?, ?> status = (Map<?, ?>) endpoints.get(0);
+    return ((Number) ((Map<?, ?>) ((Map<?, ?>) status.get("Status")).get("header")).get("revision")).longValue();
   }
 
   private record Result(int exitCode, String output) {}
