@@ -28,7 +28,7 @@ class EtcdClusterTest {
       Etcdctl etcdctl = cluster.etcdctl();
       etcdctl.ok("put", "/fixture/key", "value");
       assertThat(etcdctl.ok("get", "/fixture/key", "--print-value-only")).isEqualTo("value\n");
-      assertThat(etcdctl.ok("version")).contains("etcdctl version: " + version.toString().substring(5));
+      assertThat(etcdctl.ok("version")).contains("etcdctl version: " + version.release() + ".");
 
       Path snapshot = tmp.resolve("etcdctl.db");
       etcdctl.saveSnapshot(snapshot);

@@ -74,6 +74,25 @@ class SnapshotFaultsTest {
   }
 
   @Test
+  void aClusterThatFailsDoesNotStopTheOthers() {
+    Path volume = tmp.resolve("volume");
+    EtcdMember down = small.member(0);
+    down.stop();
+    try {
+      ProcessResult run = SnapshotRun.into(volume).cluster("main", small).cluster("events", big).run();
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(Jar.messages(run)).as(run.toString()).singleElement()
+          .satisfies(line -> assertThat(line).contains("main", down.clientUrl().toString()));
+      assertThat(volume.resolve("snapshot.db")).doesNotExist();
+      assertThat(new SnapshotTool(version).statusJson(volume.resolve("snapshot-events.db")).path("revision")
+          .asLong()).isEqualTo(big.etcdctl().revision());
+    } finally {
+      small.restart(down);
+    }
+  }
+
+  @Test
   void memberKilledMidStreamLeavesTheOldSnapshotAndNoTempFile() {
     Path volume = volumeWithOldSnapshot();
     Map<String, String> before = Volume.fingerprint(volume);
