@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Older snapshots kept beside the newest one, as hard links in {@code generations/}, named by the time the
- * replaced snapshot was written so that name order is age order.
+ * Older snapshots kept beside the newest one, as hard links in {@code generations/}, named by the time (to the
+ * millisecond) the replaced snapshot was written, so that name order is age order.
  */
 final class Generations {
   static final String DIR = "generations";
   private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+  private static final int STAMP_LENGTH = 19;
   private final Path dir;
 
   Generations(Path volume) {
@@ -58,7 +59,7 @@ final class Generations {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.filter(p -> p.getFileName().toString().startsWith(prefix)
               && p.getFileName().toString().endsWith(".db")
-              && p.getFileName().toString().length() == prefix.length() + 19)
+              && p.getFileName().toString().length() == prefix.length() + STAMP_LENGTH + 3)
           .sorted()
           .toList();
     }
