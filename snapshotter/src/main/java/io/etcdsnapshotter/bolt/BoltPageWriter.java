@@ -1,0 +1,142 @@
+package io.etcdsnapshotter.bolt;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.util.List;
+
+/**
+ * Encodes bbolt pages (format version 2, little-endian) and appends them to the file from page 2 on, in order,
+ * so the file grows to exactly pgid * pageSize. The two meta pages are written last, at offset 0.
+ */
+final class BoltPageWriter {
+  static final int PAGE_HEADER = 16;
+  static final int ELEMENT = 16;
+  private static final short BRANCH = 0x01;
+  private static final short LEAF = 0x02;
+  private static final short META = 0x04;
+  private static final int MAGIC = 0xED0CDAED;
+  private static final int VERSION = 2;
+  private static final long NO_FREELIST = -1L;
+  private static final int BUFFER = 1 << 20;
+
+  private final FileChannel channel;
+  private final int pageSize;
+  private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+  private long nextPgid = 2;
+
+  BoltPageWriter(FileChannel channel, int pageSize) {
+    this.channel = channel;
+    this.pageSize = pageSize;
+  }
+
+  int pageSize() {
+    return pageSize;
+  }
+
+  long pageCount() {
+    return nextPgid;
+  }
+
+  /** Appends a leaf page (with overflow pages when one element is bigger than a page) and returns its id. */
+  long writeLeaf(List<byte[]> keys, List<byte[]> values, int elementFlags) throws IOException {
+    return append(leafImage(nextPgid, keys, values, elementFlags, pageSize));
+  }
+
+  /** The page image of an inline bucket: id 0, no padding. */
+  static byte[] inlineLeaf(List<byte[]> keys, List<byte[]> values) {
+    return leafImage(0, keys, values, 0, 0).array();
+  }
+
+  long writeBranch(List<byte[]> keys, List<Long> children) throws IOException {
+    int size = PAGE_HEADER + ELEMENT * keys.size() + keys.stream().mapToInt(k -> k.length).sum();
+    ByteBuffer page = newPage(nextPgid, BRANCH, keys.size(), size, pageSize);
+    int data = PAGE_HEADER + ELEMENT * keys.size();
+    for (int i = 0; i < keys.size(); i++) {
+      int element = PAGE_HEADER + ELEMENT * i;
+      page.putInt(element, data - element).putInt(element + 4, keys.get(i).length).putLong(element + 8, children.get(i));
+      page.put(data, keys.get(i));
+      data += keys.get(i).length;
+    }
+    return append(page);
+  }
+
+  /** Writes both meta pages (txids 2 and 3, each on page txid % 2) after flushing every other page, then fsyncs. */
+  void finish(long rootPgid) throws IOException {
+    flush();
+    for (int txid = 2; txid <= 3; txid++) {
+      ByteBuffer meta = newPage(txid % 2, META, 0, pageSize, pageSize);
+      meta.putInt(16, MAGIC).putInt(20, VERSION).putInt(24, pageSize).putInt(28, 0)
+          .putLong(32, rootPgid).putLong(40, 0).putLong(48, NO_FREELIST).putLong(56, nextPgid).putLong(64, txid);
+      meta.putLong(72, fnv1a64(meta, 16, 56));
+      writeAt(meta, (long) (txid % 2) * pageSize);
+    }
+    channel.force(true);
+  }
+
+  private static ByteBuffer leafImage(long pgid, List<byte[]> keys, List<byte[]> values, int flags, int padTo) {
+    int size = PAGE_HEADER + ELEMENT * keys.size();
+    for (int i = 0; i < keys.size(); i++) {
+      size += keys.get(i).length + values.get(i).length;
+    }
+    ByteBuffer page = newPage(pgid, LEAF, keys.size(), size, padTo);
+    int data = PAGE_HEADER + ELEMENT * keys.size();
+    for (int i = 0; i < keys.size(); i++) {
+      int element = PAGE_HEADER + ELEMENT * i;
+      byte[] key = keys.get(i);
+      byte[] value = values.get(i);
+      page.putInt(element, flags).putInt(element + 4, data - element).putInt(element + 8, key.length)
+          .putInt(element + 12, value.length);
+      page.put(data, key).put(data + key.length, value);
+      data += key.length + value.length;
+    }
+    return page;
+  }
+
+  /** A page buffer with its header; {@code padTo} > 0 pads it to whole pages of that size and sets the overflow. */
+  private static ByteBuffer newPage(long pgid, short flags, int count, int size, int padTo) {
+    int pages = padTo > 0 ? Math.max(1, (size + padTo - 1) / padTo) : 1;
+    ByteBuffer page = ByteBuffer.allocate(padTo > 0 ? pages * padTo : size).order(ByteOrder.LITTLE_ENDIAN);
+    page.putLong(0, pgid).putShort(8, flags).putShort(10, (short) count).putInt(12, pages - 1);
+    return page;
+  }
+
+  private long append(ByteBuffer page) throws IOException {
+    page.position(0);
+    if (page.remaining() > out.remaining()) {
+      flush();
+    }
+    long pgid = nextPgid;
+    if (page.remaining() > out.capacity()) {
+      writeAt(page, pgid * pageSize);
+    } else {
+      out.put(page);
+    }
+    nextPgid += page.capacity() / pageSize;
+    return pgid;
+  }
+
+  /** The buffered pages are the last ones appended, so they end where the next page starts. */
+  private void flush() throws IOException {
+    long position = nextPgid * pageSize - out.position();
+    out.flip();
+    writeAt(out, position);
+    out.clear();
+  }
+
+  private void writeAt(ByteBuffer buffer, long position) throws IOException {
+    while (buffer.hasRemaining()) {
+      position += channel.write(buffer, position);
+    }
+  }
+
+  private static long fnv1a64(ByteBuffer buffer, int from, int length) {
+    long hash = 0xcbf29ce484222325L;
+    for (int i = from; i < from + length; i++) {
+      hash ^= buffer.get(i) & 0xFF;
+      hash *= 0x100000001b3L;
+    }
+    return hash;
+  }
+}

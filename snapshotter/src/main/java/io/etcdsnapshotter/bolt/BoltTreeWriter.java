@@ -1,0 +1,110 @@
+package io.etcdsnapshotter.bolt;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Bulk-loads one B+tree from keys given in strictly increasing order: leaves are packed up to a page and written
+ * as soon as they are full; each branch level keeps only its page under construction, so memory stays at a few
+ * pages whatever the tree's size. Separators are each child's first key, as bbolt stores them.
+ */
+final class BoltTreeWriter {
+  private static final int BUCKET_HEADER = 16;
+
+  private final BoltPageWriter pages;
+  private final int elementFlags;
+  private final List<byte[]> keys = new ArrayList<>();
+  private final List<byte[]> values = new ArrayList<>();
+  private final List<Level> levels = new ArrayList<>();
+  private int leafBytes = BoltPageWriter.PAGE_HEADER;
+  private byte[] lastKey;
+
+  /** @param elementFlags 1 for the root tree, whose values are bucket headers; 0 for a bucket's keys */
+  BoltTreeWriter(BoltPageWriter pages, int elementFlags) {
+    this.pages = pages;
+    this.elementFlags = elementFlags;
+  }
+
+  void add(byte[] key, byte[] value) throws IOException {
+    if (key.length == 0 || (lastKey != null && Arrays.compareUnsigned(lastKey, key) >= 0)) {
+      throw new IllegalArgumentException("bbolt keys must be non-empty and strictly increasing");
+    }
+    int size = BoltPageWriter.ELEMENT + key.length + value.length;
+    if (!keys.isEmpty() && leafBytes + size > pages.pageSize()) {
+      flushLeaf();
+    }
+    keys.add(key);
+    values.add(value);
+    leafBytes += size;
+    lastKey = key;
+  }
+
+  /**
+   * Ends the tree and returns its bucket value: inline (the leaf image after the header) when it is one leaf of at
+   * most a quarter page, as bbolt itself decides on commit; otherwise a header naming the root page.
+   */
+  byte[] finishBucket() throws IOException {
+    if (levels.isEmpty() && leafBytes <= pages.pageSize() / 4) {
+      byte[] leaf = BoltPageWriter.inlineLeaf(keys, values);
+      return ByteBuffer.allocate(BUCKET_HEADER + leaf.length).put(BUCKET_HEADER, leaf).array();
+    }
+    return ByteBuffer.allocate(BUCKET_HEADER).order(ByteOrder.LITTLE_ENDIAN).putLong(0, finishTree()).array();
+  }
+
+  /** Ends the tree and returns the id of its root page. */
+  long finishTree() throws IOException {
+    if (!keys.isEmpty() || levels.isEmpty()) {
+      flushLeaf();
+    }
+    for (int i = 0; ; i++) {
+      Level level = levels.get(i);
+      if (i == levels.size() - 1 && level.keys.size() == 1) {
+        return level.children.get(0);
+      }
+      flushBranch(i);
+    }
+  }
+
+  private void flushLeaf() throws IOException {
+    long pgid = pages.writeLeaf(keys, values, elementFlags);
+    addChild(0, keys.isEmpty() ? new byte[0] : keys.get(0), pgid);
+    keys.clear();
+    values.clear();
+    leafBytes = BoltPageWriter.PAGE_HEADER;
+  }
+
+  private void addChild(int depth, byte[] firstKey, long pgid) throws IOException {
+    if (levels.size() == depth) {
+      levels.add(new Level());
+    }
+    Level level = levels.get(depth);
+    int size = BoltPageWriter.ELEMENT + firstKey.length;
+    if (!level.keys.isEmpty() && level.bytes + size > pages.pageSize()) {
+      flushBranch(depth);
+    }
+    level.keys.add(firstKey);
+    level.children.add(pgid);
+    level.bytes += size;
+  }
+
+  private void flushBranch(int depth) throws IOException {
+    Level level = levels.get(depth);
+    long pgid = pages.writeBranch(level.keys, level.children);
+    byte[] firstKey = level.keys.get(0);
+    level.keys.clear();
+    level.children.clear();
+    level.bytes = BoltPageWriter.PAGE_HEADER;
+    addChild(depth + 1, firstKey, pgid);
+  }
+
+  /** The branch page under construction at one depth (0 = parents of leaves). */
+  private static final class Level {
+    final List<byte[]> keys = new ArrayList<>();
+    final List<Long> children = new ArrayList<>();
+    int bytes = BoltPageWriter.PAGE_HEADER;
+  }
+}
