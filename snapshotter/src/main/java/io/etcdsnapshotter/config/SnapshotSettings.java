@@ -1,0 +1,19 @@
+package io.etcdsnapshotter.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the command line says; {@code null} (or an empty list) means "not given", so the config file or the
+ * default decides. {@code clusters} holds {@code NAME=URL[,URL...]} as typed.
+ */
+public record SnapshotSettings(
+    Path configFile,
+    Path dir,
+    Integer keep,
+    String dialTimeout,
+    String commandTimeout,
+    List<String> clusters,
+    TlsFiles tls,
+    String user,
+    Path passwordFile) {}

@@ -1,0 +1,74 @@
+package io.etcdsnapshotter.snapshot;
+
+import io.etcdsnapshotter.config.ClusterConfig;
+import io.etcdsnapshotter.config.SnapshotConfig;
+import io.etcdsnapshotter.etcd.Bytes;
+import io.etcdsnapshotter.etcd.EtcdMember;
+import io.etcdsnapshotter.etcd.MemberSelector;
+import io.etcdsnapshotter.etcd.SnapshotStream;
+import io.etcdsnapshotter.volume.PartFile;
+import io.etcdsnapshotter.volume.SnapshotIndex;
+import io.etcdsnapshotter.volume.SnapshotVolume;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One cluster's snapshot, start to end: pick a healthy member, make room, stream into a part file while checking
+ * etcd's digest, flush, check the file as a database, and only then replace the previous snapshot.
+ */
+final class ClusterSnapshot {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSnapshot.class);
+  private final SnapshotConfig config;
+  private final SnapshotVolume volume;
+
+  ClusterSnapshot(SnapshotConfig config, SnapshotVolume volume) {
+    this.config = config;
+    this.volume = volume;
+  }
+
+  ClusterOutcome take(ClusterConfig cluster) {
+    Instant start = Instant.now();
+    String endpoint = null;
+    try (EtcdMember member = MemberSelector.firstHealthy(cluster, config.dialTimeout())) {
+      endpoint = member.endpoint().toString();
+      LOG.info("cluster {}: streaming from {} (member {}, etcd {}, database {})", cluster.name(), endpoint,
+          member.memberIdHex(), member.version(), Bytes.human(member.dbSize()));
+      SnapshotIndex.Entry entry = save(cluster, member, start);
+      return new ClusterOutcome(cluster.name(), endpoint, entry, null);
+    } catch (IOException | RuntimeException e) {
+      return new ClusterOutcome(cluster.name(), endpoint, null, describe(e));
+    }
+  }
+
+  private SnapshotIndex.Entry save(ClusterConfig cluster, EtcdMember member, Instant start) throws IOException {
+    String name = cluster.fileName();
+    volume.ensureRoom(name, member.dbSize());
+    try (PartFile part = volume.startPart(name)) {
+      SnapshotStream.StreamResult stream =
+          SnapshotStream.copy(member, part.channel(), config.commandTimeout(), "cluster " + cluster.name());
+      part.finish();
+      SnapshotIndex.Entry entry = SnapshotCheck.inspect(part.path());
+      volume.commit(part, name);
+      Duration took = Duration.between(start, Instant.now());
+      entry.file = name;
+      entry.size = stream.bytes();
+      entry.sha256 = stream.sha256();
+      entry.etcdVersion = member.version();
+      entry.member = member.memberIdHex();
+      entry.endpoint = member.endpoint().toString();
+      entry.takenAt = start.toString();
+      entry.durationMillis = took.toMillis();
+      LOG.info("cluster {}: saved {} ({}, revision {}) in {} ms", cluster.name(), volume.file(name),
+          Bytes.human(stream.bytes()), entry.revision, took.toMillis());
+      return entry;
+    }
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ');
+  }
+}

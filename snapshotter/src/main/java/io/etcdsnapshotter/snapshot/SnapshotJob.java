@@ -1,0 +1,41 @@
+package io.etcdsnapshotter.snapshot;
+
+import io.etcdsnapshotter.config.ClusterConfig;
+import io.etcdsnapshotter.config.SnapshotConfig;
+import io.etcdsnapshotter.volume.SnapshotIndex;
+import io.etcdsnapshotter.volume.SnapshotVolume;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A run of {@code snapshot}: every configured cluster is attempted, whatever happened to the others. */
+public final class SnapshotJob {
+  private final SnapshotConfig config;
+
+  public SnapshotJob(SnapshotConfig config) {
+    this.config = config;
+  }
+
+  public List<ClusterOutcome> run() throws IOException {
+    try (SnapshotVolume volume = SnapshotVolume.open(config.dir(), config.keep())) {
+      SnapshotIndex index = SnapshotIndex.load(config.dir());
+      ClusterSnapshot snapshot = new ClusterSnapshot(config, volume);
+      List<ClusterOutcome> outcomes = new ArrayList<>();
+      for (ClusterConfig cluster : config.clusters()) {
+        ClusterOutcome outcome = snapshot.take(cluster);
+        record(index, outcome);
+        outcomes.add(outcome);
+      }
+      return outcomes;
+    }
+  }
+
+  private static void record(SnapshotIndex index, ClusterOutcome outcome) throws IOException {
+    if (outcome.ok()) {
+      index.recordSuccess(outcome.cluster(), outcome.entry());
+    } else {
+      index.recordFailure(outcome.cluster(), Instant.now().toString(), outcome.failure());
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.etcdsnapshotter.volume;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A snapshot being written. Its name starts with a dot and ends in {@code .part}, so nothing that looks for
+ * {@code *.db} ever mistakes a half-written file for a whole one.
+ */
+public final class PartFile implements AutoCloseable {
+  private final Path path;
+  private final FileChannel channel;
+
+  PartFile(Path path) throws IOException {
+    this.path = path;
+    this.channel = PrivateFiles.createNew(path);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public FileChannel channel() {
+    return channel;
+  }
+
+  /** Flushes the bytes to disk and closes; the file is then ready to be checked and committed. */
+  public void finish() throws IOException {
+    channel.force(true);
+    channel.close();
+  }
+
+  /** Removes the file unless it was committed: a failed run leaves nothing behind. */
+  @Override
+  public void close() throws IOException {
+    if (channel.isOpen()) {
+      channel.close();
+    }
+    Files.deleteIfExists(path);
+  }
+}

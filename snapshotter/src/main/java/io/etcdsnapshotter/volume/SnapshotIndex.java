@@ -1,0 +1,90 @@
+package io.etcdsnapshotter.volume;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code snapshots.json}: what each snapshot file on the volume holds, so an operator (or the restore state) can
+ * tell what a file is without opening it. A failed run records its failure and keeps the last good entry.
+ */
+public final class SnapshotIndex {
+  public static final String FILE = "snapshots.json";
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotIndex.class);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  private final Path path;
+  private final Contents contents;
+
+  private SnapshotIndex(Path path, Contents contents) {
+    this.path = path;
+    this.contents = contents;
+  }
+
+  /** Reads the index; one that is missing or unreadable starts empty, since the snapshot files stand alone. */
+  public static SnapshotIndex load(Path dir) {
+    Path path = dir.resolve(FILE);
+    Contents contents = new Contents();
+    if (Files.exists(path)) {
+      try {
+        contents = JSON.readValue(path.toFile(), Contents.class);
+      } catch (IOException e) {
+        LOG.warn("{} is unreadable ({}); starting a new one", path, e.getMessage());
+      }
+    }
+    return new SnapshotIndex(path, contents);
+  }
+
+  public Map<String, Entry> clusters() {
+    return contents.clusters;
+  }
+
+  public void recordSuccess(String cluster, Entry entry) throws IOException {
+    contents.clusters.put(cluster, entry);
+    save();
+  }
+
+  public void recordFailure(String cluster, String at, String message) throws IOException {
+    Entry previous = contents.clusters.getOrDefault(cluster, new Entry());
+    previous.lastFailure = new Failure(at, message);
+    contents.clusters.put(cluster, previous);
+    save();
+  }
+
+  private void save() throws IOException {
+    PrivateFiles.writeAtomically(path, JSON.writeValueAsBytes(contents));
+  }
+
+  /** The file's top level, kept as an object so later fields can be added without breaking readers. */
+  public static final class Contents {
+    public Map<String, Entry> clusters = new TreeMap<>();
+  }
+
+  /** One cluster's newest good snapshot; field names follow {@code etcdctl snapshot status -w json}. */
+  public static final class Entry {
+    public String file;
+    public Long revision;
+    public Long hash;
+    public Long totalKey;
+    public Long totalSize;
+    public Long size;
+    public String sha256;
+    public String etcdVersion;
+    public String member;
+    public String endpoint;
+    public String takenAt;
+    public Long durationMillis;
+    public Failure lastFailure;
+  }
+
+  /** The newest failed attempt since the last success: when and why. */
+  public record Failure(String at, String message) {}
+}

@@ -1,0 +1,82 @@
+package io.etcdsnapshotter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotConfigLoaderTest {
+  @TempDir Path tmp;
+
+  @Test
+  void defaultsAreMainAndEventsOnTheSaltbasePorts() {
+    SnapshotConfig config = SnapshotConfigLoader.load(flags(null, List.of()));
+    assertThat(config.dir()).isEqualTo(Path.of("/var/etcd-snapshot"));
+    assertThat(config.clusters()).extracting(ClusterConfig::name, ClusterConfig::fileName).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("main", "snapshot.db"),
+        org.assertj.core.groups.Tuple.tuple("events", "snapshot-events.db"));
+    assertThat(config.clusters().get(1).endpoints()).containsExactly(URI.create("http://127.0.0.1:4002"));
+    assertThat(config.dialTimeout()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void clusterFlagsReplaceTheDefaultsAndKeepTheirOrder() {
+    SnapshotConfig config = SnapshotConfigLoader.load(
+        flags(null, List.of("cache=http://127.0.0.1:1,https://10.0.0.2:2379")));
+    assertThat(config.clusters()).singleElement().satisfies(c -> {
+      assertThat(c.fileName()).isEqualTo("snapshot-cache.db");
+      assertThat(c.endpoints()).containsExactly(URI.create("http://127.0.0.1:1"), URI.create("https://10.0.0.2:2379"));
+    });
+  }
+
+  @Test
+  void fileGivesPerClusterSettingsAndFlagsOverrideIt() throws IOException {
+    Path password = Files.writeString(tmp.resolve("pw"), "secret\n");
+    Path yaml = Files.writeString(tmp.resolve("c.yaml"), String.join("\n",
+        "dir: /snap", "keep: 3", "dialTimeout: 2s", "clusters:",
+        "  main:", "    endpoints: [http://127.0.0.1:2379, http://127.0.0.2:2379]",
+        "    user: root", "    passwordFile: " + password, ""));
+    SnapshotConfig config = SnapshotConfigLoader.load(new SnapshotSettings(
+        yaml, tmp, null, "1s", null, List.of(), TlsFiles.NONE, null, null));
+    assertThat(config.dir()).isEqualTo(tmp);
+    assertThat(config.keep()).isEqualTo(3);
+    assertThat(config.dialTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.clusters()).singleElement().satisfies(c -> {
+      assertThat(c.user()).isEqualTo("root");
+      assertThat(c.endpoints()).hasSize(2);
+    });
+  }
+
+  @Test
+  void badInputIsAOneLineConfigError() throws IOException {
+    Path yaml = Files.writeString(tmp.resolve("bad.yaml"), "clusters:\n  main:\n    endpoint: http://x:1\n");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(flags(null, List.of("main"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("NAME=URL");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(flags(null, List.of("main=127.0.0.1:2379"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http(s)://HOST:PORT");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(flags(null, List.of("a=http://h:1", "a=http://h:2"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("given twice");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(flags(yaml, List.of())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("bad.yaml is not valid");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(flags(tmp.resolve("missing.yaml"), List.of())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, "5 s", null,
+        List.of(), TlsFiles.NONE, null, null))).hasMessageContaining("not a duration");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
+        List.of(), new TlsFiles(null, tmp.resolve("nope.pem"), null), null, null)))
+        .hasMessageContaining("--cert").hasMessageContaining("not a readable file");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
+        List.of(), TlsFiles.NONE, "root", null))).hasMessageContaining("--user and --password-file go together");
+  }
+
+  private static SnapshotSettings flags(Path config, List<String> clusters) {
+    return new SnapshotSettings(config, null, null, null, null, clusters, TlsFiles.NONE, null, null);
+  }
+}

@@ -1,0 +1,95 @@
+package io.etcdsnapshotter.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotVolumeTest {
+  @TempDir Path tmp;
+
+  @Test
+  void commitReplacesTheFileWithPrivateModesAndLeavesNoPart() throws IOException {
+    Path dir = tmp.resolve("vol");
+    try (SnapshotVolume volume = SnapshotVolume.open(dir, 0)) {
+      write(volume, "snapshot.db", "one");
+      write(volume, "snapshot.db", "two");
+    }
+    assertThat(Files.readString(dir.resolve("snapshot.db"))).isEqualTo("two");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("snapshot.db"))))
+        .isEqualTo("rw-------");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(".lock", "snapshot.db");
+    }
+  }
+
+  @Test
+  void anAbandonedPartNeverReplacesTheSnapshot() throws IOException {
+    try (SnapshotVolume volume = SnapshotVolume.open(tmp, 0)) {
+      write(volume, "snapshot.db", "good");
+      try (PartFile part = volume.startPart("snapshot.db")) {
+        part.channel().write(ByteBuffer.wrap("half".getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+    assertThat(Files.readString(tmp.resolve("snapshot.db"))).isEqualTo("good");
+    assertThat(tmp.resolve(".snapshot.db.part")).doesNotExist();
+  }
+
+  @Test
+  void keepsTheAskedNumberOfOlderGenerationsNewestFirst() throws IOException {
+    try (SnapshotVolume volume = SnapshotVolume.open(tmp, 2)) {
+      for (int i = 1; i <= 4; i++) {
+        write(volume, "snapshot-events.db", "gen" + i);
+        Files.setLastModifiedTime(tmp.resolve("snapshot-events.db"), FileTime.from(Instant.ofEpochSecond(i * 100L)));
+      }
+    }
+    var kept = new Generations(tmp).list(tmp.resolve("snapshot-events.db"));
+    assertThat(kept).hasSize(2);
+    assertThat(Files.readString(kept.get(0))).isEqualTo("gen2");
+    assertThat(Files.readString(kept.get(1))).isEqualTo("gen3");
+    assertThat(Files.readString(tmp.resolve("snapshot-events.db"))).isEqualTo("gen4");
+  }
+
+  @Test
+  void aSecondRunOnTheSameVolumeIsRefusedWhileTheFirstHoldsIt() throws IOException {
+    try (SnapshotVolume first = SnapshotVolume.open(tmp, 0)) {
+      assertThatThrownBy(() -> SnapshotVolume.open(tmp, 0))
+          .isInstanceOf(VolumeLock.VolumeBusyException.class)
+          .hasMessageContaining("another snapshot run holds the lock");
+    }
+    SnapshotVolume.open(tmp, 0).close();
+  }
+
+  @Test
+  void roomIsRefusedWithBothNumbersWhenTheVolumeIsTooSmall() throws IOException {
+    try (SnapshotVolume volume = SnapshotVolume.open(tmp, 0)) {
+      assertThatThrownBy(() -> volume.ensureRoom("snapshot.db", Long.MAX_VALUE / 2))
+          .hasMessageContaining("needs").hasMessageContaining("free").hasMessageContaining("etcd_snapshot_disk_size");
+    }
+  }
+
+  @Test
+  void partsLeftByACrashedRunAreClearedAtTheNextStart() throws IOException {
+    Files.writeString(tmp.resolve(".snapshot.db.part"), "debris");
+    SnapshotVolume.open(tmp, 0).close();
+    assertThat(tmp.resolve(".snapshot.db.part")).doesNotExist();
+  }
+
+  private static void write(SnapshotVolume volume, String name, String content) throws IOException {
+    try (PartFile part = volume.startPart(name)) {
+      part.channel().write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+      part.finish();
+      volume.commit(part, name);
+    }
+  }
+}
