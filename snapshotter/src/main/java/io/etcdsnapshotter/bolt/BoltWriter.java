@@ -1,13 +1,11 @@
 package io.etcdsnapshotter.bolt;
 
+import io.etcdsnapshotter.volume.PrivateFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.Set;
 
 /**
  * Writes a new bbolt file in one pass, the way a defrag would: top-level buckets in strictly increasing name order,
@@ -41,8 +39,7 @@ public final class BoltWriter implements Closeable {
     if (pageSize < 1024 || Integer.bitCount(pageSize) != 1 || pageSize > 1 << 16) {
       throw new IllegalArgumentException("bbolt page size must be a power of two in [1024, 65536]: " + pageSize);
     }
-    return new BoltWriter(FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), pageSize);
+    return new BoltWriter(PrivateFiles.createNew(file), pageSize);
   }
 
   public void beginBucket(byte[] name) {

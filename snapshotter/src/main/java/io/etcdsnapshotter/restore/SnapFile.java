@@ -1,6 +1,8 @@
 package io.etcdsnapshotter.restore;
 
+import io.etcdsnapshotter.volume.PrivateFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,8 +18,8 @@ final class SnapFile {
 
   /** Writes and fsyncs {@code snapDir/name(cluster)}. */
   static void write(Path snapDir, Cluster cluster) throws IOException {
-    try (FileChannel channel = SecureFiles.createFile(snapDir.resolve(name(cluster)))) {
-      SecureFiles.writeFully(channel, bytes(cluster));
+    try (FileChannel channel = PrivateFiles.createNew(snapDir.resolve(name(cluster)))) {
+      channel.write(ByteBuffer.wrap(bytes(cluster)));
       channel.force(true);
     }
   }

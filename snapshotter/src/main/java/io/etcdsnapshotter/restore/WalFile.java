@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.restore;
 
+import io.etcdsnapshotter.volume.PrivateFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,8 +34,8 @@ final class WalFile {
   /** Writes and fsyncs {@code walDir/NAME}; {@code walDir} must exist and be new. */
   static void write(Path walDir, Cluster cluster) throws IOException {
     byte[] content = bytes(cluster);
-    try (FileChannel channel = SecureFiles.createFile(walDir.resolve(NAME))) {
-      SecureFiles.writeFully(channel, content);
+    try (FileChannel channel = PrivateFiles.createNew(walDir.resolve(NAME))) {
+      channel.write(ByteBuffer.wrap(content));
       channel.write(ByteBuffer.allocate(1), SEGMENT_SIZE - 1);
       channel.force(true);
     }
