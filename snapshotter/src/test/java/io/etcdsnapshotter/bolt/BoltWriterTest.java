@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BoltWriterTest {
   @TempDir Path dir;
+  private long writtenHash;
+  private long writtenKeys;
 
   @Test
   void deepTreeWithOverflowAndInlineBucketsPassesBboltCheck() throws Exception {
@@ -69,12 +71,14 @@ class BoltWriterTest {
       }
       db.finish();
       assertThat(Files.size(file)).isEqualTo(db.pageCount() * pageSize);
+      writtenHash = db.contentHash();
+      writtenKeys = db.keyCount();
     }
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     return file;
   }
 
-  private static void assertStatusMatches(Path db, Map<String, List<byte[][]>> buckets, int pageSize)
+  private void assertStatusMatches(Path db, Map<String, List<byte[][]>> buckets, int pageSize)
       throws Exception {
     CRC32C hash = new CRC32C();
     long keys = 0;
@@ -88,6 +92,8 @@ class BoltWriterTest {
         revision = bucket.getKey().equals("key") ? ByteBuffer.wrap(kv[0]).getLong() : revision;
       }
     }
+    assertThat(writtenHash).isEqualTo(hash.getValue());
+    assertThat(writtenKeys).isEqualTo(keys);
     assertThat(etcdctlStatus(db)).isEqualTo("{\"hash\":" + hash.getValue() + ",\"revision\":" + revision
         + ",\"totalKey\":" + keys + ",\"totalSize\":" + Files.size(db) + "}");
     assertThat(Files.size(db) % pageSize).isZero();
