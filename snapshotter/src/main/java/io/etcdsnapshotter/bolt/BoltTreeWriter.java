@@ -14,6 +14,7 @@ import java.util.List;
  */
 final class BoltTreeWriter {
   private static final int BUCKET_HEADER = 16;
+  private static final int MAX_OVERFLOW_LEAF_PAGES = 4;
 
   private final BoltPageWriter pages;
   private final int elementFlags;
@@ -34,13 +35,23 @@ final class BoltTreeWriter {
       throw new IllegalArgumentException("bbolt keys must be non-empty and strictly increasing");
     }
     int size = BoltPageWriter.ELEMENT + key.length + value.length;
-    if (!keys.isEmpty() && leafBytes + size > pages.pageSize()) {
+    if (!keys.isEmpty() && leafBytes + size > pages.pageSize() && !joinsOverflowLeaf(size)) {
       flushLeaf();
     }
     keys.add(key);
     values.add(value);
     leafBytes += size;
     lastKey = key;
+  }
+
+  /**
+   * A value too big to share one page would leave most of its last page empty if every one got a leaf of its own
+   * (4 KiB values on 4 KiB pages would double the db). Such values share a leaf of up to a few pages, as bbolt's
+   * own splits put at least two elements in a leaf.
+   */
+  private boolean joinsOverflowLeaf(int size) {
+    int pageSize = pages.pageSize();
+    return size > pageSize / 4 && (leafBytes + size + pageSize - 1) / pageSize <= MAX_OVERFLOW_LEAF_PAGES;
   }
 
   /**

@@ -36,7 +36,18 @@ class BoltWriterTest {
     buckets.put("lease", bigValues());
     buckets.put("meta", List.of(kv("consistent_index", new byte[8]), kv("term", new byte[8])));
     buckets.put("members", quarterPagePlusOne(4096));
+    buckets.put("values4k", pageSizedValues(300, 4096));
     assertStatusMatches(write(buckets, 4096), buckets, 4096);
+  }
+
+  /** Values about a page long share multi-page leaves instead of wasting most of a page each. */
+  @Test
+  void pageSizedValuesArePackedTightly() throws Exception {
+    Map<String, List<byte[][]>> buckets = new TreeMap<>();
+    buckets.put("key", pageSizedValues(1000, 4096));
+    Path db = write(buckets, 4096);
+    assertStatusMatches(db, buckets, 4096);
+    assertThat(Files.size(db)).isLessThan(1000L * 4096 * 3 / 2);
   }
 
   @Test
@@ -189,6 +200,16 @@ class BoltWriterTest {
     for (int rev = 2; rev < count + 2; rev++) {
       byte[] value = new byte[random.nextInt(120)];
       random.nextBytes(value);
+      kvs.add(kv(ByteBuffer.allocate(17).putLong(rev).put((byte) '_').putLong(0).array(), value));
+    }
+    return kvs;
+  }
+
+  private static List<byte[][]> pageSizedValues(int count, int pageSize) {
+    List<byte[][]> kvs = new ArrayList<>();
+    for (int rev = 1; rev <= count; rev++) {
+      byte[] value = new byte[pageSize - 100 + rev % 200];
+      new Random(rev).nextBytes(value);
       kvs.add(kv(ByteBuffer.allocate(17).putLong(rev).put((byte) '_').putLong(0).array(), value));
     }
     return kvs;
