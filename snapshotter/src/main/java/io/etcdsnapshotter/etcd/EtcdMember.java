@@ -1,10 +1,9 @@
 package io.etcdsnapshotter.etcd;
 
-import io.etcd.jetcd.Client;
 import java.net.URI;
 
-/** A member that answered its status call, with the client bound to it; closing this closes the client. */
-public record EtcdMember(Client client, URI endpoint, long memberId, String version, long dbSize)
+/** A member that answered its status call, with the channel bound to it; closing this closes the channel. */
+public record EtcdMember(EtcdChannel channel, URI endpoint, long memberId, String version, long dbSize)
     implements AutoCloseable {
   public String memberIdHex() {
     return Long.toHexString(memberId);
@@ -12,6 +11,6 @@ public record EtcdMember(Client client, URI endpoint, long memberId, String vers
 
   @Override
   public void close() {
-    client.close();
+    channel.close();
   }
 }

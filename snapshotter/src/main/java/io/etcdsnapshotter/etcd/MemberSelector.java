@@ -1,7 +1,7 @@
 package io.etcdsnapshotter.etcd;
 
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.maintenance.StatusResponse;
+import io.etcd.jetcd.api.StatusRequest;
+import io.etcd.jetcd.api.StatusResponse;
 import io.etcdsnapshotter.config.ClusterConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -21,25 +21,36 @@ public final class MemberSelector {
   public static EtcdMember firstHealthy(ClusterConfig cluster, Duration dialTimeout) throws IOException {
     List<String> failures = new ArrayList<>();
     for (URI endpoint : cluster.endpoints()) {
-      Client client = EtcdConnection.open(cluster, endpoint, dialTimeout);
       try {
-        StatusResponse status = client.getMaintenanceClient().statusMember(endpoint.toString())
-            .get(dialTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (status.getErrorList().isEmpty()) {
-          return new EtcdMember(client, endpoint, status.getHeader().getMemberId(), status.getVersion(),
-              status.getDbSize());
+        EtcdMember member = probe(cluster, endpoint, dialTimeout);
+        if (member != null) {
+          return member;
         }
-        failures.add(endpoint + ": member reports " + String.join("; ", status.getErrorList()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        client.close();
-        throw new IOException("interrupted while probing " + endpoint, e);
-      } catch (Exception e) {
+        failures.add(endpoint + ": member reports an error");
+      } catch (IOException | RuntimeException e) {
         failures.add(endpoint + ": " + FailureCause.describe(e));
       }
       LOG.warn("cluster {}: skipping {}", cluster.name(), failures.get(failures.size() - 1));
-      client.close();
     }
     throw new IOException("no healthy endpoint (" + String.join(", ", failures) + ")");
+  }
+
+  private static EtcdMember probe(ClusterConfig cluster, URI endpoint, Duration dialTimeout) throws IOException {
+    EtcdChannel channel = EtcdChannel.open(cluster, endpoint, dialTimeout);
+    try {
+      StatusResponse status = channel.maintenance()
+          .withDeadlineAfter(dialTimeout.toMillis(), TimeUnit.MILLISECONDS)
+          .status(StatusRequest.getDefaultInstance());
+      if (status.getErrorsCount() == 0) {
+        return new EtcdMember(channel, endpoint, status.getHeader().getMemberId(), status.getVersion(),
+            status.getDbSize());
+      }
+      LOG.warn("cluster {}: {} reports {}", cluster.name(), endpoint, status.getErrorsList());
+    } catch (RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    channel.close();
+    return null;
   }
 }

@@ -1,0 +1,134 @@
+package io.etcdsnapshotter.bolt;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Read-only streaming view of a bbolt file (optionally followed by etcd's 32-byte SHA-256 trailer). */
+public final class BoltFile implements Closeable {
+  private final Path path;
+  private final FileChannel channel;
+  private final long fileSize;
+  private final MetaSelection metas;
+  private final PageStore store;
+
+  private BoltFile(Path path, FileChannel channel, long fileSize, MetaSelection metas) {
+    this.path = path;
+    this.channel = channel;
+    this.fileSize = fileSize;
+    this.metas = metas;
+    this.store = new PageStore(channel, path, metas.pageSize(), metas.inUse().pageCount());
+  }
+
+  /** Opens the file and picks its meta page; a file that is not bbolt gives a {@link BoltFormatException}. */
+  public static BoltFile open(Path path) throws IOException {
+    FileChannel channel = FileAccess.openReadOnly(path);
+    try {
+      long size = channel.size();
+      return new BoltFile(path, channel, size, MetaSelection.read(channel, path, size));
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public int pageSize() {
+    return metas.pageSize();
+  }
+
+  /** meta.pgid, the high-water mark. */
+  public long pageCount() {
+    return metas.inUse().pageCount();
+  }
+
+  /** The txid of the meta page in use. */
+  public long txid() {
+    return metas.inUse().txid();
+  }
+
+  /** pageCount * pageSize: the bytes bbolt uses (etcd's totalSize); the file may be longer. */
+  public long dataSize() {
+    return pageCount() * pageSize();
+  }
+
+  public long fileSize() {
+    return fileSize;
+  }
+
+  /** The meta page bbolt would use. */
+  public MetaPage meta() {
+    return metas.inUse();
+  }
+
+  /** Both meta pages, 0 then 1, each valid or with the reason why not. */
+  public List<MetaPage> metaPages() {
+    return metas.both();
+  }
+
+  /** The top-level bucket names in byte order. */
+  public List<byte[]> bucketNames() throws IOException {
+    List<byte[]> names = new ArrayList<>();
+    new TreeWalk(store, new PageSet(store.pageCount)).walk(meta().root(), "the root bucket", (page, i) -> {
+      if (!page.isBucket(i)) {
+        throw page.corrupt("top-level key " + page.show(i) + " is not a bucket");
+      }
+      names.add(copy(page.keySlice(i)));
+    });
+    return names;
+  }
+
+  /** Streams a top-level bucket's pairs in key order; a bucket that does not exist yields nothing. */
+  public void forEach(byte[] bucket, KeyValueVisitor visitor) throws IOException {
+    Lookup.Hit hit = new Lookup(store).find(meta().root(), bucket);
+    if (hit == null) {
+      return;
+    }
+    TreeWalk.Sink sink = (page, i) ->
+        visitor.accept(copy(page.keySlice(i)), page.isBucket(i) ? new byte[0] : copy(page.valueSlice(i)));
+    long root = BucketHeader.root(hit.leaf(), hit.index());
+    if (root == 0) {
+      TreeWalk.walkInline(hit.leaf().inlineBucket(hit.index()), sink);
+    } else {
+      new TreeWalk(store, new PageSet(store.pageCount)).walk(root, "bucket " + hit.leaf().show(hit.index()), sink);
+    }
+  }
+
+  /** The value of {@code key} in a top-level bucket; empty if either is missing or the key names a nested bucket. */
+  public Optional<byte[]> get(byte[] bucket, byte[] key) throws IOException {
+    Lookup lookup = new Lookup(store);
+    Lookup.Hit b = lookup.find(meta().root(), bucket);
+    Lookup.Hit k = b == null ? null : lookup.findInBucket(b, key);
+    if (k == null || k.leaf().isBucket(k.index())) {
+      return Optional.empty();
+    }
+    return Optional.of(copy(k.leaf().valueSlice(k.index())));
+  }
+
+  /**
+   * Visits every bucket and pair in order while checking the whole structure, as bbolt's {@code tx.Check()}: every
+   * page below the high-water mark, reached once, flags, bounds, key order, separators and the freelist if any.
+   */
+  public ScanSummary scan(BucketScanVisitor visitor) throws IOException {
+    return new Scanner(store, visitor).run(meta());
+  }
+
+  private static byte[] copy(ByteBuffer slice) {
+    byte[] bytes = new byte[slice.remaining()];
+    slice.get(bytes);
+    return bytes;
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

@@ -1,0 +1,117 @@
+package io.etcdsnapshotter.bolt;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * Reads pages with positioned reads: works for files beyond 2 GiB and keeps memory to the buffers the caller reuses.
+ */
+final class PageStore {
+  /** A larger page image than this is taken for a corrupt overflow count rather than allocated. */
+  static final long MAX_PAGE_BYTES = 256L << 20;
+
+  private final FileChannel channel;
+  private final Path path;
+  final int pageSize;
+  final long pageCount;
+
+  PageStore(FileChannel channel, Path path, int pageSize, long pageCount) {
+    this.channel = channel;
+    this.path = path;
+    this.pageSize = pageSize;
+    this.pageCount = pageCount;
+  }
+
+  BoltFormatException corrupt(long pgid, String problem) {
+    return new BoltFormatException(
+        path + ": page " + pgid + " (offset " + pgid * pageSize + "): " + problem);
+  }
+
+  BoltFormatException corrupt(String problem) {
+    return new BoltFormatException(path + ": " + problem);
+  }
+
+  boolean inRange(long pgid) {
+    return pgid >= 2 && pgid < pageCount;
+  }
+
+  /** Reads a page a tree pointer leads to; {@code from} names the pointer's owner if it points outside the data. */
+  Page loadNode(long pgid, ByteBuffer reuse, Page.Corruption from) throws IOException {
+    if (!inRange(pgid)) {
+      throw from.at("points to page " + Long.toUnsignedString(pgid) + ", outside the data pages [2, " + pageCount + ")");
+    }
+    Page page = load(pgid, reuse);
+    if (!page.isLeaf() && !page.isBranch()) {
+      throw page.corrupt(String.format("flags 0x%x where a branch or leaf page belongs", page.flags));
+    }
+    if (page.isBranch() && page.count == 0) {
+      throw page.corrupt("branch page without elements");
+    }
+    page.checkElements();
+    return page;
+  }
+
+  /**
+   * Reads page {@code pgid} (already checked with {@link #inRange}) with its overflow pages, into {@code reuse} when
+   * it is large enough; checks the header's id and that the overflow stays below the high-water mark.
+   */
+  Page load(long pgid, ByteBuffer reuse) throws IOException {
+    ByteBuffer buf = fit(reuse, pageSize);
+    readFully(buf, 0, pgid * pageSize, pageSize);
+    Page first = new Page(buf, 0, pageSize, problem -> corrupt(pgid, problem));
+    if (first.id() != pgid) {
+      throw corrupt(pgid, "header says it is page " + Long.toUnsignedString(first.id()));
+    }
+    if (first.overflow == 0) {
+      return first;
+    }
+    long last = pgid + first.overflow;
+    long bytes = (first.overflow + 1) * pageSize;
+    if (last >= pageCount) {
+      throw corrupt(pgid, "overflow of " + first.overflow + " pages runs past the high-water mark " + pageCount);
+    }
+    if (bytes > MAX_PAGE_BYTES) {
+      throw corrupt(pgid, "overflow of " + first.overflow + " pages (" + bytes + " bytes) is larger than any etcd value");
+    }
+    ByteBuffer whole = fitLarge(pgid, buf, (int) bytes);
+    if (whole != buf) {
+      whole.put(0, buf, 0, pageSize);
+    }
+    readFully(whole, pageSize, (pgid + 1) * pageSize, (int) bytes - pageSize);
+    return new Page(whole, 0, (int) bytes, problem -> corrupt(pgid, problem));
+  }
+
+  /** Reads {@code length} bytes at file offset {@code position} into {@code buf} from index {@code at}. */
+  void readFully(ByteBuffer buf, int at, long position, int length) throws IOException {
+    ByteBuffer target = buf.duplicate().clear().position(at).limit(at + length);
+    long next = position;
+    while (target.hasRemaining()) {
+      int n = channel.read(target, next);
+      if (n < 0) {
+        throw new EOFException(path + ": unexpected end of file at offset " + next);
+      }
+      next += n;
+    }
+  }
+
+  /** A huge overflow count is far more likely corruption than data: report it in one line instead of dying. */
+  private ByteBuffer fitLarge(long pgid, ByteBuffer reuse, int size) throws IOException {
+    try {
+      return fit(reuse, size);
+    } catch (OutOfMemoryError e) {
+      throw new IOException(path + ": page " + pgid + " spans " + size
+          + " bytes, more than this JVM can buffer (raise -Xmx and -XX:MaxDirectMemorySize if the file is sound)");
+    }
+  }
+
+  static ByteBuffer fit(ByteBuffer reuse, int size) {
+    if (reuse != null && reuse.capacity() >= size) {
+      return reuse;
+    }
+    return ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
+  }
+}

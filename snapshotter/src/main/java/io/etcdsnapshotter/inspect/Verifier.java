@@ -1,0 +1,36 @@
+package io.etcdsnapshotter.inspect;
+
+import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.bolt.MetaPage;
+import io.etcdsnapshotter.bolt.ScanSummary;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Checks a snapshot file and stops at the first problem, which it throws as a one-line {@link IOException}:
+ * the meta pages (bbolt can open the file), both meta pages valid (an etcd snapshot always has both), the SHA-256
+ * trailer if there is one, then the whole page structure in one pass that also computes the status.
+ */
+public final class Verifier {
+  private Verifier() {}
+
+  public static Verification verify(Path file) throws IOException {
+    try (BoltFile bolt = BoltFile.open(file)) {
+      for (MetaPage meta : bolt.metaPages()) {
+        if (!meta.valid()) {
+          throw new IntegrityException(file + ": meta " + meta.describe() + " (bbolt would fall back to meta page "
+              + bolt.meta().number() + ", but a sound snapshot has two valid meta pages)");
+        }
+      }
+      IntegrityTrailer trailer = IntegrityTrailer.check(file);
+      if (trailer.present() && !trailer.matches()) {
+        throw new IntegrityException(file + ": SHA-256 mismatch: the trailer says " + trailer.stored()
+            + " but the content hashes to " + trailer.computed() + " (the file is damaged or was modified)");
+      }
+      StatusCalculator status = new StatusCalculator(file);
+      ScanSummary scan = bolt.scan(status);
+      return new Verification(file, bolt.fileSize(), bolt.pageSize(), bolt.pageCount(), bolt.metaPages(), trailer,
+          scan, status.result(bolt.dataSize()));
+    }
+  }
+}

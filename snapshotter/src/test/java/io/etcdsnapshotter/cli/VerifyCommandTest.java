@@ -1,0 +1,69 @@
+package io.etcdsnapshotter.cli;
+
+import static io.etcdsnapshotter.cli.StatusCommandTest.assertOneLineFailure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcdsnapshotter.bolt.SnapshotFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+class VerifyCommandTest {
+
+  @TempDir Path tmp;
+
+  @ParameterizedTest
+  @FieldSource(SnapshotFixtures.ALL)
+  void aSoundSnapshotPassesWithASummary(String version) {
+    CliRun run = CliRun.of("verify", SnapshotFixtures.snapshot(version).toString());
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains(": OK", "sha256    ok", "page 0 valid", "page 1 valid", "10 buckets");
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void aDbWithoutTrailerPassesAndSaysSo() throws IOException {
+    Path db = SnapshotFixtures.write(tmp, "db", SnapshotFixtures.db("3.5"));
+    CliRun run = CliRun.of("verify", db.toString());
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("no integrity trailer");
+  }
+
+  @Test
+  void aDamagedSnapshotFailsWithOneLine() throws IOException {
+    byte[] file = SnapshotFixtures.bytes("3.4");
+    file[SnapshotFixtures.indexOf(file, "held-2")] ^= 0x20;
+    Path damaged = SnapshotFixtures.write(tmp, "snap.db", file);
+    assertOneLineFailure(CliRun.of("verify", damaged.toString()), "SHA-256 mismatch");
+  }
+
+  @Test
+  void aTruncatedSnapshotFailsWithOneLine() throws IOException {
+    byte[] file = SnapshotFixtures.bytes("3.4");
+    Path cut = SnapshotFixtures.write(tmp, "cut.db", Arrays.copyOf(file, 3 * 4096 + 100));
+    assertOneLineFailure(CliRun.of("verify", cut.toString()), "the file is truncated");
+  }
+
+  @Test
+  void anEmptyFileFailsWithOneLine() throws IOException {
+    Path empty = Files.createFile(tmp.resolve("empty.db"));
+    assertOneLineFailure(CliRun.of("verify", empty.toString()), "is empty (0 bytes)");
+  }
+
+  @Test
+  void aMissingFileFailsWithOneLine() {
+    assertOneLineFailure(CliRun.of("verify", tmp.resolve("nope.db").toString()), "no such file");
+  }
+
+  @Test
+  void helpDocumentsTheExitCodes() {
+    CliRun run = CliRun.of("verify", "--help");
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("Exit codes:", "without an integrity trailer");
+  }
+}

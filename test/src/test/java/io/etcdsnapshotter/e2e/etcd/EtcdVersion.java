@@ -1,0 +1,59 @@
+package io.etcdsnapshotter.e2e.etcd;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.etcdsnapshotter.e2e.process.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The etcd releases the tests run against, each found through the environment variable scripts/test exports. */
+public enum EtcdVersion {
+  V3_4("3.4", "ETCD34_BIN", "/usr/bin"),
+  V3_5("3.5", "ETCD35_BIN", null);
+
+  private final String release;
+  private final String binVariable;
+  private final String defaultBin;
+  private volatile boolean checked;
+
+  EtcdVersion(String release, String binVariable, String defaultBin) {
+    this.release = release;
+    this.binVariable = binVariable;
+    this.defaultBin = defaultBin;
+  }
+
+  /**
+   * Skips the calling test when this release is not installed (scripts/test always installs both), and fails it
+   * when the directory holds a different release than its variable promises.
+   */
+  public void assumeInstalled() {
+    String dir = System.getenv().getOrDefault(binVariable, defaultBin);
+    assumeTrue(dir != null && Files.isExecutable(Path.of(dir, "etcd")),
+        "etcd " + release + " not found: set " + binVariable + " to the directory holding its etcd, etcdctl"
+            + (this == V3_4 ? "" : " and etcdutl") + " (scripts/setup prints it)");
+    if (!checked) {
+      String reported = Processes.run(List.of(binary("etcd").toString(), "--version"), Duration.ofSeconds(30))
+          .orThrow().stdout();
+      if (!reported.contains("etcd Version: " + release + ".")) {
+        throw new IllegalStateException(binVariable + " points at the wrong etcd: " + reported.lines().findFirst());
+      }
+      checked = true;
+    }
+  }
+
+  public Path binary(String name) {
+    return Path.of(System.getenv().getOrDefault(binVariable, defaultBin), name);
+  }
+
+  /** The offline snapshot tool: {@code etcdctl} in 3.4; from 3.5 on {@code etcdutl} (etcdctl's copy is deprecated). */
+  public Path snapshotTool() {
+    return binary(this == V3_4 ? "etcdctl" : "etcdutl");
+  }
+
+  @Override
+  public String toString() {
+    return "etcd " + release;
+  }
+}

@@ -1,0 +1,49 @@
+package io.etcdsnapshotter.e2e.jar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcdsnapshotter.e2e.process.ProcessResult;
+import io.etcdsnapshotter.e2e.process.Processes;
+import io.etcdsnapshotter.e2e.process.RunningProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The tool under test as users run it: {@code java -jar etcd-snapshotter.jar ARGS} in its own process. */
+public final class Jar {
+  /** Long enough for any snapshot of these tests; a run that takes longer is a hang, and is killed. */
+  public static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+  private Jar() {}
+
+  public static ProcessResult run(String... args) {
+    try (RunningProcess process = start(args)) {
+      return process.await(TIMEOUT);
+    }
+  }
+
+  /**
+   * The lines the tool addressed to the operator (its log lines are timestamped, these start with its name):
+   * one per failure, as the CLI contract asks.
+   */
+  public static List<String> messages(ProcessResult result) {
+    return result.stderrLines().stream().filter(line -> line.startsWith("etcd-snapshotter")).toList();
+  }
+
+  /** True when the output holds a Java stack trace, which users must never see. */
+  public static boolean hasStackTrace(ProcessResult result) {
+    String all = result.stdout() + result.stderr();
+    return all.contains("\tat ") || all.contains("Exception in thread") || all.contains("\nCaused by: ");
+  }
+
+  /** Starts a run and returns at once, for tests that act on the world while the tool works; close it after. */
+  public static RunningProcess start(String... args) {
+    Path jar = Path.of(System.getProperty("snapshotter.jar", "snapshotter/target/etcd-snapshotter.jar"));
+    assertThat(jar).as("the jar under test (build it: mvn -B -DskipTests package)").isRegularFile();
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    return Processes.start(command);
+  }
+}

@@ -1,0 +1,135 @@
+package io.etcdsnapshotter.e2e.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcdsnapshotter.e2e.etcd.DataSeeder;
+import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
+import io.etcdsnapshotter.e2e.etcd.EtcdMember;
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Security;
+import io.etcdsnapshotter.e2e.etcd.SnapshotTool;
+import io.etcdsnapshotter.e2e.jar.Jar;
+import io.etcdsnapshotter.e2e.process.ProcessResult;
+import io.etcdsnapshotter.e2e.process.RunningProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What goes wrong on a real control plane: a member that is down, a member that dies while it streams, two runs
+ * at once. Whatever happens, the snapshot already on the volume stays byte for byte what it was.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(EtcdVersion.class)
+class SnapshotFaultsTest {
+  /** Large enough that a stream is still running when the test acts on it; values are incompressible. */
+  private static final int BIG_MEGABYTES = 200;
+  private static EtcdCluster small;
+  private static EtcdCluster big;
+
+  @Parameter EtcdVersion version;
+  @TempDir Path tmp;
+
+  @BeforeParameterizedClassInvocation
+  static void startClusters(EtcdVersion version) {
+    small = EtcdCluster.start(version, 1, Security.PLAIN);
+    big = EtcdCluster.start(version, 1, Security.PLAIN);
+    DataSeeder.seed(small, "registry", 500);
+    DataSeeder.fill(big, "registry", BIG_MEGABYTES);
+  }
+
+  @AfterParameterizedClassInvocation
+  static void stopClusters() {
+    try (EtcdCluster first = small; EtcdCluster second = big) {
+      // closes both, even when one fails to close
+    }
+  }
+
+  @Test
+  void memberDownFailsNamingClusterAndEndpointAndKeepsTheOldSnapshot() {
+    Path volume = volumeWithOldSnapshot();
+    Map<String, String> before = Volume.fingerprint(volume);
+    EtcdMember member = small.member(0);
+    member.stop();
+    try {
+      ProcessResult run = SnapshotRun.into(volume).cluster("main", small).run();
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+      assertThat(Jar.messages(run)).as(run.toString()).singleElement()
+          .satisfies(line -> assertThat(line).contains("main", member.clientUrl().toString()));
+      assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
+      assertThat(Volume.fingerprint(volume)).isEqualTo(before);
+    } finally {
+      small.restart(member);
+    }
+  }
+
+  @Test
+  void memberKilledMidStreamLeavesTheOldSnapshotAndNoTempFile() {
+    Path volume = volumeWithOldSnapshot();
+    Map<String, String> before = Volume.fingerprint(volume);
+    EtcdMember member = big.member(0);
+    try (RunningProcess run = SnapshotRun.into(volume).cluster("main", big).start()) {
+      Path part = TempFiles.awaitGrowing(volume, before.keySet(), run);
+      member.freeze(); // holds the stream where it is, so the kill below lands mid-stream
+      assertThat(part).as("the stream was still running when the member froze").exists();
+      assertThat(part.getFileName().toString()).doesNotEndWith(".db");
+      member.kill();
+
+      ProcessResult result = run.await(Jar.TIMEOUT);
+
+      assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+      assertThat(Jar.messages(result)).as(result.toString()).singleElement()
+          .satisfies(line -> assertThat(line).contains("main", member.clientUrl().toString()));
+      assertThat(Volume.fingerprint(volume)).as("no temp file left, old snapshot intact").isEqualTo(before);
+    } finally {
+      big.restart(member);
+    }
+  }
+
+  @Test
+  void aSecondRunWhileTheFirstHoldsTheVolumeIsRefused() {
+    Path volume = tmp.resolve("volume");
+    EtcdMember member = big.member(0);
+    try (RunningProcess first = SnapshotRun.into(volume).cluster("main", big).start()) {
+      TempFiles.awaitGrowing(volume, java.util.Set.of(), first);
+      member.freeze(); // keeps the first run busy for as long as the second takes
+      ProcessResult second;
+      try {
+        second = SnapshotRun.into(volume).cluster("main", small).run();
+      } finally {
+        member.resume();
+      }
+
+      assertThat(second.exitCode()).as(second.toString()).isEqualTo(1);
+      assertThat(Jar.messages(second)).as(second.toString()).singleElement()
+          .satisfies(line -> assertThat(line).containsIgnoringCase("another").containsIgnoringCase("lock"));
+      ProcessResult firstResult = first.await(Jar.TIMEOUT);
+      assertThat(firstResult.exitCode()).as(firstResult.toString()).isZero();
+      assertThat(new SnapshotTool(version).statusJson(volume.resolve("snapshot.db")).path("revision").asLong())
+          .isEqualTo(big.etcdctl().revision());
+    }
+  }
+
+  /** A volume as a previous run left it: a good snapshot (etcd's own), directory 0700, file 0600. */
+  private Path volumeWithOldSnapshot() {
+    try {
+      Path volume = Files.createDirectory(tmp.resolve("volume"),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      small.etcdctl().saveSnapshot(volume.resolve("snapshot.db"));
+      Files.setPosixFilePermissions(volume.resolve("snapshot.db"), PosixFilePermissions.fromString("rw-------"));
+      return volume;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

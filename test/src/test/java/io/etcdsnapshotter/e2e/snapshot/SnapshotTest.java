@@ -1,0 +1,172 @@
+package io.etcdsnapshotter.e2e.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.etcdsnapshotter.e2e.etcd.DataSeeder;
+import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Json;
+import io.etcdsnapshotter.e2e.etcd.Security;
+import io.etcdsnapshotter.e2e.etcd.SnapshotTool;
+import io.etcdsnapshotter.e2e.fs.TempDirectory;
+import io.etcdsnapshotter.e2e.jar.Jar;
+import io.etcdsnapshotter.e2e.process.ProcessResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The main job: one run saves the main and the events cluster, each holding thousands of keys, leases, deleted
+ * and overwritten keys and a compaction. etcd's own tools are the judges of the files. The clusters and the run
+ * are shared by the tests of one etcd release: each test checks one promise about that run.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(EtcdVersion.class)
+class SnapshotTest {
+  private static EtcdCluster main;
+  private static EtcdCluster events;
+  private static TempDirectory work;
+  private static Path volume;
+  private static ProcessResult run;
+  private static Map<String, DataSeeder.Seeded> seeded;
+
+  @Parameter EtcdVersion version;
+
+  @BeforeParameterizedClassInvocation
+  static void snapshotBothClusters(EtcdVersion version) {
+    main = EtcdCluster.start(version, 1, Security.PLAIN);
+    events = EtcdCluster.start(version, 1, Security.PLAIN);
+    seeded = Map.of(
+        "main", DataSeeder.seed(main, "registry", 3_000),
+        "events", DataSeeder.seed(events, "events", 1_500));
+    work = TempDirectory.create("e2e-snapshot-");
+    volume = work.resolve("volume"); // not there yet: the tool creates it
+    run = SnapshotRun.into(volume).cluster("main", main).cluster("events", events).run();
+  }
+
+  @AfterParameterizedClassInvocation
+  static void stopClusters() {
+    for (AutoCloseable resource : new AutoCloseable[] {main, events, work}) {
+      closeQuietly(resource);
+    }
+  }
+
+  @Test
+  void savesEveryClusterUnderItsFileName() {
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(Jar.messages(run)).as(run.toString()).isEmpty();
+    assertThat(volume.resolve("snapshot.db")).isNotEmptyFile();
+    assertThat(volume.resolve("snapshot-events.db")).isNotEmptyFile();
+  }
+
+  @Test
+  void etcdReadsTheFilesAsItsOwnSnapshots(@TempDir Path tmp) {
+    SnapshotTool etcd = new SnapshotTool(version);
+    Path etcdctlSnapshot = tmp.resolve("etcdctl.db");
+    main.etcdctl().saveSnapshot(etcdctlSnapshot);
+
+    JsonNode ours = etcd.statusJson(volume.resolve("snapshot.db"));
+    JsonNode theirs = etcd.statusJson(etcdctlSnapshot);
+    for (String field : new String[] {"hash", "revision", "totalKey"}) {
+      assertThat(ours.get(field)).as(field).isEqualTo(theirs.get(field));
+    }
+    assertThat(etcd.statusJson(volume.resolve("snapshot-events.db")).path("revision").asLong())
+        .isEqualTo(seeded.get("events").revision());
+  }
+
+  @Test
+  void etcdRestoresTheFiles(@TempDir Path tmp) {
+    SnapshotTool etcd = new SnapshotTool(version);
+    for (String file : new String[] {"snapshot.db", "snapshot-events.db"}) {
+      Path dataDir = tmp.resolve(file + ".restored");
+      ProcessResult restore = etcd.restore(volume.resolve(file), dataDir);
+      assertThat(restore.exitCode()).as(restore.toString()).isZero();
+      assertThat(dataDir.resolve("member/snap/db")).isNotEmptyFile();
+    }
+  }
+
+  @Test
+  void statusPrintsWhatEtcdPrints() {
+    SnapshotTool etcd = new SnapshotTool(version);
+    for (String file : new String[] {"snapshot.db", "snapshot-events.db"}) {
+      Path snapshot = volume.resolve(file);
+      ProcessResult status = Jar.run("status", snapshot.toString(), "-w", "json");
+      assertThat(status.exitCode()).as(status.toString()).isZero();
+      assertThat(Json.parse(status.stdout())).as(file).isEqualTo(etcd.statusJson(snapshot));
+    }
+  }
+
+  @Test
+  void indexRecordsWhatEachFileHolds() {
+    SnapshotTool etcd = new SnapshotTool(version);
+    for (var cluster : Map.of("main", main, "events", events).entrySet()) {
+      String name = cluster.getKey();
+      String file = name.equals("main") ? "snapshot.db" : "snapshot-events.db";
+      JsonNode entry = Volume.entry(volume, name);
+      JsonNode oracle = etcd.statusJson(volume.resolve(file));
+
+      assertThat(entry.path("file").asText()).isEqualTo(file);
+      for (String field : new String[] {"revision", "hash", "totalKey", "totalSize"}) {
+        assertThat(entry.path(field).asText()).as(name + " " + field).isEqualTo(oracle.path(field).asText());
+      }
+      assertThat(entry.path("revision").asLong()).isEqualTo(seeded.get(name).revision());
+      assertThat(entry.path("sha256").asText()).matches("[0-9a-f]{64}");
+      assertThat(entry.path("etcdVersion").asText()).startsWith(version.toString().substring(5) + ".");
+      assertThat(entry.path("member").asText()).isEqualTo(cluster.getValue().etcdctl().memberIdHex());
+      assertThat(Instant.parse(entry.path("takenAt").asText())).isBefore(Instant.now());
+      assertThat(entry.path("durationMillis").asLong(-1)).isNotNegative();
+    }
+  }
+
+  @Test
+  void onlyTheOwnerCanReadTheSnapshots() {
+    assertThat(Volume.mode(volume)).isEqualTo("rwx------");
+    assertThat(Volume.mode(volume.resolve("snapshot.db"))).isEqualTo("rw-------");
+    assertThat(Volume.mode(volume.resolve("snapshot-events.db"))).isEqualTo("rw-------");
+  }
+
+  @Test
+  void configFileNamesTheClustersAndFlagsOverrideIt(@TempDir Path tmp) throws IOException {
+    Path config = Files.writeString(tmp.resolve("snapshotter.yaml"), String.join("\n",
+        "dir: " + tmp.resolve("from-file"),
+        "keep: 0",
+        "dialTimeout: 5s",
+        "commandTimeout: 2m",
+        "clusters:",
+        "  main:",
+        "    endpoints: [" + main.endpoints() + "]",
+        "  events:",
+        "    endpoints:",
+        "      - " + events.endpoints(),
+        ""));
+    Path flagDir = tmp.resolve("from-flag");
+
+    ProcessResult result = Jar.run("snapshot", "--config", config.toString(), "--dir", flagDir.toString());
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(flagDir.resolve("snapshot.db")).isNotEmptyFile();
+    assertThat(flagDir.resolve("snapshot-events.db")).isNotEmptyFile();
+    assertThat(tmp.resolve("from-file")).doesNotExist();
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    if (resource == null) {
+      return;
+    }
+    try {
+      resource.close();
+    } catch (Exception e) {
+      System.err.println("cleanup failed: " + e);
+    }
+  }
+}
