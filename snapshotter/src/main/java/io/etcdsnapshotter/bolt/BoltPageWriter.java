@@ -20,6 +20,7 @@ final class BoltPageWriter {
   private static final int VERSION = 2;
   private static final long NO_FREELIST = -1L;
   private static final int BUFFER = 1 << 20;
+  private static final byte[] ZEROS = new byte[4096];
 
   private final FileChannel channel;
   private final int pageSize;
@@ -39,19 +40,24 @@ final class BoltPageWriter {
     return nextPgid;
   }
 
-  /** Appends a leaf page (with overflow pages when one element is bigger than a page) and returns its id. */
+  /** Appends a leaf page (with overflow pages when its elements exceed a page) and returns its id. */
   long writeLeaf(List<byte[]> keys, List<byte[]> values, int elementFlags) throws IOException {
-    return append(leafImage(nextPgid, keys, values, elementFlags, pageSize));
+    ByteBuffer page = filePage(LEAF, keys.size(), leafSize(keys, values));
+    fillLeaf(page, keys, values, elementFlags);
+    return append(page);
   }
 
   /** The page image of an inline bucket: id 0, no padding. */
   static byte[] inlineLeaf(List<byte[]> keys, List<byte[]> values) {
-    return leafImage(0, keys, values, 0, 0).array();
+    int size = leafSize(keys, values);
+    ByteBuffer page = header(ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN), 0, LEAF, keys.size(), 1);
+    fillLeaf(page, keys, values, 0);
+    return page.array();
   }
 
   long writeBranch(List<byte[]> keys, List<Long> children) throws IOException {
     int size = PAGE_HEADER + ELEMENT * keys.size() + keys.stream().mapToInt(k -> k.length).sum();
-    ByteBuffer page = newPage(nextPgid, BRANCH, keys.size(), size, pageSize);
+    ByteBuffer page = filePage(BRANCH, keys.size(), size);
     int data = PAGE_HEADER + ELEMENT * keys.size();
     for (int i = 0; i < keys.size(); i++) {
       int element = PAGE_HEADER + ELEMENT * i;
@@ -66,7 +72,7 @@ final class BoltPageWriter {
   void finish(long rootPgid) throws IOException {
     flush();
     for (int txid = 2; txid <= 3; txid++) {
-      ByteBuffer meta = newPage(txid % 2, META, 0, pageSize, pageSize);
+      ByteBuffer meta = header(ByteBuffer.allocate(pageSize).order(ByteOrder.LITTLE_ENDIAN), txid % 2, META, 0, 1);
       meta.putInt(16, MAGIC).putInt(20, VERSION).putInt(24, pageSize).putInt(28, 0)
           .putLong(32, rootPgid).putLong(40, 0).putLong(48, NO_FREELIST).putLong(56, nextPgid).putLong(64, txid);
       meta.putLong(72, fnv1a64(meta, 16, 56));
@@ -75,12 +81,15 @@ final class BoltPageWriter {
     channel.force(true);
   }
 
-  private static ByteBuffer leafImage(long pgid, List<byte[]> keys, List<byte[]> values, int flags, int padTo) {
+  private static int leafSize(List<byte[]> keys, List<byte[]> values) {
     int size = PAGE_HEADER + ELEMENT * keys.size();
     for (int i = 0; i < keys.size(); i++) {
       size += keys.get(i).length + values.get(i).length;
     }
-    ByteBuffer page = newPage(pgid, LEAF, keys.size(), size, padTo);
+    return size;
+  }
+
+  private static void fillLeaf(ByteBuffer page, List<byte[]> keys, List<byte[]> values, int flags) {
     int data = PAGE_HEADER + ELEMENT * keys.size();
     for (int i = 0; i < keys.size(); i++) {
       int element = PAGE_HEADER + ELEMENT * i;
@@ -91,27 +100,40 @@ final class BoltPageWriter {
       page.put(data, key).put(data + key.length, value);
       data += key.length + value.length;
     }
-    return page;
   }
 
-  /** A page buffer with its header; {@code padTo} > 0 pads it to whole pages of that size and sets the overflow. */
-  private static ByteBuffer newPage(long pgid, short flags, int count, int size, int padTo) {
-    int pages = padTo > 0 ? Math.max(1, (size + padTo - 1) / padTo) : 1;
-    ByteBuffer page = ByteBuffer.allocate(padTo > 0 ? pages * padTo : size).order(ByteOrder.LITTLE_ENDIAN);
-    page.putLong(0, pgid).putShort(8, flags).putShort(10, (short) count).putInt(12, pages - 1);
-    return page;
-  }
-
-  private long append(ByteBuffer page) throws IOException {
-    page.position(0);
-    if (page.remaining() > out.remaining()) {
+  /**
+   * Space for the next page of the file, zeroed and with its header, padded to whole pages: a slice of the output
+   * buffer (no garbage per page on multi-GiB files), or its own buffer when it is bigger than the output buffer.
+   */
+  private ByteBuffer filePage(short flags, int count, int size) throws IOException {
+    int pages = Math.max(1, (size + pageSize - 1) / pageSize);
+    int bytes = pages * pageSize;
+    if (bytes > out.capacity()) {
+      return header(ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN), nextPgid, flags, count, pages);
+    }
+    if (bytes > out.remaining()) {
       flush();
     }
+    ByteBuffer page = out.slice(out.position(), bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int at = 0; at < bytes; at += ZEROS.length) {
+      page.put(at, ZEROS, 0, Math.min(ZEROS.length, bytes - at));
+    }
+    return header(page, nextPgid, flags, count, pages);
+  }
+
+  private static ByteBuffer header(ByteBuffer page, long pgid, short flags, int count, int pages) {
+    return page.putLong(0, pgid).putShort(8, flags).putShort(10, (short) count).putInt(12, pages - 1);
+  }
+
+  /** Takes the page filePage handed out into the file; returns its id. */
+  private long append(ByteBuffer page) throws IOException {
     long pgid = nextPgid;
-    if (page.remaining() > out.capacity()) {
-      writeAt(page, pgid * pageSize);
+    if (page.isDirect()) {
+      out.position(out.position() + page.capacity());
     } else {
-      out.put(page);
+      flush();
+      writeAt(page.position(0), pgid * pageSize);
     }
     nextPgid += page.capacity() / pageSize;
     return pgid;
