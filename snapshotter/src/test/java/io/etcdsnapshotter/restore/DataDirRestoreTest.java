@@ -129,12 +129,27 @@ class DataDirRestoreTest {
   }
 
   @Test
-  void newerStorageVersionIsRefused() throws Exception {
+  void newerStorageOrClusterVersionIsRefused() throws Exception {
+    Map<String, Map<String, byte[]>> storage36 = source();
+    storage36.get("meta").put("storageVersion", utf8("3.6"));
+    assertRefused(snapshot(storage36, true), "storage version", "3.6");
+    Map<String, Map<String, byte[]>> cluster36 = source();
+    cluster36.put("cluster", new TreeMap<>(Map.of("clusterVersion", utf8("3.6.0"))));
+    assertRefused(snapshot(cluster36, true), "cluster version", "3.6.0");
+  }
+
+  @Test
+  void olderVersionsAreRestored() throws Exception {
     Map<String, Map<String, byte[]>> source = source();
-    source.get("meta").put("storageVersion", utf8("3.6"));
-    Path snapshot = snapshot(source, true);
+    source.get("meta").put("storageVersion", utf8("3.5"));
+    source.put("cluster", new TreeMap<>(Map.of("clusterVersion", utf8("3.4.0"))));
+    DataDirRestore.run(request(snapshot(source, true), dir.resolve("data"), 0));
+    assertThat(readAll(dir.resolve("data/member/snap/db")).get("cluster")).containsKey("clusterVersion");
+  }
+
+  private void assertRefused(Path snapshot, String... message) {
     assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("out"), 0)))
-        .hasMessageContaining("storage version").hasMessageContaining("3.6");
+        .hasMessageContainingAll(message);
     assertThat(dir.resolve("out")).doesNotExist();
   }
 
