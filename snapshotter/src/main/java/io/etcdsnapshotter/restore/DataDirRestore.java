@@ -72,6 +72,9 @@ public final class DataDirRestore {
     Thread hashing = new Thread(trailer, "sha256-check");
     hashing.setDaemon(true);
     hashing.start();
+    // Ctrl-C or a SIGTERM skips finally blocks but runs shutdown hooks: the half-built data dir goes either way.
+    Thread cleanup = new Thread(this::deleteScratch, "restore-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       return build(snapshot, dataDir, walDir, trailer);
     } catch (IOException | RuntimeException e) {
@@ -79,9 +82,22 @@ public final class DataDirRestore {
       throw e;
     } finally {
       trailer.cancel(true);
+      deleteScratch();
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    }
+  }
+
+  /** Best effort: a scratch dir that cannot be deleted is named in the log; it never replaces anything. */
+  private void deleteScratch() {
+    synchronized (scratch) {
       for (Path dir : scratch) {
-        deleteTree(dir);
+        try {
+          deleteTree(dir);
+        } catch (IOException e) {
+          LOG.warn("could not delete the scratch dir {}: {}", dir, e.getMessage());
+        }
       }
+      scratch.clear();
     }
   }
 
@@ -126,7 +142,9 @@ public final class DataDirRestore {
         moveIntoPlace(wal, walDir);
       }
       moveIntoPlace(root, dataDir);
-      scratch.clear();
+      synchronized (scratch) {
+        scratch.clear();
+      }
     }
     return result;
   }
@@ -147,14 +165,18 @@ public final class DataDirRestore {
   /** A new 0700 dir next to {@code target}, so the final rename stays on one file system. */
   private Path scratchBeside(Path target) throws IOException {
     Path dir = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".restore-", OWNER_ONLY);
-    scratch.add(dir);
+    synchronized (scratch) {
+      scratch.add(dir);
+    }
     return dir;
   }
 
   /** rename(2) also replaces an empty directory, which is what an empty target is. */
   private void moveIntoPlace(Path from, Path to) throws IOException {
-    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    scratch.set(scratch.indexOf(from), to);
+    synchronized (scratch) {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      scratch.set(scratch.indexOf(from), to);
+    }
     PrivateFiles.syncDirectory(to.getParent());
     LOG.info("restored {}", to);
   }
