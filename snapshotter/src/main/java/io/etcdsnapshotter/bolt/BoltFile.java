@@ -78,9 +78,7 @@ public final class BoltFile implements Closeable {
   public List<byte[]> bucketNames() throws IOException {
     List<byte[]> names = new ArrayList<>();
     new TreeWalk(store, new PageSet(store.pageCount)).walk(meta().root(), "the root bucket", (page, i) -> {
-      if (!page.isBucket(i)) {
-        throw page.corrupt("top-level key " + page.show(i) + " is not a bucket");
-      }
+      BucketHeader.requireBucket(page, i);
       names.add(copy(page.keySlice(i)));
     });
     return names;

@@ -6,11 +6,16 @@ final class BucketHeader {
 
   private BucketHeader() {}
 
+  /** Every top-level key of a bbolt file names a bucket. */
+  static void requireBucket(Page page, int i) throws BoltFormatException {
+    if (!page.isBucket(i)) {
+      throw page.corrupt("key " + page.show(i) + " is not a bucket (its element lacks the bucket flag)");
+    }
+  }
+
   /** The bucket's root page, or 0 for an inline bucket. */
   static long root(Page page, int i) throws BoltFormatException {
-    if (!page.isBucket(i)) {
-      throw page.corrupt("key " + page.show(i) + " is not a bucket");
-    }
+    requireBucket(page, i);
     if (page.valueLength(i) < SIZE) {
       throw page.corrupt("bucket " + page.show(i) + " has a " + page.valueLength(i)
           + "-byte header (expected at least " + SIZE + ")");

@@ -33,7 +33,7 @@ final class Lookup {
     Page.Corruption owner = problem -> store.corrupt(from + " " + problem);
     long pgid = root;
     for (int depth = 0; depth < TreeWalk.MAX_DEPTH; depth++) {
-      Page page = store.loadNode(pgid, null, owner);
+      Page page = store.loadNode(pgid, null, owner, null);
       if (page.isLeaf()) {
         return search(page, target);
       }

@@ -41,6 +41,10 @@ final class Page {
     overflow = Integer.toUnsignedLong(buf.getInt(base + 12));
   }
 
+  int base() {
+    return base;
+  }
+
   long id() {
     return buf.getLong(base);
   }

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  */
 final class PageStore {
   /** A larger page image than this is taken for a corrupt overflow count rather than allocated. */
-  static final long MAX_PAGE_BYTES = 256L << 20;
+  private static final long MAX_PAGE_BYTES = 256L << 20;
 
   private final FileChannel channel;
   private final Path path;
@@ -39,12 +39,15 @@ final class PageStore {
     return pgid >= 2 && pgid < pageCount;
   }
 
-  /** Reads a page a tree pointer leads to; {@code from} names the pointer's owner if it points outside the data. */
-  Page loadNode(long pgid, ByteBuffer reuse, Page.Corruption from) throws IOException {
+  /**
+   * Reads a page a tree pointer leads to, through {@code ahead} if given; {@code from} names the pointer's owner if
+   * it points outside the data.
+   */
+  Page loadNode(long pgid, ByteBuffer reuse, Page.Corruption from, ReadAhead ahead) throws IOException {
     if (!inRange(pgid)) {
       throw from.at("points to page " + Long.toUnsignedString(pgid) + ", outside the data pages [2, " + pageCount + ")");
     }
-    Page page = load(pgid, reuse);
+    Page page = ahead == null ? load(pgid, reuse) : ahead.read(pgid, reuse);
     if (!page.isLeaf() && !page.isBranch()) {
       throw page.corrupt(String.format("flags 0x%x where a branch or leaf page belongs", page.flags));
     }
@@ -62,27 +65,49 @@ final class PageStore {
   Page load(long pgid, ByteBuffer reuse) throws IOException {
     ByteBuffer buf = fit(reuse, pageSize);
     readFully(buf, 0, pgid * pageSize, pageSize);
-    Page first = new Page(buf, 0, pageSize, problem -> corrupt(pgid, problem));
-    if (first.id() != pgid) {
-      throw corrupt(pgid, "header says it is page " + Long.toUnsignedString(first.id()));
-    }
+    Page first = pageAt(buf, 0, pgid);
     if (first.overflow == 0) {
       return first;
     }
-    long last = pgid + first.overflow;
-    long bytes = (first.overflow + 1) * pageSize;
-    if (last >= pageCount) {
-      throw corrupt(pgid, "overflow of " + first.overflow + " pages runs past the high-water mark " + pageCount);
-    }
-    if (bytes > MAX_PAGE_BYTES) {
-      throw corrupt(pgid, "overflow of " + first.overflow + " pages (" + bytes + " bytes) is larger than any etcd value");
-    }
-    ByteBuffer whole = fitLarge(pgid, buf, (int) bytes);
+    int bytes = imageBytes(pgid, first);
+    ByteBuffer whole = fitLarge(pgid, buf, bytes);
     if (whole != buf) {
       whole.put(0, buf, 0, pageSize);
     }
-    readFully(whole, pageSize, (pgid + 1) * pageSize, (int) bytes - pageSize);
-    return new Page(whole, 0, (int) bytes, problem -> corrupt(pgid, problem));
+    readFully(whole, pageSize, (pgid + 1) * pageSize, bytes - pageSize);
+    return new Page(whole, 0, bytes, problem -> corrupt(pgid, problem));
+  }
+
+  /** The first page of page {@code pgid}, already read into {@code buf} at {@code offset}; checks its id. */
+  Page pageAt(ByteBuffer buf, int offset, long pgid) throws BoltFormatException {
+    Page first = new Page(buf, offset, pageSize, problem -> corrupt(pgid, problem));
+    if (first.id() != pgid) {
+      throw corrupt(pgid, "header says it is page " + Long.toUnsignedString(first.id()));
+    }
+    return first;
+  }
+
+  /** Page {@code pgid} with all its overflow pages, which {@code buf} already holds after {@code first}. */
+  Page pageAt(ByteBuffer buf, Page first, long pgid) throws BoltFormatException {
+    return new Page(buf, first.base(), imageBytes(pgid, first), problem -> corrupt(pgid, problem));
+  }
+
+  /** A copy of {@code page} in {@code reuse} (or a new buffer if that is too small). */
+  Page copy(long pgid, Page page, ByteBuffer reuse) throws IOException {
+    ByteBuffer buf = fitLarge(pgid, reuse, page.length);
+    buf.put(0, page.buf, page.base(), page.length);
+    return new Page(buf, 0, page.length, problem -> corrupt(pgid, problem));
+  }
+
+  private int imageBytes(long pgid, Page first) throws BoltFormatException {
+    if (pgid + first.overflow >= pageCount) {
+      throw corrupt(pgid, "overflow of " + first.overflow + " pages runs past the high-water mark " + pageCount);
+    }
+    long bytes = (first.overflow + 1) * pageSize;
+    if (bytes > MAX_PAGE_BYTES) {
+      throw corrupt(pgid, "overflow of " + first.overflow + " pages (" + bytes + " bytes) is larger than any etcd value");
+    }
+    return (int) bytes;
   }
 
   /** Reads {@code length} bytes at file offset {@code position} into {@code buf} from index {@code at}. */

@@ -34,9 +34,7 @@ final class Scanner {
   }
 
   private void topLevel(Page page, int i) throws IOException {
-    if (!page.isBucket(i)) {
-      throw page.corrupt("top-level key " + page.show(i) + " is not a bucket");
-    }
+    BucketHeader.requireBucket(page, i);
     buckets++;
     visitor.bucket(page.keySlice(i));
     walkBucket(page, i, 1, this::pair);

@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 /**
  * Walks one B+tree depth first with an explicit stack, checking each page as it goes: pointers below the high-water
  * mark, no page used twice (so cycles end), branch or leaf flags, element bounds, key order and branch separators.
- * One page buffer per level is reused, so a walk holds at most {@link #MAX_DEPTH} pages whatever the tree's size.
+ * One page buffer per level is reused and leaves are read ahead through a small window, so a walk holds at most
+ * {@link #MAX_DEPTH} pages and the window whatever the tree's size.
  */
 final class TreeWalk {
   /** Receives the elements of the leaves in key order. */
@@ -23,10 +24,12 @@ final class TreeWalk {
   private final int[] next = new int[MAX_DEPTH];
   private final Keys.Key[] upper = new Keys.Key[MAX_DEPTH];
   private final ByteBuffer[] buffers = new ByteBuffer[MAX_DEPTH];
+  private final ReadAhead ahead;
 
   TreeWalk(PageStore store, PageSet used) {
     this.store = store;
     this.used = used;
+    this.ahead = new ReadAhead(store);
   }
 
   /** Walks the tree rooted at {@code root}; {@code from} names what points to it, for the error message. */
@@ -67,8 +70,10 @@ final class TreeWalk {
 
   private void push(int depth, long pgid, Page.Corruption from, Keys.Key lower, Keys.Key below)
       throws IOException {
-    Page page = store.loadNode(pgid, buffers[depth], from);
-    buffers[depth] = page.buf;
+    Page page = store.loadNode(pgid, buffers[depth], from, ahead);
+    if (!ahead.isWindow(page.buf)) {
+      buffers[depth] = page.buf;
+    }
     for (long p = pgid; p <= pgid + page.overflow; p++) {
       if (!used.add(p)) {
         throw store.corrupt(p, "page is reachable more than once (referenced twice, or a cycle)");

@@ -1,8 +1,10 @@
 package io.etcdsnapshotter.etcd;
 
+import java.security.GeneralSecurityException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /** Turns the nested exceptions of gRPC and TLS into the one cause an operator can act on. */
 public final class FailureCause {
@@ -11,14 +13,22 @@ public final class FailureCause {
   public static String describe(Throwable failure) {
     Throwable root = failure;
     String etcdMessage = null;
-    while (root.getCause() != null && root.getCause() != root) {
-      if (root.getMessage() != null && root.getMessage().contains("etcdserver:")) {
-        etcdMessage = root.getMessage();
+    boolean tls = false;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("etcdserver:")) {
+        etcdMessage = t.getMessage();
       }
-      root = root.getCause();
+      tls |= t instanceof SSLException || t instanceof GeneralSecurityException;
+      root = t;
     }
-    String text = etcdMessage != null ? etcdMessage : messageOf(root);
-    return hint(text) + text.replace('\n', ' ');
+    String text = (etcdMessage != null ? etcdMessage : messageOf(root)).replace('\n', ' ');
+    if (tls) {
+      return "TLS failed (check --cacert, --cert and --key): " + text;
+    }
+    if (isAuthentication(text)) {
+      return "authentication failed (check --user and --password-file): " + text;
+    }
+    return text;
   }
 
   private static String messageOf(Throwable t) {
@@ -31,16 +41,9 @@ public final class FailureCause {
     return t.getMessage();
   }
 
-  private static String hint(String text) {
+  private static boolean isAuthentication(String text) {
     String lower = text.toLowerCase();
-    if (lower.contains("authentication failed") || lower.contains("invalid auth token")
-        || lower.contains("user name is empty") || lower.contains("permission denied")) {
-      return "authentication failed (check --user and --password-file): ";
-    }
-    if (lower.contains("pkix") || lower.contains("certificate") || lower.contains("handshake")
-        || lower.contains("ssl") || lower.contains("tls")) {
-      return "TLS failed (check --cacert, --cert and --key): ";
-    }
-    return "";
+    return lower.contains("authentication failed") || lower.contains("invalid auth token")
+        || lower.contains("user name is empty") || lower.contains("permission denied");
   }
 }

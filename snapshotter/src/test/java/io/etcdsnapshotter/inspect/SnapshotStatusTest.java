@@ -2,6 +2,7 @@ package io.etcdsnapshotter.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcdsnapshotter.bolt.SnapshotFixtures;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,6 +44,12 @@ class SnapshotStatusTest {
   })
   void sizesAreHumanizedLikeEtcdctl(long bytes, String shown) {
     assertThat(StatusTable.humanBytes(bytes)).isEqualTo(shown);
+  }
+
+  @Test
+  void jacksonWritesTheSameFieldsInTheSameOrder() throws IOException {
+    SnapshotStatus status = new SnapshotStatus(4294967295L, 9_000_000_000L, 3, 28672);
+    assertThat(new ObjectMapper().writeValueAsString(status)).isEqualTo(status.toJson());
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.FieldSource;
 
 class VerifierTest {
@@ -54,17 +55,28 @@ class VerifierTest {
   }
 
   @ParameterizedTest
-  @FieldSource(SnapshotFixtures.ALL)
-  void aFlippedByteInAMetaPageIsAChecksumError(String version) throws IOException {
+  @CsvSource({"3.4, 0", "3.4, 1", "3.5, 0", "3.5, 1"})
+  void aFlippedByteInAMetaPageIsAChecksumError(String version, int meta) throws IOException {
     byte[] file = SnapshotFixtures.bytes(version);
-    file[SnapshotFixtures.PAGE + 16 + 48] ^= 0x40; // meta page 1's txid
+    file[meta * SnapshotFixtures.PAGE + 16 + 48] ^= 0x40; // the meta's txid
     Path damaged = SnapshotFixtures.write(tmp, "snap.db", file);
     assertThatThrownBy(() -> Verifier.verify(damaged))
         .isInstanceOf(IntegrityException.class)
-        .hasMessageContaining("meta page 1 invalid: checksum mismatch")
+        .hasMessageContaining("meta page " + meta + " invalid: checksum mismatch")
         .hasMessageNotContaining("\n");
-    // bbolt (and so etcdctl status) would still read the file through meta page 0.
+    // bbolt (and so etcdctl status) would still read the file through the other meta page.
     assertThat(SnapshotStatus.of(damaged).toJson()).isEqualTo(SnapshotFixtures.statusJson(version));
+  }
+
+  @Test
+  void twoBadMetaPagesMakeTheFileUnreadable() throws IOException {
+    byte[] file = SnapshotFixtures.bytes("3.4");
+    file[16 + 48] ^= 0x01;
+    file[SnapshotFixtures.PAGE + 16] ^= 0x01;
+    Path damaged = SnapshotFixtures.write(tmp, "snap.db", file);
+    assertThatThrownBy(() -> SnapshotStatus.of(damaged))
+        .isInstanceOf(BoltFormatException.class)
+        .hasMessageStartingWith(damaged + ": not a bbolt database: no valid meta page (meta page 0: checksum mismatch");
   }
 
   @ParameterizedTest

@@ -1,0 +1,132 @@
+package io.etcdsnapshotter.e2e.salt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kubernetes.etcd.configured: the static pods of etcd main and events as a master's kubelet would run them. */
+class EtcdConfiguredTest {
+  @TempDir Path root;
+
+  @BeforeAll
+  static void saltInstalled() {
+    SaltCall.saltCallPath();
+  }
+
+  @Test
+  void threeMembersWithPeerTlsGetTheHistoricalPortsDataDirsAndWholeCluster() throws Exception {
+    SaltCall salt = new SaltCall(root, "master-2");
+    StateRun run = salt.apply("kubernetes.etcd.configured", """
+        etcd:
+          image: registry.k8s.io/etcd:3.5.21-0
+          advertise_address: 10.0.2.10
+          members:
+            - {name: master-1, address: 10.0.1.10}
+            - {name: master-2, address: 10.0.2.10}
+            - {name: master-3, address: 10.0.3.10}
+          peer_tls:
+            ca_file: /srv/kubernetes/etcd-ca.crt
+            cert_file: /srv/kubernetes/etcd-peer.crt
+            key_file: /srv/kubernetes/etcd-peer.key
+        """);
+    assertThat(run.succeeded()).as("%s", run).isTrue();
+
+    Container main = container(salt.path("etc/kubernetes/manifests/etcd.manifest"));
+    assertThat(main.getImage()).isEqualTo("registry.k8s.io/etcd:3.5.21-0");
+    assertThat(main.getCommand()).contains(
+        "--name=master-2",
+        "--data-dir=" + salt.path("var/etcd/data"),
+        "--listen-client-urls=http://127.0.0.1:2379",
+        "--listen-peer-urls=https://10.0.2.10:2380",
+        "--initial-advertise-peer-urls=https://10.0.2.10:2380",
+        "--initial-cluster=master-1=https://10.0.1.10:2380,master-2=https://10.0.2.10:2380,"
+            + "master-3=https://10.0.3.10:2380",
+        "--peer-trusted-ca-file=/srv/kubernetes/etcd-ca.crt",
+        "--peer-cert-file=/srv/kubernetes/etcd-peer.crt",
+        "--peer-key-file=/srv/kubernetes/etcd-peer.key",
+        "--peer-client-cert-auth=true");
+
+    Container events = container(salt.path("etc/kubernetes/manifests/etcd-events.manifest"));
+    assertThat(events.getCommand()).contains(
+        "--data-dir=" + salt.path("var/etcd/data-events"),
+        "--listen-client-urls=http://127.0.0.1:4002",
+        "--initial-advertise-peer-urls=https://10.0.2.10:2381",
+        "--initial-cluster=master-1=https://10.0.1.10:2381,master-2=https://10.0.2.10:2381,"
+            + "master-3=https://10.0.3.10:2381");
+    assertThat(salt.path("var/etcd/data-events")).isDirectory();
+  }
+
+  @Test
+  void renderedCommandStartsARealEtcdServingOnItsClientPort() throws Exception {
+    String etcdBin = System.getenv("ETCD35_BIN");
+    assumeTrue(etcdBin != null, "ETCD35_BIN is unset: run scripts/test, which builds etcd 3.5");
+    int client = StaticPod.freePort();
+    int peer = StaticPod.freePort();
+    SaltCall salt = new SaltCall(root, "master-1");
+    StateRun run = salt.apply("kubernetes.etcd.configured", """
+        etcd:
+          advertise_address: 127.0.0.1
+          clusters:
+            main: {client_port: %d, peer_port: %d}
+        """.formatted(client, peer));
+    assertThat(run.succeeded()).as("%s", run).isTrue();
+
+    try (StaticPod etcd = StaticPod.start(salt.path("etc/kubernetes/manifests/etcd.manifest"), Path.of(etcdBin),
+        root.resolve("etcd.log"))) {
+      etcd.assertHealthy(client);
+    }
+  }
+
+  @Test
+  void kubernetesRunningAppliesEtcdAndTheSnapshotAddonAndASecondApplyChangesNothing() throws Exception {
+    SaltCall salt = new SaltCall(root, "master-1");
+    String pillar = """
+        enable_etcd_snapshot: true
+        etcd_snapshot_zone: eu-west-1a
+        """;
+    StateRun run = salt.apply("kubernetes.running", pillar);
+    assertThat(run.succeeded()).as("%s", run).isTrue();
+    assertThat(salt.path("etc/kubernetes/manifests")).isDirectoryContaining("glob:**/etcd.manifest")
+        .isDirectoryContaining("glob:**/etcd-events.manifest");
+    assertThat(salt.path("etc/kubernetes/addons/etcd-snapshot")).isDirectoryContaining("glob:**/cronjob.yaml");
+
+    StateRun again = salt.apply("kubernetes.running", pillar);
+    assertThat(again.succeeded()).as("%s", again).isTrue();
+    assertThat(again.changed()).as("%s", again).isEmpty();
+  }
+
+  @Test
+  void aMasterMissingFromEtcdMembersFailsNamingItAndWritesNoManifest() throws Exception {
+    SaltCall salt = new SaltCall(root, "master-1");
+    StateRun run = salt.apply("kubernetes.etcd.configured", """
+        etcd:
+          members:
+            - {name: master-2, address: 10.0.2.10}
+            - {name: master-3, address: 10.0.3.10}
+        """);
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.failures()).as("%s", run).singleElement().asString()
+        .contains("etcd:member_name \"master-1\" is not among etcd:members [\"master-2\", \"master-3\"]");
+    assertThat(salt.path("etc/kubernetes/manifests")).doesNotExist();
+  }
+
+  private static Container container(Path manifest) throws IOException {
+    Pod pod = StaticPod.read(manifest);
+    assertThat(pod.getSpec().getHostNetwork()).isTrue();
+    assertThat(pod.getMetadata().getNamespace()).isEqualTo("kube-system");
+    String dataDir = pod.getSpec().getContainers().get(0).getCommand().stream()
+        .filter(flag -> flag.startsWith("--data-dir=")).findFirst().orElseThrow().substring("--data-dir=".length());
+    assertThat(pod.getSpec().getVolumes()).extracting(Volume::getHostPath).extracting("path").contains(dataDir);
+    return pod.getSpec().getContainers().get(0);
+  }
+}

@@ -1,0 +1,183 @@
+package io.etcdsnapshotter.e2e.salt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The restore runbook on three masters: etcd main and events run from the manifests of kubernetes.etcd.configured
+ * (a {@link Kubelet} per master), the jar snapshots them, kubernetes.etcd.restored is applied on each master in turn,
+ * and both clusters come back with quorum and exactly the snapshot's data. Masters are 127.0.0.1-3, so the peer ports
+ * are the same on all of them, as on real masters; client ports are per master because loopback is shared.
+ */
+class EtcdRestoredClusterTest {
+  private static final int MASTERS = 3;
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  @TempDir Path root;
+
+  @Test
+  void threeMastersRestoreBothClustersFromTheJarsSnapshotAndASecondApplyChangesNothing() throws Exception {
+    String etcdBin = System.getenv("ETCD35_BIN");
+    assumeTrue(etcdBin != null, "ETCD35_BIN is unset: run scripts/test, which builds etcd 3.5");
+    assumeTrue(jarHasOption("restore", "--initial-cluster") && jarHasOption("snapshot", "--cluster"),
+        "the jar has no restore command or snapshot --cluster yet (issues 2, 3): the restore end to end waits for them");
+    Master[] masters = masters();
+    List<Kubelet> kubelets = new ArrayList<>();
+    try {
+      for (Master master : masters) {
+        StateRun configured = master.salt.apply("kubernetes.etcd.configured", master.pillar);
+        assertThat(configured.succeeded()).as("%s", configured).isTrue();
+        kubelets.add(new Kubelet(master.salt.path("etc/kubernetes/manifests"), Path.of(etcdBin), master.salt.root()));
+      }
+      for (Master master : masters) {
+        waitHealthy(etcdBin, master.mainUrl);
+        waitHealthy(etcdBin, master.eventsUrl);
+      }
+      etcdctl(etcdBin, masters[0].mainUrl, "put", "/registry/pods/default/kept", "from the snapshot");
+      etcdctl(etcdBin, masters[0].eventsUrl, "put", "/registry/events/default/kept", "event");
+      Path volume = Files.createDirectories(root.resolve("volume"));
+      java("snapshot", "--dir", volume.toString(),
+          "--cluster", "main=" + masters[0].mainUrl, "--cluster", "events=" + masters[0].eventsUrl);
+      etcdctl(etcdBin, masters[0].mainUrl, "put", "/registry/pods/default/lost", "after the snapshot");
+
+      for (Master master : masters) {
+        Path mnt = Files.createDirectories(master.salt.path("mnt/etcd"));
+        Files.copy(volume.resolve("snapshot.db"), mnt.resolve("snapshot.db"));
+        Files.copy(volume.resolve("snapshot-events.db"), mnt.resolve("snapshot-events.db"));
+        StateRun restored = master.salt.apply("kubernetes.etcd.restored", master.pillar);
+        assertThat(restored.succeeded()).as("%s", restored).isTrue();
+      }
+
+      for (Master master : masters) {
+        waitHealthy(etcdBin, master.mainUrl);
+        waitHealthy(etcdBin, master.eventsUrl);
+        assertThat(etcdctl(etcdBin, master.mainUrl, "get", "--print-value-only", "/registry/pods/default/kept"))
+            .isEqualTo("from the snapshot\n");
+        assertThat(etcdctl(etcdBin, master.mainUrl, "get", "/registry/pods/default/lost")).isEmpty();
+        assertThat(revision(etcdBin, master.mainUrl)).as("revision after the default bump").isGreaterThan(1_000_000);
+        assertThat(etcdctl(etcdBin, master.eventsUrl, "get", "--print-value-only", "/registry/events/default/kept"))
+            .isEqualTo("event\n");
+        assertThat(etcdctl(etcdBin, master.mainUrl, "member", "list").lines()).hasSize(MASTERS);
+        assertThat(setAside(master)).as("old data dirs of %s", master.name)
+            .anyMatch(dir -> dir.startsWith("data.before-restore-"))
+            .anyMatch(dir -> dir.startsWith("data-events.before-restore-"));
+      }
+      etcdctl(etcdBin, masters[1].mainUrl, "put", "/registry/pods/default/new", "written after the restore");
+
+      for (Master master : masters) {
+        StateRun again = master.salt.apply("kubernetes.etcd.restored", master.pillar);
+        assertThat(again.succeeded()).as("%s", again).isTrue();
+        assertThat(again.changed()).as("%s", again).isEmpty();
+      }
+      assertThat(etcdctl(etcdBin, masters[2].mainUrl, "get", "--print-value-only", "/registry/pods/default/new"))
+          .isEqualTo("written after the restore\n");
+    } finally {
+      for (Kubelet kubelet : kubelets) {
+        kubelet.close();
+      }
+    }
+  }
+
+  private record Master(String name, SaltCall salt, String pillar, String mainUrl, String eventsUrl) {}
+
+  private Master[] masters() throws IOException {
+    int mainPeer = StaticPod.freePort();
+    int eventsPeer = StaticPod.freePort();
+    StringBuilder members = new StringBuilder();
+    for (int i = 1; i <= MASTERS; i++) {
+      members.append("    - {name: master-").append(i).append(", address: 127.0.0.").append(i).append("}\n");
+    }
+    Master[] masters = new Master[MASTERS];
+    for (int i = 1; i <= MASTERS; i++) {
+      int mainClient = StaticPod.freePort();
+      int eventsClient = StaticPod.freePort();
+      String pillar = """
+          etcd:
+            member_name: master-%d
+            advertise_address: 127.0.0.%d
+            members:
+          %s  clusters:
+              main: {client_port: %d, peer_port: %d}
+              events: {client_port: %d, peer_port: %d}
+          etcd_restore:
+            stop_timeout_seconds: 30
+          """.formatted(i, i, members, mainClient, mainPeer, eventsClient, eventsPeer);
+      masters[i - 1] = new Master("master-" + i, new SaltCall(root.resolve("master-" + i), "master-" + i), pillar,
+          "http://127.0.0.1:" + mainClient, "http://127.0.0.1:" + eventsClient);
+    }
+    return masters;
+  }
+
+  private static List<String> setAside(Master master) throws IOException {
+    try (Stream<Path> dirs = Files.list(master.salt.path("var/etcd"))) {
+      return dirs.map(dir -> dir.getFileName().toString()).toList();
+    }
+  }
+
+  /** Whether the jar's usage of {@code command} names {@code option}. */
+  private static boolean jarHasOption(String command, String option) throws IOException, InterruptedException {
+    Result help = run(List.of(javaBin(), "-jar", System.getProperty("snapshotter.jar"), command, "--help"));
+    return help.output.contains("Usage: etcd-snapshotter " + command) && help.output.contains(option);
+  }
+
+  private static void java(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", System.getProperty("snapshotter.jar")));
+    command.addAll(List.of(args));
+    Result result = run(command);
+    assertThat(result.exitCode).as("etcd-snapshotter %s: %s", String.join(" ", args), result.output).isZero();
+  }
+
+  /** Waits (up to about 30 s) until the member at {@code url} reports itself healthy: a restored member needs peers. */
+  private static void waitHealthy(String etcdBin, String url) throws IOException, InterruptedException {
+    Result result = null;
+    for (int attempt = 0; attempt < 60 && (result == null || result.exitCode != 0); attempt++) {
+      if (result != null) {
+        Thread.sleep(500);
+      }
+      result = run(List.of(Path.of(etcdBin, "etcdctl").toString(), "--endpoints=" + url, "--command-timeout=2s",
+          "endpoint", "health"));
+    }
+    assertThat(result.exitCode).as("etcd at %s: %s", url, result.output).isZero();
+  }
+
+  private static String etcdctl(String etcdBin, String url, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(etcdBin, "etcdctl").toString(), "--endpoints=" + url));
+    command.addAll(List.of(args));
+    Result result = run(command);
+    assertThat(result.exitCode).as("etcdctl %s: %s", String.join(" ", args), result.output).isZero();
+    return result.output;
+  }
+
+  private static long revision(String etcdBin, String url) throws IOException, InterruptedException {
+    List<?> endpoints = JSON.unmarshal(etcdctl(etcdBin, url, "endpoint", "status", "-w", "json"), List.class);
+    Map<?, ?> status = (Map<?, ?>) endpoints.get(0);
+    return ((Number) ((Map<?, ?>) ((Map<?, ?>) status.get("Status")).get("header")).get("revision")).longValue();
+  }
+
+  private record Result(int exitCode, String output) {}
+
+  private static Result run(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+    }
+    return new Result(process.waitFor(), output);
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}

@@ -1,0 +1,172 @@
+package io.etcdsnapshotter.e2e.salt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kubernetes.etcd.restored refuses to start a restore it cannot finish: a missing or bad snapshot file fails the state
+ * before any etcd is stopped or any data dir moved.
+ */
+class EtcdRestoredTest {
+  private static final String SLS = "kubernetes.etcd.restored";
+
+  @TempDir Path root;
+
+  private SaltCall salt;
+  private String pillar;
+  private int mainClientPort;
+
+  @BeforeAll
+  static void saltInstalled() {
+    SaltCall.saltCallPath();
+  }
+
+  @BeforeEach
+  void masterWithEtcdConfigured() throws Exception {
+    mainClientPort = StaticPod.freePort();
+    pillar = """
+        etcd:
+          advertise_address: 127.0.0.1
+          clusters:
+            main: {client_port: %d, peer_port: %d}
+            events: {client_port: %d, peer_port: %d}
+        """.formatted(mainClientPort, StaticPod.freePort(), StaticPod.freePort(), StaticPod.freePort());
+    salt = new SaltCall(root, "master-1");
+    StateRun configured = salt.apply("kubernetes.etcd.configured", pillar);
+    assertThat(configured.succeeded()).as("%s", configured).isTrue();
+    Files.createDirectories(salt.path("mnt/etcd"));
+  }
+
+  @Test
+  void missingSnapshotFailsNamingItAndStopsNothing() throws Exception {
+    Files.write(salt.path("mnt/etcd/snapshot.db"), randomBytes());
+
+    StateRun run = salt.apply(SLS, pillar);
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.failures()).as("%s", run).singleElement().asString()
+        .contains("no snapshot file " + salt.path("mnt/etcd/snapshot-events.db"))
+        .contains("nothing was stopped");
+    assertNothingStoppedOrMoved(run);
+  }
+
+  @Test
+  void badSnapshotFailsItsVerifyWhileEtcdKeepsRunning() throws Exception {
+    String etcdBin = System.getenv("ETCD35_BIN");
+    assumeTrue(etcdBin != null, "ETCD35_BIN is unset: run scripts/test, which builds etcd 3.5");
+    try (StaticPod etcd = StaticPod.start(salt.path("etc/kubernetes/manifests/etcd.manifest"), Path.of(etcdBin),
+        root.resolve("etcd.log"))) {
+      etcd.assertHealthy(mainClientPort);
+      etcdctl(etcdBin, "put", "/registry/answer", "42");
+      etcdctl(etcdBin, "snapshot", "save", salt.path("mnt/etcd/snapshot.db").toString());
+      Files.write(salt.path("mnt/etcd/snapshot-events.db"), randomBytes());
+
+      StateRun run = salt.apply(SLS, pillar);
+
+      assertThat(run.exitCode()).as("%s", run).isNotZero();
+      assertThat(run.states()).as("%s", run)
+          .filteredOn(state -> state.id().equals("etcd-restore-events-verify")).singleElement()
+          .satisfies(verify -> {
+            assertThat(verify.result()).isFalse();
+            assertThat(String.valueOf(verify.changes().get("stderr"))).contains("snapshot-events.db");
+          });
+      assertNothingStoppedOrMoved(run);
+      etcd.assertHealthy(mainClientPort);
+    }
+  }
+
+  @Test
+  void pillarListingThisMasterAtAnotherAddressFailsBeforeStoppingAnything() throws Exception {
+    Files.write(salt.path("mnt/etcd/snapshot.db"), randomBytes());
+    Files.write(salt.path("mnt/etcd/snapshot-events.db"), randomBytes());
+
+    StateRun run = salt.apply(SLS, pillar + """
+          members:
+            - {name: master-1, address: 127.0.0.9}
+        """);
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.failures()).as("%s", run).singleElement().asString()
+        .contains("etcd:members lists master-1 at 127.0.0.9 but etcd:advertise_address is 127.0.0.1")
+        .contains("nothing was stopped");
+    assertNothingStoppedOrMoved(run);
+  }
+
+  @Test
+  void installsTheJarFromItsSourceWithItsChecksumBeforeVerifyingWithIt() throws Exception {
+    Path jar = Path.of(System.getProperty("snapshotter.jar"));
+    Path installed = salt.path("opt/etcd-snapshotter/etcd-snapshotter.jar");
+    String install = """
+        etcd_restore:
+          install: true
+          jre_package: ''
+          jar: %s
+          jar_source: %s
+          jar_source_hash: sha256=%s
+        """;
+    Files.write(salt.path("mnt/etcd/snapshot.db"), randomBytes());
+    Files.write(salt.path("mnt/etcd/snapshot-events.db"), randomBytes());
+
+    StateRun wrongHash = salt.apply(SLS, pillar + install.formatted(installed, jar.toUri(), "0".repeat(64)));
+    assertThat(wrongHash.exitCode()).as("%s", wrongHash).isNotZero();
+    assertThat(installed).doesNotExist();
+    assertNothingStoppedOrMoved(wrongHash);
+
+    StateRun run = salt.apply(SLS, pillar + install.formatted(installed, jar.toUri(), sha256(jar)));
+    assertThat(installed).hasSameBinaryContentAs(jar);
+    assertThat(run.states()).as("%s", run)
+        .filteredOn(state -> state.id().endsWith("-verify")).hasSize(2)
+        .allSatisfy(verify -> assertThat(verify.result()).isFalse());
+    assertNothingStoppedOrMoved(run);
+  }
+
+  private void assertNothingStoppedOrMoved(StateRun run) throws IOException {
+    assertThat(run.states()).as("%s", run)
+        .filteredOn(state -> !state.id().endsWith("-verify") && !state.id().equals("etcd-restore-jar"))
+        .allSatisfy(state -> assertThat(state.changes()).isEmpty());
+    assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
+    assertThat(salt.path("etc/kubernetes/manifests/etcd-events.manifest")).isRegularFile();
+    assertThat(salt.path("etc/kubernetes/etcd-restore-manifests")).doesNotExist();
+    try (Stream<Path> etcdDirs = Files.list(salt.path("var/etcd"))) {
+      assertThat(etcdDirs.map(dir -> dir.getFileName().toString()).toList())
+          .containsExactlyInAnyOrder("data", "data-events");
+    }
+  }
+
+  private void etcdctl(String etcdBin, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(etcdBin, "etcdctl").toString(),
+        "--endpoints=http://127.0.0.1:" + mainClientPort));
+    command.addAll(List.of(args));
+    Process etcdctl = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(root.resolve("etcdctl.log").toFile()).start();
+    assertThat(etcdctl.waitFor(60, TimeUnit.SECONDS) && etcdctl.exitValue() == 0)
+        .as("etcdctl %s: %s", String.join(" ", args), Files.readString(root.resolve("etcdctl.log"))).isTrue();
+  }
+
+  private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+    return HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[64 * 1024];
+    new Random(4).nextBytes(bytes);
+    return bytes;
+  }
+}

@@ -1,0 +1,134 @@
+package io.etcdsnapshotter.e2e.salt;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real {@code salt-call --local} (from the venv of scripts/setup-salt, path in SALT_CALL) against the repository's
+ * {@code salt/} and {@code addons/} file roots, with a minion config, caches and pillar in a temp root. Every path the
+ * formula writes is pointed into that root by pillar, so states run as the test user and touch nothing else.
+ */
+final class SaltCall {
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  private final Path root;
+  private final String minionId;
+
+  SaltCall(Path root, String minionId) {
+    this.root = root;
+    this.minionId = minionId;
+  }
+
+  /** Skips, naming the fix, when salt is not installed; scripts/test always installs it. */
+  static String saltCallPath() {
+    String path = System.getenv("SALT_CALL");
+    assumeTrue(path != null && !path.isBlank(),
+        "SALT_CALL is unset: run scripts/test, or export SALT_CALL from scripts/setup-salt, to run the Salt tests");
+    return path;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  Path path(String relative) {
+    return root.resolve(relative);
+  }
+
+  /** Applies {@code sls} with the temp-root paths plus {@code pillarYaml}, merged the way Salt merges pillar files. */
+  StateRun apply(String sls, String pillarYaml) throws IOException, InterruptedException {
+    Path config = writeConfig(pillarYaml);
+    Path stdout = root.resolve("salt-stdout.json");
+    Path stderr = root.resolve("salt-stderr.log");
+    Process salt = new ProcessBuilder(saltCallPath(), "--local", "--config-dir", config.toString(), "--out", "json",
+            "--log-level", "warning", "state.apply", sls)
+        .redirectOutput(stdout.toFile())
+        .redirectError(stderr.toFile())
+        .start();
+    try {
+      if (!salt.waitFor(5, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("salt-call state.apply " + sls + " did not finish in 5 minutes");
+      }
+    } finally {
+      salt.descendants().forEach(ProcessHandle::destroyForcibly);
+      salt.destroyForcibly();
+    }
+    return new StateRun(salt.exitValue(), parse(Files.readString(stdout)), Files.readString(stderr));
+  }
+
+  private Path writeConfig(String pillarYaml) throws IOException {
+    Path repo = repositoryRoot();
+    Path config = Files.createDirectories(root.resolve("salt/config"));
+    Path pillar = Files.createDirectories(root.resolve("salt/pillar"));
+    Files.writeString(config.resolve("minion"), String.join("\n",
+        "id: " + minionId,
+        "file_client: local",
+        "root_dir: " + root.resolve("salt"),
+        "cachedir: " + root.resolve("salt/cache"),
+        "pki_dir: " + root.resolve("salt/pki"),
+        "log_file: " + root.resolve("salt/minion.log"),
+        "enable_fqdns_grains: false",
+        "file_roots: {base: [" + repo.resolve("salt") + ", " + repo.resolve("addons") + "]}",
+        "pillar_roots: {base: [" + pillar + "]}",
+        ""));
+    Files.writeString(pillar.resolve("top.sls"), "base: {'*': [paths, test]}\n");
+    Files.writeString(pillar.resolve("paths.sls"), pathsPillar());
+    Files.writeString(pillar.resolve("test.sls"), pillarYaml);
+    return config;
+  }
+
+  /** Defaults of defaults.yaml moved into the temp root; the JRE and jar install is skipped (tests use theirs). */
+  private String pathsPillar() {
+    return """
+        etcd:
+          manifest_dir: %1$s/etc/kubernetes/manifests
+          clusters:
+            main: {data_dir: %1$s/var/etcd/data}
+            events: {data_dir: %1$s/var/etcd/data-events}
+        etcd_snapshot:
+          addon_dir: %1$s/etc/kubernetes/addons/etcd-snapshot
+        etcd_restore:
+          snapshot_dir: %1$s/mnt/etcd
+          stash_dir: %1$s/etc/kubernetes/etcd-restore-manifests
+          install: false
+          java: %2$s
+          jar: %3$s
+        """.formatted(root, Path.of(System.getProperty("java.home"), "bin", "java"),
+        System.getProperty("snapshotter.jar"));
+  }
+
+  static Path repositoryRoot() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve("salt/kubernetes/map.jinja"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("no salt/kubernetes/map.jinja above " + Path.of("").toAbsolutePath());
+  }
+
+  /** salt-call prints {"local": {stateKey: {...}}}, or {"local": [render errors]} when an sls does not render. */
+  @SuppressWarnings("unchecked")
+  private static List<StateRun.State> parse(String stdout) {
+    List<StateRun.State> states = new ArrayList<>();
+    if (stdout.isBlank()) {
+      return states;
+    }
+    Object local = JSON.unmarshal(stdout, Map.class).get("local");
+    if (local instanceof Map<?, ?> byKey) {
+      ((Map<String, Map<String, Object>>) byKey).values().forEach(state -> states.add(StateRun.State.of(state)));
+    } else if (local instanceof List<?> errors) {
+      errors.forEach(error -> states.add(new StateRun.State("render", Boolean.FALSE, String.valueOf(error), Map.of(),
+          -1)));
+    }
+    states.sort((a, b) -> Integer.compare(a.order(), b.order()));
+    return states;
+  }
+}
