@@ -53,25 +53,9 @@ public final class DataDirRestore {
     }
     Path dataDir = request.dataDir().toAbsolutePath();
     Path walDir = request.walDir() == null ? null : request.walDir().toAbsolutePath();
-    requireEmptyOrAbsent(dataDir, "--data-dir");
-    if (walDir != null) {
-      requireEmptyOrAbsent(walDir, "--wal-dir");
-    }
     long size = Files.size(snapshot);
-    requireSpace(dataDir, size + (walDir == null ? WalFile.SEGMENT_SIZE : 0));
-    if (walDir != null) {
-      requireSpace(walDir, WalFile.SEGMENT_SIZE);
-    }
-    FutureTask<Void> trailer = new FutureTask<>(() -> {
-      if (!request.skipHashCheck()) {
-        checkTrailer(snapshot, size);
-      }
-      return null;
-    });
-    // The SHA-256 pass reads the file sequentially while the copy walks its tree: on two cores they overlap.
-    Thread hashing = new Thread(trailer, "sha256-check");
-    hashing.setDaemon(true);
-    hashing.start();
+    checkTargets(dataDir, walDir, size);
+    FutureTask<Void> trailer = startTrailerCheck(snapshot, size);
     // Ctrl-C or a SIGTERM skips finally blocks but runs shutdown hooks: the half-built data dir goes either way.
     Thread cleanup = new Thread(this::deleteScratch, "restore-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
@@ -85,6 +69,31 @@ public final class DataDirRestore {
       deleteScratch();
       Runtime.getRuntime().removeShutdownHook(cleanup);
     }
+  }
+
+  private static void checkTargets(Path dataDir, Path walDir, long snapshotSize) throws IOException {
+    requireEmptyOrAbsent(dataDir, "--data-dir");
+    if (walDir != null) {
+      requireEmptyOrAbsent(walDir, "--wal-dir");
+    }
+    requireSpace(dataDir, snapshotSize + (walDir == null ? WalFile.SEGMENT_SIZE : 0));
+    if (walDir != null) {
+      requireSpace(walDir, WalFile.SEGMENT_SIZE);
+    }
+  }
+
+  /** The SHA-256 pass reads the file sequentially while the copy walks its tree: on two cores they overlap. */
+  private FutureTask<Void> startTrailerCheck(Path snapshot, long size) {
+    FutureTask<Void> trailer = new FutureTask<>(() -> {
+      if (!request.skipHashCheck()) {
+        checkTrailer(snapshot, size);
+      }
+      return null;
+    });
+    Thread hashing = new Thread(trailer, "sha256-check");
+    hashing.setDaemon(true);
+    hashing.start();
+    return trailer;
   }
 
   /** Best effort: a scratch dir that cannot be deleted is named in the log; it never replaces anything. */
@@ -118,10 +127,10 @@ public final class DataDirRestore {
 
   private RestoreResult build(Path snapshot, Path dataDir, Path walDir, FutureTask<Void> trailer)
       throws IOException {
-    Path root = scratchBeside(dataDir);
+    Path root = scratchFor(dataDir);
     Path member = createDirectory(root.resolve("member"));
     Path snapDir = createDirectory(member.resolve("snap"));
-    Path wal = walDir == null ? createDirectory(member.resolve("wal")) : scratchBeside(walDir);
+    Path wal = walDir == null ? createDirectory(member.resolve("wal")) : scratchFor(walDir);
     RestoreResult result;
     try (BoltFile source = BoltFile.open(snapshot);
         BoltWriter db = BoltWriter.create(snapDir.resolve("db"), source.pageSize())) {
@@ -162,21 +171,39 @@ public final class DataDirRestore {
     }
   }
 
-  /** A new 0700 dir next to {@code target}, so the final rename stays on one file system. */
-  private Path scratchBeside(Path target) throws IOException {
-    Path dir = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".restore-", OWNER_ONLY);
+  /**
+   * A new 0700 dir on the target's file system: beside an absent target, which it then becomes by one rename; or
+   * inside an existing empty one (perhaps a mount point, which cannot be renamed over), whose entries it then
+   * hands over one rename each.
+   */
+  private Path scratchFor(Path target) throws IOException {
+    Path dir = Files.isDirectory(target)
+        ? Files.createTempDirectory(target, ".restore-", OWNER_ONLY)
+        : Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".restore-", OWNER_ONLY);
     synchronized (scratch) {
       scratch.add(dir);
     }
     return dir;
   }
 
-  /** rename(2) also replaces an empty directory, which is what an empty target is. */
+  /** Until the restore has succeeded, whatever is moved into place stays listed for deletion. */
   private void moveIntoPlace(Path from, Path to) throws IOException {
     synchronized (scratch) {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      scratch.set(scratch.indexOf(from), to);
+      scratch.remove(from);
+      if (from.getParent().equals(to)) {
+        List<Path> entries;
+        try (Stream<Path> list = Files.list(from)) {
+          entries = list.toList();
+        }
+        for (Path entry : entries) {
+          scratch.add(Files.move(entry, to.resolve(entry.getFileName()), StandardCopyOption.ATOMIC_MOVE));
+        }
+        Files.delete(from);
+      } else {
+        scratch.add(Files.move(from, to, StandardCopyOption.ATOMIC_MOVE));
+      }
     }
+    PrivateFiles.syncDirectory(to);
     PrivateFiles.syncDirectory(to.getParent());
     LOG.info("restored {}", to);
   }

@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +66,15 @@ class DataDirRestoreTest {
   }
 
   @Test
+  void emptyWalDirIsFilledInPlace() throws Exception {
+    Files.createDirectory(dir.resolve("wal"));
+    RestoreRequest request = new RestoreRequest(snapshot(source(), true), dir.resolve("data"), dir.resolve("wal"),
+        ClusterTest.three(), false, 0, false);
+    DataDirRestore.run(request);
+    assertThat(Files.list(dir.resolve("wal")).map(p -> p.getFileName().toString())).containsExactly(WalFile.NAME);
+  }
+
+  @Test
   void walDirCanBeSeparate() throws Exception {
     RestoreRequest request = new RestoreRequest(snapshot(source(), true), dir.resolve("data"), dir.resolve("wal"),
         ClusterTest.three(), false, 0, false);
@@ -83,9 +94,16 @@ class DataDirRestoreTest {
   @Test
   void emptyTargetDirIsFilledButNonEmptyIsRefused() throws Exception {
     Path snapshot = snapshot(source(), true);
-    Files.createDirectory(dir.resolve("empty"));
-    DataDirRestore.run(request(snapshot, dir.resolve("empty"), 0));
-    assertThat(dir.resolve("empty/member/snap/db")).exists();
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+    Object identity = Files.readAttributes(empty, BasicFileAttributes.class).fileKey();
+    Path truncated = Files.write(dir.resolve("truncated.db"), Arrays.copyOf(Files.readAllBytes(snapshot), 8192));
+    assertThatThrownBy(() -> DataDirRestore.run(request(truncated, empty, 0))).isInstanceOf(IOException.class);
+    assertThat(Files.list(empty)).isEmpty();
+    DataDirRestore.run(request(snapshot, empty, 0));
+    assertThat(Files.list(empty).map(p -> p.getFileName().toString())).containsExactly("member");
+    assertThat(empty.resolve("member/snap/db")).exists();
+    // filled in place, not replaced: an empty target may be a mount point
+    assertThat(Files.readAttributes(empty, BasicFileAttributes.class).fileKey()).isEqualTo(identity);
     assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("empty"), 0)))
         .isInstanceOf(ConfigException.class).hasMessageContaining("not an empty directory");
   }
@@ -99,10 +117,10 @@ class DataDirRestoreTest {
     new Random(7).nextBytes(random);
     Map<String, byte[]> bad = new LinkedHashMap<>();
     bad.put("flipped", flipped);
-    bad.put("truncated", java.util.Arrays.copyOf(good, good.length - 4096));
+    bad.put("truncated", Arrays.copyOf(good, good.length - 4096));
     bad.put("empty", new byte[0]);
     bad.put("random", random);
-    bad.put("no-trailer", java.util.Arrays.copyOf(good, good.length - 32));
+    bad.put("no-trailer", Arrays.copyOf(good, good.length - 32));
     for (Map.Entry<String, byte[]> input : bad.entrySet()) {
       Path file = dir.resolve(input.getKey() + ".db");
       Files.write(file, input.getValue());
