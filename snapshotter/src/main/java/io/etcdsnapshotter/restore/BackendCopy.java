@@ -131,9 +131,13 @@ final class BackendCopy implements BucketScanVisitor {
   }
 
   /** The latest revision (tombstones included) plus the bump, sub-revision 0, as etcd 3.5.10+ writes it. */
-  private byte[] bumpedRevision() {
+  private byte[] bumpedRevision() throws IOException {
     long latest = lastRevision == null ? 0 : Backend.mainRevision(lastRevision);
-    return Backend.revision(Math.addExact(latest, bumpRevision));
+    if (bumpRevision > Long.MAX_VALUE - latest) {
+      throw new IOException("--bump-revision " + bumpRevision + " takes the latest revision " + latest
+          + " past 2^63-1; use a smaller bump");
+    }
+    return Backend.revision(latest + bumpRevision);
   }
 
   private static byte[] bytes(ByteBuffer view) {

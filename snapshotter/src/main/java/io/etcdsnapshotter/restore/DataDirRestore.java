@@ -72,6 +72,10 @@ public final class DataDirRestore {
   }
 
   private static void checkTargets(Path dataDir, Path walDir, long snapshotSize) throws IOException {
+    if (walDir != null && (walDir.startsWith(dataDir) || dataDir.startsWith(walDir))) {
+      throw new ConfigException("--wal-dir " + walDir + " and --data-dir " + dataDir + " overlap; leave --wal-dir"
+          + " out for the default <data-dir>/member/wal, or put it elsewhere");
+    }
     requireEmptyOrAbsent(dataDir, "--data-dir");
     if (walDir != null) {
       requireEmptyOrAbsent(walDir, "--wal-dir");

@@ -84,6 +84,17 @@ class DataDirRestoreTest {
   }
 
   @Test
+  void overlappingWalDirOrOverflowingBumpIsRefused() throws Exception {
+    Path snapshot = snapshot(source(), true);
+    assertThatThrownBy(() -> DataDirRestore.run(new RestoreRequest(snapshot, dir.resolve("data"),
+        dir.resolve("data/member/wal"), ClusterTest.three(), false, 0, false)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("overlap");
+    assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("data"), Long.MAX_VALUE - 10)))
+        .isInstanceOf(IOException.class).hasMessageContaining("past 2^63-1");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
   void dryRunLeavesNothing() throws Exception {
     RestoreRequest request = new RestoreRequest(snapshot(source(), true), dir.resolve("data"), null,
         ClusterTest.three(), false, 0, true);
