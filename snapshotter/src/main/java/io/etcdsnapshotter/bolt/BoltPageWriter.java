@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,17 +42,17 @@ final class BoltPageWriter {
   }
 
   /** Appends a leaf page (with overflow pages when its elements exceed a page) and returns its id. */
-  long writeLeaf(List<byte[]> keys, List<byte[]> values, int elementFlags) throws IOException {
-    ByteBuffer page = filePage(LEAF, keys.size(), leafSize(keys, values));
-    fillLeaf(page, keys, values, elementFlags);
+  long writeLeaf(Leaf leaf, int elementFlags) throws IOException {
+    ByteBuffer page = filePage(LEAF, leaf.count(), leaf.size());
+    leaf.fill(page, elementFlags);
     return append(page);
   }
 
   /** The page image of an inline bucket: id 0, no padding. */
-  static byte[] inlineLeaf(List<byte[]> keys, List<byte[]> values) {
-    int size = leafSize(keys, values);
-    ByteBuffer page = header(ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN), 0, LEAF, keys.size(), 1);
-    fillLeaf(page, keys, values, 0);
+  static byte[] inlineLeaf(Leaf leaf) {
+    ByteBuffer page = header(ByteBuffer.allocate(leaf.size()).order(ByteOrder.LITTLE_ENDIAN), 0, LEAF,
+        leaf.count(), 1);
+    leaf.fill(page, 0);
     return page.array();
   }
 
@@ -79,27 +80,6 @@ final class BoltPageWriter {
       writeAt(meta, (long) (txid % 2) * pageSize);
     }
     channel.force(true);
-  }
-
-  private static int leafSize(List<byte[]> keys, List<byte[]> values) {
-    int size = PAGE_HEADER + ELEMENT * keys.size();
-    for (int i = 0; i < keys.size(); i++) {
-      size += keys.get(i).length + values.get(i).length;
-    }
-    return size;
-  }
-
-  private static void fillLeaf(ByteBuffer page, List<byte[]> keys, List<byte[]> values, int flags) {
-    int data = PAGE_HEADER + ELEMENT * keys.size();
-    for (int i = 0; i < keys.size(); i++) {
-      int element = PAGE_HEADER + ELEMENT * i;
-      byte[] key = keys.get(i);
-      byte[] value = values.get(i);
-      page.putInt(element, flags).putInt(element + 4, data - element).putInt(element + 8, key.length)
-          .putInt(element + 12, value.length);
-      page.put(data, key).put(data + key.length, value);
-      data += key.length + value.length;
-    }
   }
 
   /**
@@ -160,5 +140,86 @@ final class BoltPageWriter {
       hash *= 0x100000001b3L;
     }
     return hash;
+  }
+
+  /**
+   * The elements of the leaf under construction, copied into one reusable array: no allocation per key, however
+   * many keys a bucket has. It also remembers the last key across leaves, to refuse keys out of order.
+   */
+  static final class Leaf {
+    private byte[] data = new byte[8192];
+    private int[] ends = new int[128];
+    private int count;
+    private int used;
+    private byte[] lastKey = new byte[0];
+
+    int count() {
+      return count;
+    }
+
+    /** Page header, elements and data: the leaf's size in a page. */
+    int size() {
+      return PAGE_HEADER + ELEMENT * count + used;
+    }
+
+    void add(ByteBuffer key, ByteBuffer value) {
+      int keyLength = key.remaining();
+      int valueLength = value.remaining();
+      ensure(keyLength + valueLength);
+      key.duplicate().get(data, used, keyLength);
+      boolean increasing = count > 0
+          ? Arrays.compareUnsigned(data, keyStart(count - 1), keyEnd(count - 1), data, used, used + keyLength) < 0
+          : Arrays.compareUnsigned(lastKey, 0, lastKey.length, data, used, used + keyLength) < 0;
+      if (keyLength == 0 || !increasing) {
+        throw new IllegalArgumentException("bbolt keys must be non-empty and strictly increasing");
+      }
+      value.duplicate().get(data, used + keyLength, valueLength);
+      ends[2 * count] = used + keyLength;
+      used += keyLength + valueLength;
+      ends[2 * count + 1] = used;
+      count++;
+    }
+
+    /** A copy of the first key: the separator for this leaf in its parent (empty for an empty leaf). */
+    byte[] firstKey() {
+      return count == 0 ? new byte[0] : Arrays.copyOfRange(data, 0, keyEnd(0));
+    }
+
+    void clear() {
+      if (count > 0) {
+        lastKey = Arrays.copyOfRange(data, keyStart(count - 1), keyEnd(count - 1));
+      }
+      count = 0;
+      used = 0;
+    }
+
+    void fill(ByteBuffer page, int flags) {
+      int base = PAGE_HEADER + ELEMENT * count;
+      for (int i = 0; i < count; i++) {
+        int element = PAGE_HEADER + ELEMENT * i;
+        int keyStart = keyStart(i);
+        int keyLength = keyEnd(i) - keyStart;
+        page.putInt(element, flags).putInt(element + 4, base + keyStart - element).putInt(element + 8, keyLength)
+            .putInt(element + 12, ends[2 * i + 1] - keyEnd(i));
+      }
+      page.put(base, data, 0, used);
+    }
+
+    private int keyStart(int i) {
+      return i == 0 ? 0 : ends[2 * i - 1];
+    }
+
+    private int keyEnd(int i) {
+      return ends[2 * i];
+    }
+
+    private void ensure(int bytes) {
+      if (used + bytes > data.length) {
+        data = Arrays.copyOf(data, Math.max(2 * data.length, used + bytes));
+      }
+      if (2 * count + 2 > ends.length) {
+        ends = Arrays.copyOf(ends, 2 * ends.length);
+      }
+    }
   }
 }

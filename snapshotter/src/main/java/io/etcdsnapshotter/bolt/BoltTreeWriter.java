@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,11 +17,8 @@ final class BoltTreeWriter {
 
   private final BoltPageWriter pages;
   private final int elementFlags;
-  private final List<byte[]> keys = new ArrayList<>();
-  private final List<byte[]> values = new ArrayList<>();
+  private final BoltPageWriter.Leaf leaf = new BoltPageWriter.Leaf();
   private final List<Level> levels = new ArrayList<>();
-  private int leafBytes = BoltPageWriter.PAGE_HEADER;
-  private byte[] lastKey;
 
   /** @param elementFlags 1 for the root tree, whose values are bucket headers; 0 for a bucket's keys */
   BoltTreeWriter(BoltPageWriter pages, int elementFlags) {
@@ -30,18 +26,13 @@ final class BoltTreeWriter {
     this.elementFlags = elementFlags;
   }
 
-  void add(byte[] key, byte[] value) throws IOException {
-    if (key.length == 0 || (lastKey != null && Arrays.compareUnsigned(lastKey, key) >= 0)) {
-      throw new IllegalArgumentException("bbolt keys must be non-empty and strictly increasing");
-    }
-    int size = BoltPageWriter.ELEMENT + key.length + value.length;
-    if (!keys.isEmpty() && leafBytes + size > pages.pageSize() && !joinsOverflowLeaf(size)) {
+  /** Copies the pair (the buffers are only read, from their position to their limit). */
+  void add(ByteBuffer key, ByteBuffer value) throws IOException {
+    int size = BoltPageWriter.ELEMENT + key.remaining() + value.remaining();
+    if (leaf.count() > 0 && leaf.size() + size > pages.pageSize() && !joinsOverflowLeaf(size)) {
       flushLeaf();
     }
-    keys.add(key);
-    values.add(value);
-    leafBytes += size;
-    lastKey = key;
+    leaf.add(key, value);
   }
 
   /**
@@ -51,7 +42,7 @@ final class BoltTreeWriter {
    */
   private boolean joinsOverflowLeaf(int size) {
     int pageSize = pages.pageSize();
-    return size > pageSize / 4 && (leafBytes + size + pageSize - 1) / pageSize <= MAX_OVERFLOW_LEAF_PAGES;
+    return size > pageSize / 4 && (leaf.size() + size + pageSize - 1) / pageSize <= MAX_OVERFLOW_LEAF_PAGES;
   }
 
   /**
@@ -59,16 +50,16 @@ final class BoltTreeWriter {
    * most a quarter page, as bbolt itself decides on commit; otherwise a header naming the root page.
    */
   byte[] finishBucket() throws IOException {
-    if (levels.isEmpty() && leafBytes <= pages.pageSize() / 4) {
-      byte[] leaf = BoltPageWriter.inlineLeaf(keys, values);
-      return ByteBuffer.allocate(BUCKET_HEADER + leaf.length).put(BUCKET_HEADER, leaf).array();
+    if (levels.isEmpty() && leaf.size() <= pages.pageSize() / 4) {
+      byte[] image = BoltPageWriter.inlineLeaf(leaf);
+      return ByteBuffer.allocate(BUCKET_HEADER + image.length).put(BUCKET_HEADER, image).array();
     }
     return ByteBuffer.allocate(BUCKET_HEADER).order(ByteOrder.LITTLE_ENDIAN).putLong(0, finishTree()).array();
   }
 
   /** Ends the tree and returns the id of its root page. */
   long finishTree() throws IOException {
-    if (!keys.isEmpty() || levels.isEmpty()) {
+    if (leaf.count() > 0 || levels.isEmpty()) {
       flushLeaf();
     }
     for (int i = 0; ; i++) {
@@ -81,11 +72,9 @@ final class BoltTreeWriter {
   }
 
   private void flushLeaf() throws IOException {
-    long pgid = pages.writeLeaf(keys, values, elementFlags);
-    addChild(0, keys.isEmpty() ? new byte[0] : keys.get(0), pgid);
-    keys.clear();
-    values.clear();
-    leafBytes = BoltPageWriter.PAGE_HEADER;
+    long pgid = pages.writeLeaf(leaf, elementFlags);
+    addChild(0, leaf.firstKey(), pgid);
+    leaf.clear();
   }
 
   private void addChild(int depth, byte[] firstKey, long pgid) throws IOException {

@@ -3,6 +3,7 @@ package io.etcdsnapshotter.bolt;
 import io.etcdsnapshotter.volume.PrivateFiles;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -55,17 +56,22 @@ public final class BoltWriter implements Closeable {
   }
 
   public void put(byte[] key, byte[] value) throws IOException {
+    put(ByteBuffer.wrap(key), ByteBuffer.wrap(value));
+  }
+
+  /** Copies the pair from each buffer's position to its limit; the buffers are left as they were. */
+  public void put(ByteBuffer key, ByteBuffer value) throws IOException {
     if (bucket == null) {
       throw new IllegalStateException("no bucket open");
     }
     bucket.add(key, value);
-    contentHash.update(key);
-    contentHash.update(value);
+    contentHash.update(key.duplicate());
+    contentHash.update(value.duplicate());
     keyCount++;
   }
 
   public void endBucket() throws IOException {
-    root.add(bucketName, bucket.finishBucket());
+    root.add(ByteBuffer.wrap(bucketName), ByteBuffer.wrap(bucket.finishBucket()));
     bucket = null;
   }
 

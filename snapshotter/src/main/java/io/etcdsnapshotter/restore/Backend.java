@@ -26,13 +26,11 @@ final class Backend {
     return ByteBuffer.allocate(8).putLong(value).array();
   }
 
+  /** The length of an MVCC revision key (a tombstone adds one byte). */
+  static final int REVISION_BYTES = 17;
+
   /** An MVCC revision key: BE64(main) '_' BE64(sub). */
   static byte[] revision(long main) {
-    return ByteBuffer.allocate(17).putLong(main).put((byte) '_').putLong(0).array();
-  }
-
-  /** The main revision of a key-bucket key (17 bytes, or 18 for a tombstone). */
-  static long mainRevision(byte[] revisionKey) {
-    return ByteBuffer.wrap(revisionKey, 0, 8).getLong();
+    return ByteBuffer.allocate(REVISION_BYTES).putLong(main).put((byte) '_').putLong(0).array();
   }
 }

@@ -28,7 +28,8 @@ final class BackendCopy implements BucketScanVisitor {
   private final TreeSet<byte[]> missing = new TreeSet<>(Arrays::compareUnsigned);
   private final TreeMap<byte[], byte[]> meta = new TreeMap<>(Arrays::compareUnsigned);
   private Mode mode;
-  private byte[] lastRevision;
+  /** The main revision of the last key-bucket key: with tombstones, the highest revision in the snapshot. */
+  private long latestRevision;
 
   private BackendCopy(BoltWriter target, Cluster cluster, long bumpRevision, Progress progress) {
     this.target = target;
@@ -60,10 +61,14 @@ final class BackendCopy implements BucketScanVisitor {
   public void keyValue(ByteBuffer key, ByteBuffer value) throws IOException {
     progress.add(key.remaining() + value.remaining());
     switch (mode) {
-      case COPY -> target.put(bytes(key), bytes(value));
+      case COPY -> target.put(key, value);
       case KEYS -> {
-        lastRevision = bytes(key);
-        target.put(lastRevision, bytes(value));
+        if (key.remaining() < Backend.REVISION_BYTES) {
+          throw new IOException("bucket 'key' holds a " + key.remaining() + "-byte key where etcd keeps"
+              + " revisions: not an etcd snapshot");
+        }
+        latestRevision = key.getLong(key.position());
+        target.put(key, value);
       }
       case META -> meta.put(bytes(key), bytes(value));
       case MEMBERS, DROP -> { }
@@ -132,12 +137,11 @@ final class BackendCopy implements BucketScanVisitor {
 
   /** The latest revision (tombstones included) plus the bump, sub-revision 0, as etcd 3.5.10+ writes it. */
   private byte[] bumpedRevision() throws IOException {
-    long latest = lastRevision == null ? 0 : Backend.mainRevision(lastRevision);
-    if (bumpRevision > Long.MAX_VALUE - latest) {
-      throw new IOException("--bump-revision " + bumpRevision + " takes the latest revision " + latest
+    if (bumpRevision > Long.MAX_VALUE - latestRevision) {
+      throw new IOException("--bump-revision " + bumpRevision + " takes the latest revision " + latestRevision
           + " past 2^63-1; use a smaller bump");
     }
-    return Backend.revision(latest + bumpRevision);
+    return Backend.revision(latestRevision + bumpRevision);
   }
 
   private static byte[] bytes(ByteBuffer view) {
