@@ -235,7 +235,7 @@ public final class DataDirRestore {
   }
 
   private static void requireSpace(Path target, long bytes) throws IOException {
-    long usable = Files.getFileStore(target.getParent()).getUsableSpace();
+    long usable = Files.getFileStore(Files.isDirectory(target) ? target : target.getParent()).getUsableSpace();
     if (usable < bytes) {
       throw new IOException("not enough space for " + target + ": need about " + (bytes >> 20) + " MiB, "
           + (usable >> 20) + " MiB free; free some space or restore elsewhere");
