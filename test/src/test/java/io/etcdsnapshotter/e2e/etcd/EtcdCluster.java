@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
 
 /**
  * Real etcd server processes on free loopback ports, with their data in a temporary directory. Always close it:
@@ -127,7 +128,7 @@ public final class EtcdCluster implements AutoCloseable {
       try {
         builder.sslContext(ssl -> ssl.trustManager(tls.caCert().toFile())
             .keyManager(tls.clientCert().toFile(), tls.clientKey().toFile()));
-      } catch (javax.net.ssl.SSLException e) {
+      } catch (SSLException e) {
         throw new IllegalStateException("cannot load the test certificates", e);
       }
     }

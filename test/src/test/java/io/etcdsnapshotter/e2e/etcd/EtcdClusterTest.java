@@ -3,6 +3,7 @@ package io.etcdsnapshotter.e2e.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.e2e.process.ProcessResult;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,7 +29,7 @@ class EtcdClusterTest {
       Etcdctl etcdctl = cluster.etcdctl();
       etcdctl.ok("put", "/fixture/key", "value");
       assertThat(etcdctl.ok("get", "/fixture/key", "--print-value-only")).isEqualTo("value\n");
-      assertThat(etcdctl.ok("version")).contains("etcdctl version: " + version.toString().substring(5));
+      assertThat(etcdctl.ok("version")).contains("etcdctl version: " + version.release() + ".");
 
       Path snapshot = tmp.resolve("etcdctl.db");
       etcdctl.saveSnapshot(snapshot);
@@ -52,7 +53,7 @@ class EtcdClusterTest {
   @EnumSource(EtcdVersion.class)
   void authClusterAcceptsItsUserAndRefusesOthers(EtcdVersion version) {
     try (EtcdCluster cluster = EtcdCluster.start(version, 1, Security.AUTH)) {
-      List<java.net.URI> urls = List.of(cluster.member(0).clientUrl());
+      List<URI> urls = List.of(cluster.member(0).clientUrl());
       ProcessResult anonymous = new Etcdctl(version, urls, null, null).probe("get", "/any");
       assertThat(anonymous.exitCode()).as(anonymous.toString()).isNotZero();
       ProcessResult wrongPassword =

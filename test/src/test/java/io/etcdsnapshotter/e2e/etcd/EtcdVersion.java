@@ -43,6 +43,11 @@ public enum EtcdVersion {
     }
   }
 
+  /** The minor line, such as "3.5". */
+  public String release() {
+    return release;
+  }
+
   public Path binary(String name) {
     return Path.of(System.getenv().getOrDefault(binVariable, defaultBin), name);
   }

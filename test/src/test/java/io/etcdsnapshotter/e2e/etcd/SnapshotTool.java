@@ -5,6 +5,7 @@ import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** etcd's own offline snapshot commands (etcdctl in 3.4, etcdutl in 3.5): the oracle for our files. */
@@ -31,7 +32,7 @@ public final class SnapshotTool {
 
   private ProcessResult run(String... args) {
     version.assumeInstalled();
-    List<String> command = new java.util.ArrayList<>(List.of(version.snapshotTool().toString()));
+    List<String> command = new ArrayList<>(List.of(version.snapshotTool().toString()));
     command.addAll(List.of(args));
     return Processes.run(command, TIMEOUT);
   }

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.e2e.process;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ public final class RunningProcess implements AutoCloseable {
     Path out = logPrefix.resolveSibling(logPrefix.getFileName() + ".out");
     Path err = logPrefix.resolveSibling(logPrefix.getFileName() + ".err");
     ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(out.toFile())
         .redirectError(err.toFile());
     try {

@@ -83,8 +83,9 @@ class SnapshotAddonTest {
     assertThat(pod.getServiceAccountName()).isEqualTo("etcd-snapshot");
     assertThat(pod.getContainers()).singleElement().satisfies(container -> {
       assertThat(container.getImage()).isEqualTo("registry.example.com/etcd-snapshotter:1.2.3");
-      assertThat(container.getCommand()).containsExactly(
-          "java", "-jar", "/app/etcd-snapshotter.jar", "snapshot", "--config", "/etc/etcd-snapshot/config.yaml");
+      assertThat(container.getCommand()).containsExactly("java", "-XX:+UseSerialGC", "-Xmx128m",
+          "-jar", "/app/etcd-snapshotter.jar", "snapshot", "--config", "/etc/etcd-snapshot/config.yaml");
+      assertThat(container.getResources().getLimits()).containsKey("memory");
       assertThat(container.getVolumeMounts()).extracting(VolumeMount::getName, VolumeMount::getMountPath)
           .containsExactlyInAnyOrder(
               tuple("config", "/etc/etcd-snapshot"),

@@ -12,10 +12,12 @@ import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -63,13 +65,27 @@ class SnapshotFaultsTest {
     try {
       ProcessResult run = SnapshotRun.into(volume).cluster("main", small).run();
 
-      assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-      assertThat(Jar.messages(run)).as(run.toString()).singleElement()
-          .satisfies(line -> assertThat(line).contains("main", member.clientUrl().toString()));
-      assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
+      assertFailedOnlyFor(run, member);
       assertThat(Volume.fingerprint(volume)).isEqualTo(before);
     } finally {
       small.restart(member);
+    }
+  }
+
+  @Test
+  void aClusterThatFailsDoesNotStopTheOthers() {
+    Path volume = tmp.resolve("volume");
+    EtcdMember down = small.member(0);
+    down.stop();
+    try {
+      ProcessResult run = SnapshotRun.into(volume).cluster("main", small).cluster("events", big).run();
+
+      assertFailedOnlyFor(run, down);
+      assertThat(volume.resolve("snapshot.db")).doesNotExist();
+      assertThat(new SnapshotTool(version).statusJson(volume.resolve("snapshot-events.db")).path("revision")
+          .asLong()).isEqualTo(big.etcdctl().revision());
+    } finally {
+      small.restart(down);
     }
   }
 
@@ -87,9 +103,7 @@ class SnapshotFaultsTest {
 
       ProcessResult result = run.await(Jar.TIMEOUT);
 
-      assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
-      assertThat(Jar.messages(result)).as(result.toString()).singleElement()
-          .satisfies(line -> assertThat(line).contains("main", member.clientUrl().toString()));
+      assertFailedOnlyFor(result, member);
       assertThat(Volume.fingerprint(volume)).as("no temp file left, old snapshot intact").isEqualTo(before);
     } finally {
       big.restart(member);
@@ -101,7 +115,7 @@ class SnapshotFaultsTest {
     Path volume = tmp.resolve("volume");
     EtcdMember member = big.member(0);
     try (RunningProcess first = SnapshotRun.into(volume).cluster("main", big).start()) {
-      TempFiles.awaitGrowing(volume, java.util.Set.of(), first);
+      TempFiles.awaitGrowing(volume, Set.of(), first);
       member.freeze(); // keeps the first run busy for as long as the second takes
       ProcessResult second;
       try {
@@ -120,6 +134,14 @@ class SnapshotFaultsTest {
     }
   }
 
+  /** Exit 1 and one line, no stack trace, naming cluster main and the endpoint of {@code member}. */
+  private static void assertFailedOnlyFor(ProcessResult run, EtcdMember member) {
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(Jar.messages(run)).as(run.toString()).singleElement()
+        .satisfies(line -> assertThat(line).contains("main", member.clientUrl().toString()));
+    assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
+  }
+
   /** A volume as a previous run left it: a good snapshot (etcd's own), directory 0700, file 0600. */
   private Path volumeWithOldSnapshot() {
     try {
@@ -129,7 +151,7 @@ class SnapshotFaultsTest {
       Files.setPosixFilePermissions(volume.resolve("snapshot.db"), PosixFilePermissions.fromString("rw-------"));
       return volume;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }
