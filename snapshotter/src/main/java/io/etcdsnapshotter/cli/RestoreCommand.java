@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
           + " --initial-cluster-token unless you mean to rebuild the old cluster's identity.",
       "For Kubernetes, add --bump-revision 1000000 --mark-compacted so watch caches see a compaction instead of"
           + " revisions going backwards.",
-      "The data dir is built beside the target and renamed into place only when complete and checked.",
+      "The data dir is built in a scratch dir on the target's file system and moved into place only when complete"
+          + " and read back; an empty target (even a mount point) is filled in place.",
       "Exit codes: 0 restored, 1 failed (nothing left at the target), 2 usage error."
     })
 final class RestoreCommand implements Callable<Integer> {
@@ -69,7 +70,7 @@ final class RestoreCommand implements Callable<Integer> {
   boolean markCompacted;
 
   @Option(names = "--dry-run",
-      description = "Build and check the data dir beside the target, then delete it: proves the file restorable.")
+      description = "Build and check the data dir, then delete it: proves the file restorable, touches no target.")
   boolean dryRun;
 
   @Override
