@@ -70,7 +70,7 @@ final class RestoreCommand implements Callable<Integer> {
   boolean markCompacted;
 
   @Option(names = "--dry-run",
-      description = "Build and check the data dir, then delete it: proves the file restorable, touches no target.")
+      description = "Build and check the data dir, then delete it again: proves the file restorable.")
   boolean dryRun;
 
   @Override
