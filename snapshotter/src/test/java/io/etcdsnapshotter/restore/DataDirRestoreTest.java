@@ -74,6 +74,16 @@ class DataDirRestoreTest {
     assertThat(Files.list(dir.resolve("wal")).map(p -> p.getFileName().toString())).containsExactly(WalFile.NAME);
   }
 
+  /** arm64 and ppc64le hosts may run etcd with 16 or 64 KiB pages; the restored db keeps the snapshot's. */
+  @Test
+  void sourcePageSizeIsKept() throws Exception {
+    DataDirRestore.run(request(snapshot(source(), true, 65536), dir.resolve("data"), 0));
+    try (BoltFile restored = BoltFile.open(dir.resolve("data/member/snap/db"))) {
+      assertThat(restored.pageSize()).isEqualTo(65536);
+    }
+    assertThat(hex(readAll(dir.resolve("data/member/snap/db"))).get("key")).isEqualTo(hex(source()).get("key"));
+  }
+
   @Test
   void walDirCanBeSeparate() throws Exception {
     RestoreRequest request = new RestoreRequest(snapshot(source(), true), dir.resolve("data"), dir.resolve("wal"),
@@ -210,9 +220,13 @@ class DataDirRestoreTest {
   }
 
   private Path snapshot(Map<String, Map<String, byte[]>> buckets, boolean trailer) throws Exception {
+    return snapshot(buckets, trailer, 4096);
+  }
+
+  private Path snapshot(Map<String, Map<String, byte[]>> buckets, boolean trailer, int pageSize) throws Exception {
     Path file = dir.resolve("snap.db");
     Files.deleteIfExists(file);
-    try (BoltWriter db = BoltWriter.create(file, 4096)) {
+    try (BoltWriter db = BoltWriter.create(file, pageSize)) {
       for (Map.Entry<String, Map<String, byte[]>> bucket : buckets.entrySet()) {
         db.beginBucket(utf8(bucket.getKey()));
         for (Map.Entry<String, byte[]> kv : bucket.getValue().entrySet()) {
