@@ -1,0 +1,92 @@
+package io.etcdsnapshotter.cli;
+
+import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.restore.Cluster;
+import io.etcdsnapshotter.restore.DataDirRestore;
+import io.etcdsnapshotter.restore.RestoreRequest;
+import io.etcdsnapshotter.restore.RestoreResult;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "restore",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Writes one member's etcd data dir from a snapshot file, natively (no etcd binary), as etcdutl 3.5 would:"
+          + " the old membership is dropped, the new members come from the flags below, and etcd 3.4 or 3.5"
+          + " starts from the result.",
+      "Restore every member of a cluster from the same file with the same --initial-cluster and token. Use a new"
+          + " --initial-cluster-token unless you mean to rebuild the old cluster's identity.",
+      "For Kubernetes, add --bump-revision 1000000 --mark-compacted so watch caches see a compaction instead of"
+          + " revisions going backwards.",
+      "The data dir is built in a scratch dir on the target's file system and moved into place only when complete"
+          + " and read back; an empty target (even a mount point) is filled in place.",
+      "Exit codes: 0 restored, 1 failed (nothing left at the target), 2 usage error."
+    })
+final class RestoreCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "Snapshot file (from `snapshot` or etcdctl).")
+  Path snapshot;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Data dir to create; must be absent or empty (default: <name>.etcd).")
+  Path dataDir;
+
+  @Option(names = "--wal-dir", paramLabel = "DIR",
+      description = "Separate WAL dir; etcd must then be started with the same --wal-dir.")
+  Path walDir;
+
+  @Option(names = "--name", paramLabel = "NAME", defaultValue = "default",
+      description = "This member's name in --initial-cluster (default: ${DEFAULT-VALUE}).")
+  String name;
+
+  @Option(names = "--initial-cluster", paramLabel = "NAME=URL,...", defaultValue = "default=http://localhost:2380",
+      description = "Every member's peer URLs (default: ${DEFAULT-VALUE}).")
+  String initialCluster;
+
+  @Option(names = "--initial-cluster-token", paramLabel = "TOKEN", defaultValue = "etcd-cluster",
+      description = "Part of every member ID and so of the cluster ID (default: ${DEFAULT-VALUE}).")
+  String token;
+
+  @Option(names = "--initial-advertise-peer-urls", paramLabel = "URL,...", defaultValue = "http://localhost:2380",
+      description = "This member's peer URLs; must equal its --initial-cluster URLs (default: ${DEFAULT-VALUE}).")
+  String advertisePeerUrls;
+
+  @Option(names = "--skip-hash-check",
+      description = "Restore a file without etcd's SHA-256 trailer (a db copied from a data dir).")
+  boolean skipHashCheck;
+
+  @Option(names = "--bump-revision", paramLabel = "N", defaultValue = "0",
+      description = "Raise the revision by N (needs --mark-compacted).")
+  long bumpRevision;
+
+  @Option(names = "--mark-compacted", description = "Mark every revision below the bumped one compacted.")
+  boolean markCompacted;
+
+  @Option(names = "--dry-run",
+      description = "Build and check the data dir, then delete it again: proves the file restorable.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() throws Exception {
+    if (bumpRevision < 0) {
+      throw new ConfigException("--bump-revision must be 0 or more, not " + bumpRevision);
+    }
+    if ((bumpRevision > 0) != markCompacted) {
+      throw new ConfigException("--bump-revision and --mark-compacted go together; give both or neither");
+    }
+    Cluster cluster = Cluster.bootstrap(name, initialCluster, token, advertisePeerUrls);
+    Path target = dataDir != null ? dataDir : Path.of(name + ".etcd");
+    RestoreResult result = DataDirRestore.run(
+        new RestoreRequest(snapshot, target, walDir, cluster, skipHashCheck, bumpRevision, dryRun));
+    spec.commandLine().getOut().println((dryRun ? "dry run: could restore " : "restored ") + snapshot + " into "
+        + target + ": " + result.describe());
+    return 0;
+  }
+}

@@ -1,0 +1,255 @@
+package io.etcdsnapshotter.restore;
+
+import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.bolt.BoltWriter;
+import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.inspect.IntegrityTrailer;
+import io.etcdsnapshotter.volume.PrivateFiles;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a snapshot into one member's data dir. Everything is built in a scratch dir beside the target, fsynced
+ * and read back, and only then renamed into place, so a failure leaves nothing at the target.
+ */
+public final class DataDirRestore {
+  private static final Logger LOG = LoggerFactory.getLogger(DataDirRestore.class);
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+  private final RestoreRequest request;
+  private final List<Path> scratch = new ArrayList<>();
+
+  private DataDirRestore(RestoreRequest request) {
+    this.request = request;
+  }
+
+  public static RestoreResult run(RestoreRequest request) throws IOException {
+    return new DataDirRestore(request).run();
+  }
+
+  private RestoreResult run() throws IOException {
+    Path snapshot = request.snapshot();
+    if (!Files.isRegularFile(snapshot)) {
+      throw new NoSuchFileException(snapshot + " is not a snapshot file");
+    }
+    Path dataDir = request.dataDir().toAbsolutePath();
+    Path walDir = request.walDir() == null ? null : request.walDir().toAbsolutePath();
+    long size = Files.size(snapshot);
+    checkTargets(dataDir, walDir, size);
+    FutureTask<Void> trailer = startTrailerCheck(snapshot, size);
+    // Ctrl-C or a SIGTERM skips finally blocks but runs shutdown hooks: the half-built data dir goes either way.
+    Thread cleanup = new Thread(this::deleteScratch, "restore-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      return build(snapshot, dataDir, walDir, trailer);
+    } catch (IOException | RuntimeException e) {
+      awaitTrailer(trailer);
+      throw e;
+    } finally {
+      trailer.cancel(true);
+      deleteScratch();
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    }
+  }
+
+  private static void checkTargets(Path dataDir, Path walDir, long snapshotSize) throws IOException {
+    if (walDir != null && (walDir.startsWith(dataDir) || dataDir.startsWith(walDir))) {
+      throw new ConfigException("--wal-dir " + walDir + " and --data-dir " + dataDir + " overlap; leave --wal-dir"
+          + " out for the default <data-dir>/member/wal, or put it elsewhere");
+    }
+    requireEmptyOrAbsent(dataDir, "--data-dir");
+    if (walDir != null) {
+      requireEmptyOrAbsent(walDir, "--wal-dir");
+    }
+    requireSpace(dataDir, snapshotSize + (walDir == null ? WalFile.SEGMENT_SIZE : 0));
+    if (walDir != null) {
+      requireSpace(walDir, WalFile.SEGMENT_SIZE);
+    }
+  }
+
+  /** The SHA-256 pass reads the file sequentially while the copy walks its tree: on two cores they overlap. */
+  private FutureTask<Void> startTrailerCheck(Path snapshot, long size) {
+    FutureTask<Void> trailer = new FutureTask<>(() -> {
+      if (!request.skipHashCheck()) {
+        checkTrailer(snapshot, size);
+      }
+      return null;
+    });
+    Thread hashing = new Thread(trailer, "sha256-check");
+    hashing.setDaemon(true);
+    hashing.start();
+    return trailer;
+  }
+
+  /** Best effort: a scratch dir that cannot be deleted is named in the log; it never replaces anything. */
+  private void deleteScratch() {
+    synchronized (scratch) {
+      for (Path dir : scratch) {
+        try {
+          deleteTree(dir);
+        } catch (IOException e) {
+          LOG.warn("could not delete the scratch dir {}: {}", dir, e.getMessage());
+        }
+      }
+      scratch.clear();
+    }
+  }
+
+  /** Waits for the SHA-256 check; its error explains a damaged file better than a bbolt format error would. */
+  private static void awaitTrailer(FutureTask<Void> trailer) throws IOException {
+    try {
+      trailer.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while checking the snapshot's SHA-256");
+    }
+  }
+
+  private RestoreResult build(Path snapshot, Path dataDir, Path walDir, FutureTask<Void> trailer)
+      throws IOException {
+    Path root = scratchFor(dataDir);
+    Path member = createDirectory(root.resolve("member"));
+    Path snapDir = createDirectory(member.resolve("snap"));
+    Path wal = walDir == null ? createDirectory(member.resolve("wal")) : scratchFor(walDir);
+    RestoreResult result;
+    try (BoltFile source = BoltFile.open(snapshot);
+        BoltWriter db = BoltWriter.create(snapDir.resolve("db"), source.pageSize())) {
+      SourceVersion.check(source);
+      BackendCopy.copy(source, db, request.cluster(), request.bumpRevision(),
+          new Progress("copying", source.dataSize()));
+      db.finish();
+      WalFile.write(wal, request.cluster());
+      SnapFile.write(snapDir, request.cluster());
+      for (Path dir : List.of(snapDir, wal, member, root)) {
+        PrivateFiles.syncDirectory(dir);
+      }
+      awaitTrailer(trailer);
+      result = RestoredCheck.verify(snapDir, wal, request.cluster(), db);
+    }
+    if (!request.dryRun()) {
+      if (walDir != null) {
+        moveIntoPlace(wal, walDir);
+      }
+      moveIntoPlace(root, dataDir);
+      synchronized (scratch) {
+        scratch.clear();
+      }
+    }
+    return result;
+  }
+
+  /** etcd's rule: without --skip-hash-check a snapshot must end in a matching SHA-256 of the rest. */
+  private static void checkTrailer(Path snapshot, long size) throws IOException {
+    IntegrityTrailer trailer = IntegrityTrailer.check(snapshot);
+    if (!trailer.present()) {
+      throw new IOException(snapshot + " has no SHA-256 trailer (" + size + " bytes: a db copied from a data dir,"
+          + " or a truncated snapshot?); pass --skip-hash-check to restore it anyway");
+    }
+    if (!trailer.matches()) {
+      throw new IOException(snapshot + " is corrupt: its SHA-256 trailer says " + trailer.stored() + " but the data"
+          + " hashes to " + trailer.computed() + "; use another snapshot");
+    }
+  }
+
+  /**
+   * A new 0700 dir on the target's file system: beside an absent target, which it then becomes by one rename; or
+   * inside an existing empty one (perhaps a mount point, which cannot be renamed over), whose entries it then
+   * hands over one rename each.
+   */
+  private Path scratchFor(Path target) throws IOException {
+    Path dir = Files.isDirectory(target)
+        ? Files.createTempDirectory(target, ".restore-", OWNER_ONLY)
+        : Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".restore-", OWNER_ONLY);
+    synchronized (scratch) {
+      scratch.add(dir);
+    }
+    return dir;
+  }
+
+  /** Until the restore has succeeded, whatever is moved into place stays listed for deletion. */
+  private void moveIntoPlace(Path from, Path to) throws IOException {
+    synchronized (scratch) {
+      scratch.remove(from);
+      if (from.getParent().equals(to)) {
+        List<Path> entries;
+        try (Stream<Path> list = Files.list(from)) {
+          entries = list.toList();
+        }
+        for (Path entry : entries) {
+          scratch.add(Files.move(entry, to.resolve(entry.getFileName()), StandardCopyOption.ATOMIC_MOVE));
+        }
+        Files.delete(from);
+      } else {
+        scratch.add(Files.move(from, to, StandardCopyOption.ATOMIC_MOVE));
+      }
+    }
+    PrivateFiles.syncDirectory(to);
+    PrivateFiles.syncDirectory(to.getParent());
+    LOG.info("restored {}", to);
+  }
+
+  private static Path createDirectory(Path dir) throws IOException {
+    return Files.createDirectory(dir, OWNER_ONLY);
+  }
+
+  /** etcdutl creates missing parents too; existing ones are left as they are. */
+  private static void requireEmptyOrAbsent(Path dir, String flag) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectories(dir.getParent(), OWNER_ONLY);
+      return;
+    }
+    boolean empty;
+    try (Stream<Path> entries = Files.list(dir)) {
+      empty = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && entries.findAny().isEmpty();
+    } catch (NotDirectoryException e) {
+      empty = false;
+    }
+    if (!empty) {
+      throw new ConfigException(flag + " " + dir + " exists and is not an empty directory; move it aside or choose"
+          + " another");
+    }
+  }
+
+  private static void requireSpace(Path target, long bytes) throws IOException {
+    long usable = Files.getFileStore(Files.isDirectory(target) ? target : target.getParent()).getUsableSpace();
+    if (usable < bytes) {
+      throw new IOException("not enough space for " + target + ": need about " + (bytes >> 20) + " MiB, "
+          + (usable >> 20) + " MiB free; free some space or restore elsewhere");
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.etcdsnapshotter.restore;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Logs how much of a big snapshot's content a pass has handled, every 256 MiB, so a long restore visibly moves. */
+final class Progress {
+  private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
+  private static final long STEP = 256L << 20;
+
+  private final String phase;
+  private final long total;
+  private long done;
+  private long nextLog = STEP;
+
+  Progress(String phase, long total) {
+    this.phase = phase;
+    this.total = total;
+  }
+
+  void add(long bytes) {
+    done += bytes;
+    if (done >= nextLog) {
+      LOG.info("{}: {} MiB of keys and values so far (the snapshot's db is {} MiB)", phase, done >> 20, total >> 20);
+      nextLog += STEP;
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package io.etcdsnapshotter.restore;
+
+import java.nio.file.Path;
+
+/**
+ * What to restore where.
+ *
+ * @param walDir null for the default {@code <dataDir>/member/wal}; etcd must then be started with the same
+ *     {@code --wal-dir}
+ * @param bumpRevision 0 for none; otherwise the revision jumps by this much and everything below is compacted
+ * @param dryRun build and check everything in a scratch dir beside the target, then delete it
+ */
+public record RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
+    long bumpRevision, boolean dryRun) {}

@@ -1,0 +1,289 @@
+package io.etcdsnapshotter.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.bolt.BoltWriter;
+import io.etcdsnapshotter.config.ConfigException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restores of etcd-shaped snapshots (written with BoltWriter plus etcd's SHA-256 trailer), read back natively. */
+class DataDirRestoreTest {
+  private static final String OLD_MEMBER = "badf33af0b762481";
+
+  @TempDir Path dir;
+
+  @Test
+  void keepsEveryBucketButReplacesMembershipAndIndexes() throws Exception {
+    Path snapshot = snapshot(source(), true);
+    RestoreResult result = DataDirRestore.run(request(snapshot, dir.resolve("data"), 0));
+
+    Map<String, Map<String, byte[]>> restored = readAll(dir.resolve("data/member/snap/db"));
+    Map<String, Map<String, byte[]>> expected = source();
+    Cluster cluster = ClusterTest.three();
+    expected.put("members", new TreeMap<>());
+    cluster.members().forEach(m -> expected.get("members").put(m.hexId(), utf8(m.json())));
+    expected.put("members_removed", new TreeMap<>());
+    expected.put("cluster", new TreeMap<>());
+    expected.get("meta").put("consistent_index", ByteBuffer.allocate(8).putLong(3).array());
+    expected.get("meta").put("term", ByteBuffer.allocate(8).putLong(1).array());
+    assertThat(hex(restored)).isEqualTo(hex(expected));
+    assertThat(result.status().revision()).isEqualTo(2_001);
+    assertThat(result.cluster()).isEqualTo(cluster);
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("data",
+        "snap.db");
+    assertThat(mode(dir.resolve("data"))).isEqualTo("rwx------");
+    assertThat(mode(dir.resolve("data/member/snap/db"))).isEqualTo("rw-------");
+  }
+
+  @Test
+  void bumpAddsAnEmptyRevisionAboveTheLatestAndSchedulesItsCompaction() throws Exception {
+    RestoreResult result = DataDirRestore.run(request(snapshot(source(), true), dir.resolve("data"), 1_000_000));
+
+    Map<String, Map<String, byte[]>> restored = readAll(dir.resolve("data/member/snap/db"));
+    String bumped = key(revision(2_001 + 1_000_000, false));
+    assertThat(restored.get("key")).containsEntry(bumped, new byte[0]).hasSize(source().get("key").size() + 1);
+    assertThat(restored.get("meta").get("scheduledCompactRev")).isEqualTo(revision(1_002_001, false));
+    assertThat(result.status().revision()).isEqualTo(1_002_001);
+  }
+
+  @Test
+  void emptyWalDirIsFilledInPlace() throws Exception {
+    Files.createDirectory(dir.resolve("wal"));
+    RestoreRequest request = new RestoreRequest(snapshot(source(), true), dir.resolve("data"), dir.resolve("wal"),
+        ClusterTest.three(), false, 0, false);
+    DataDirRestore.run(request);
+    assertThat(Files.list(dir.resolve("wal")).map(p -> p.getFileName().toString())).containsExactly(WalFile.NAME);
+  }
+
+  /** arm64 and ppc64le hosts may run etcd with 16 or 64 KiB pages; the restored db keeps the snapshot's. */
+  @Test
+  void sourcePageSizeIsKept() throws Exception {
+    DataDirRestore.run(request(snapshot(source(), true, 65536), dir.resolve("data"), 0));
+    try (BoltFile restored = BoltFile.open(dir.resolve("data/member/snap/db"))) {
+      assertThat(restored.pageSize()).isEqualTo(65536);
+    }
+    assertThat(hex(readAll(dir.resolve("data/member/snap/db"))).get("key")).isEqualTo(hex(source()).get("key"));
+  }
+
+  @Test
+  void walDirCanBeSeparate() throws Exception {
+    RestoreRequest request = new RestoreRequest(snapshot(source(), true), dir.resolve("data"), dir.resolve("wal"),
+        ClusterTest.three(), false, 0, false);
+    DataDirRestore.run(request);
+    assertThat(dir.resolve("wal").resolve(WalFile.NAME)).hasSize(WalFile.SEGMENT_SIZE);
+    assertThat(dir.resolve("data/member/wal")).doesNotExist();
+  }
+
+  @Test
+  void overlappingWalDirOrOverflowingBumpIsRefused() throws Exception {
+    Path snapshot = snapshot(source(), true);
+    assertThatThrownBy(() -> DataDirRestore.run(new RestoreRequest(snapshot, dir.resolve("data"),
+        dir.resolve("data/member/wal"), ClusterTest.three(), false, 0, false)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("overlap");
+    assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("data"), Long.MAX_VALUE - 10)))
+        .isInstanceOf(IOException.class).hasMessageContaining("past 2^63-1");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void dryRunLeavesNothing() throws Exception {
+    RestoreRequest request = new RestoreRequest(snapshot(source(), true), dir.resolve("data"), null,
+        ClusterTest.three(), false, 0, true);
+    assertThat(DataDirRestore.run(request).status().totalKey()).isPositive();
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactly("snap.db");
+  }
+
+  @Test
+  void emptyTargetDirIsFilledButNonEmptyIsRefused() throws Exception {
+    Path snapshot = snapshot(source(), true);
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+    Object identity = Files.readAttributes(empty, BasicFileAttributes.class).fileKey();
+    Path truncated = Files.write(dir.resolve("truncated.db"), Arrays.copyOf(Files.readAllBytes(snapshot), 8192));
+    assertThatThrownBy(() -> DataDirRestore.run(request(truncated, empty, 0))).isInstanceOf(IOException.class);
+    assertThat(Files.list(empty)).isEmpty();
+    DataDirRestore.run(request(snapshot, empty, 0));
+    assertThat(Files.list(empty).map(p -> p.getFileName().toString())).containsExactly("member");
+    assertThat(empty.resolve("member/snap/db")).exists();
+    // filled in place, not replaced: an empty target may be a mount point
+    assertThat(Files.readAttributes(empty, BasicFileAttributes.class).fileKey()).isEqualTo(identity);
+    assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("empty"), 0)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("not an empty directory");
+  }
+
+  @Test
+  void damagedSnapshotsFailWithOneLineAndLeaveNothing() throws Exception {
+    byte[] good = Files.readAllBytes(snapshot(source(), true));
+    byte[] flipped = good.clone();
+    flipped[good.length / 2] ^= 0x40;
+    byte[] random = new byte[good.length];
+    new Random(7).nextBytes(random);
+    Map<String, byte[]> bad = new LinkedHashMap<>();
+    bad.put("flipped", flipped);
+    bad.put("truncated", Arrays.copyOf(good, good.length - 4096));
+    bad.put("empty", new byte[0]);
+    bad.put("random", random);
+    bad.put("no-trailer", Arrays.copyOf(good, good.length - 32));
+    for (Map.Entry<String, byte[]> input : bad.entrySet()) {
+      Path file = dir.resolve(input.getKey() + ".db");
+      Files.write(file, input.getValue());
+      assertThatThrownBy(() -> DataDirRestore.run(request(file, dir.resolve("out"), 0)))
+          .as(input.getKey()).isInstanceOf(IOException.class)
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").contains(file.toString()));
+      assertThat(dir.resolve("out")).as(input.getKey()).doesNotExist();
+      assertThat(Files.list(dir).filter(p -> p.getFileName().toString().startsWith(".out"))).isEmpty();
+    }
+  }
+
+  @Test
+  void skipHashCheckRestoresADbWithoutTrailerButStillChecksStructure() throws Exception {
+    Path raw = snapshot(source(), false);
+    DataDirRestore.run(new RestoreRequest(raw, dir.resolve("data"), null, ClusterTest.three(), true, 0, false));
+    assertThat(hex(readAll(dir.resolve("data/member/snap/db"))).get("key")).isEqualTo(hex(source()).get("key"));
+
+    byte[] damaged = Files.readAllBytes(raw);
+    ByteBuffer.wrap(damaged).putLong(3 * 4096 + 8, 0x0007_0000_0000L);
+    Path bad = Files.write(dir.resolve("bad.db"), damaged);
+    assertThatThrownBy(() -> DataDirRestore.run(new RestoreRequest(bad, dir.resolve("out"), null,
+        ClusterTest.three(), true, 0, false))).isInstanceOf(IOException.class);
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void newerStorageOrClusterVersionIsRefused() throws Exception {
+    Map<String, Map<String, byte[]>> storage36 = source();
+    storage36.get("meta").put("storageVersion", utf8("3.6"));
+    assertRefused(snapshot(storage36, true), "storage version", "3.6");
+    Map<String, Map<String, byte[]>> cluster36 = source();
+    cluster36.put("cluster", new TreeMap<>(Map.of("clusterVersion", utf8("3.6.0"))));
+    assertRefused(snapshot(cluster36, true), "cluster version", "3.6.0");
+  }
+
+  @Test
+  void olderVersionsAreRestored() throws Exception {
+    Map<String, Map<String, byte[]>> source = source();
+    source.get("meta").put("storageVersion", utf8("3.5"));
+    source.put("cluster", new TreeMap<>(Map.of("clusterVersion", utf8("3.4.0"))));
+    DataDirRestore.run(request(snapshot(source, true), dir.resolve("data"), 0));
+    assertThat(readAll(dir.resolve("data/member/snap/db")).get("cluster")).containsKey("clusterVersion");
+  }
+
+  private void assertRefused(Path snapshot, String... message) {
+    assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("out"), 0)))
+        .hasMessageContainingAll(message);
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  private static RestoreRequest request(Path snapshot, Path dataDir, long bump) {
+    return new RestoreRequest(snapshot, dataDir, null, ClusterTest.three(), false, bump, false);
+  }
+
+  /** An etcd 3.5-like backend: 2,000 revisions with a tombstone, old members, auth, leases, a term and index. */
+  private static Map<String, Map<String, byte[]>> source() {
+    Map<String, Map<String, byte[]>> buckets = new TreeMap<>();
+    for (String bucket : List.of("alarm", "auth", "authRoles", "authUsers", "key", "lease", "members",
+        "members_removed", "meta")) {
+      buckets.put(bucket, new TreeMap<>());
+    }
+    Random random = new Random(1);
+    for (int rev = 2; rev <= 2_001; rev++) {
+      byte[] value = new byte[rev % 500 == 0 ? 70_000 : random.nextInt(200)];
+      random.nextBytes(value);
+      buckets.get("key").put(key(revision(rev, rev == 2_001)), value);
+    }
+    buckets.get("auth").put("authEnabled", new byte[] {1});
+    buckets.get("lease").put(key(ByteBuffer.allocate(8).putLong(0x694d7c0e1a2b3c4dL).array()), new byte[] {8, 1});
+    buckets.get("members").put(OLD_MEMBER, utf8("{\"id\":13474328155640423553,\"peerURLs\":[\"http://old:2380\"]}"));
+    buckets.get("members_removed").put("1234", utf8("removed"));
+    buckets.get("meta").put("consistent_index", ByteBuffer.allocate(8).putLong(50_000).array());
+    buckets.get("meta").put("term", ByteBuffer.allocate(8).putLong(9).array());
+    buckets.get("meta").put("confState", utf8("{\"voters\":[1],\"auto_leave\":false}"));
+    return buckets;
+  }
+
+  private Path snapshot(Map<String, Map<String, byte[]>> buckets, boolean trailer) throws Exception {
+    return snapshot(buckets, trailer, 4096);
+  }
+
+  private Path snapshot(Map<String, Map<String, byte[]>> buckets, boolean trailer, int pageSize) throws Exception {
+    Path file = dir.resolve("snap.db");
+    Files.deleteIfExists(file);
+    try (BoltWriter db = BoltWriter.create(file, pageSize)) {
+      for (Map.Entry<String, Map<String, byte[]>> bucket : buckets.entrySet()) {
+        db.beginBucket(utf8(bucket.getKey()));
+        for (Map.Entry<String, byte[]> kv : bucket.getValue().entrySet()) {
+          db.put(bytesOf(kv.getKey()), kv.getValue());
+        }
+        db.endBucket();
+      }
+      db.finish();
+    }
+    if (trailer) {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+      Files.write(file, digest, StandardOpenOption.APPEND);
+    }
+    return file;
+  }
+
+  private static Map<String, Map<String, byte[]>> readAll(Path db) throws IOException {
+    Map<String, Map<String, byte[]>> all = new TreeMap<>();
+    try (BoltFile bolt = BoltFile.open(db)) {
+      for (byte[] name : bolt.bucketNames()) {
+        Map<String, byte[]> bucket = new TreeMap<>();
+        bolt.forEach(name, (k, v) -> bucket.put(key(k), v));
+        all.put(new String(name, StandardCharsets.UTF_8), bucket);
+      }
+    }
+    return all;
+  }
+
+  private static Map<String, Map<String, String>> hex(Map<String, Map<String, byte[]>> buckets) {
+    Map<String, Map<String, String>> hex = new TreeMap<>();
+    buckets.forEach((name, kvs) -> {
+      Map<String, String> values = new TreeMap<>();
+      kvs.forEach((k, v) -> values.put(HexFormat.of().formatHex(bytesOf(k)), HexFormat.of().formatHex(v)));
+      hex.put(name, values);
+    });
+    return hex;
+  }
+
+  private static byte[] revision(long main, boolean tombstone) {
+    ByteBuffer key = ByteBuffer.allocate(tombstone ? 18 : 17).putLong(main).put((byte) '_').putLong(0);
+    return tombstone ? key.put((byte) 't').array() : key.array();
+  }
+
+  /** Binary keys as ISO-8859-1 strings: one char per byte, so string order is byte order. */
+  private static String key(byte[] bytes) {
+    return new String(bytes, StandardCharsets.ISO_8859_1);
+  }
+
+  private static byte[] bytesOf(String key) {
+    return key.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+  }
+}

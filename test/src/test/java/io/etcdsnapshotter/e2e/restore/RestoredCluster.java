@@ -1,0 +1,149 @@
+package io.etcdsnapshotter.e2e.restore;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.process.Processes;
+import io.etcdsnapshotter.e2e.process.RunningProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Real etcd servers started on data dirs that a restore wrote (the fixture's EtcdCluster bootstraps its own).
+ * Plan the members first, since their peer URLs go into the restore flags; close() kills every server.
+ */
+final class RestoredCluster implements AutoCloseable {
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  /** One planned member: its name, loopback ports and the data dir the restore writes. */
+  record Node(String name, int clientPort, int peerPort, Path dataDir) {
+    URI clientUrl() {
+      return URI.create("http://127.0.0.1:" + clientPort);
+    }
+
+    String peerUrl() {
+      return "http://127.0.0.1:" + peerPort;
+    }
+  }
+
+  private final EtcdVersion version;
+  private final List<Node> nodes;
+  private final Path logs;
+  private final List<RunningProcess> processes = new ArrayList<>();
+
+  private RestoredCluster(EtcdVersion version, List<Node> nodes, Path logs) {
+    this.version = version;
+    this.nodes = nodes;
+    this.logs = logs;
+  }
+
+  static List<Node> plan(Path dir, int size) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2 * size; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+      }
+      List<Node> nodes = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        nodes.add(new Node("r" + i, sockets.get(2 * i).getLocalPort(), sockets.get(2 * i + 1).getLocalPort(),
+            dir.resolve("r" + i)));
+      }
+      return nodes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // released either way when this process no longer holds it
+        }
+      }
+    }
+  }
+
+  static String initialCluster(List<Node> nodes) {
+    return nodes.stream().map(n -> n.name() + "=" + n.peerUrl()).collect(Collectors.joining(","));
+  }
+
+  /** Starts every member and waits until each answers a health check (for 3 members that needs quorum). */
+  static RestoredCluster start(EtcdVersion version, List<Node> nodes, Path logs) {
+    RestoredCluster cluster = new RestoredCluster(version, nodes, logs);
+    try {
+      cluster.startAll();
+      return cluster;
+    } catch (RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** A clean stop of every member, then a start on the same data: what must survive, survives. */
+  void restart() {
+    processes.forEach(p -> p.stop(Duration.ofSeconds(15)));
+    processes.clear();
+    startAll();
+  }
+
+  /** jetcd as the fixture's backup user, whom the restored auth store still knows. */
+  Client client() {
+    return Client.builder().endpoints(nodes.stream().map(Node::clientUrl).toArray(URI[]::new))
+        .user(ByteSequence.from(EtcdCluster.USER, StandardCharsets.UTF_8))
+        .password(ByteSequence.from(EtcdCluster.PASSWORD, StandardCharsets.UTF_8)).build();
+  }
+
+  /** etcdctl of this release against one member, logged in as the backup user. */
+  List<String> etcdctl(Node node, String... args) {
+    List<String> command = new ArrayList<>(List.of(version.binary("etcdctl").toString(),
+        "--endpoints=" + node.clientUrl(), "--user=" + EtcdCluster.USER + ":" + EtcdCluster.PASSWORD));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private void startAll() {
+    for (Node node : nodes) {
+      processes.add(RunningProcess.start(List.of(version.binary("etcd").toString(),
+          "--name", node.name(), "--data-dir", node.dataDir().toString(),
+          "--listen-client-urls", node.clientUrl().toString(), "--advertise-client-urls", node.clientUrl().toString(),
+          "--listen-peer-urls", node.peerUrl(), "--initial-advertise-peer-urls", node.peerUrl(),
+          "--initial-cluster", initialCluster(nodes)),
+          logs.resolve(node.name() + "-" + Instant.now().toEpochMilli())));
+    }
+    Instant deadline = Instant.now().plus(STARTUP);
+    for (int i = 0; i < nodes.size(); i++) {
+      while (Processes.run(etcdctl(nodes.get(i), "--dial-timeout=2s", "--command-timeout=2s", "endpoint", "health"),
+          Duration.ofSeconds(30)).exitCode() != 0) {
+        if (!processes.get(i).isAlive() || Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException(nodes.get(i).name() + " did not become healthy:\n"
+              + processes.get(i).stderr());
+        }
+        sleep();
+      }
+    }
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(RunningProcess::close);
+  }
+}
