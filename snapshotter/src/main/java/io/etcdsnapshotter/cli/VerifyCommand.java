@@ -2,11 +2,17 @@ package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.inspect.Verification;
 import io.etcdsnapshotter.inspect.Verifier;
+import io.etcdsnapshotter.restore.Cluster;
+import io.etcdsnapshotter.restore.DataDirRestore;
+import io.etcdsnapshotter.restore.RestoreRequest;
+import io.etcdsnapshotter.restore.RestoreResult;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -18,7 +24,9 @@ import picocli.CommandLine.Spec;
       "In order: the bbolt meta pages (magic, version, checksum; both must be valid), the file length, the SHA-256"
           + " trailer etcd appends, then every page: reachable exactly once, below the high-water mark, keys"
           + " non-empty and strictly ordered, branch separators consistent, the freelist if one is kept.",
-      "A file without a trailer (a db copied from a data dir) is not a failure: verify says so and checks the rest."
+      "A file without a trailer (a db copied from a data dir) is not a failure: verify says so and checks the rest.",
+      "With --restore it then restores the file into a scratch dir with etcdutl's default member flags, reads the"
+          + " result back and deletes it: proof that the file restores, without touching a real data dir."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -32,12 +40,32 @@ final class VerifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "a snapshot (`etcdctl snapshot save` output) or a bbolt db")
   Path file;
 
+  @Option(names = "--restore", description = "Also do a trial restore into a scratch dir (deleted afterwards).")
+  boolean restore;
+
+  @Option(names = "--scratch-dir", paramLabel = "DIR",
+      description = "Where the trial restore is built; needs about the snapshot's size free (default: the system"
+          + " temp dir).")
+  Path scratchDir;
+
   @Override
   public Integer call() throws Exception {
     Verification verification = Verifier.verify(file);
     PrintWriter out = spec.commandLine().getOut();
     verification.summary().forEach(out::println);
+    if (restore) {
+      out.println("  restore   " + trialRestore(!verification.trailer().present()).describe());
+    }
     out.flush();
     return 0;
+  }
+
+  /** A dry run of the restore an operator would do, with etcdutl's default flags, in a dir nobody else uses. */
+  private RestoreResult trialRestore(boolean noTrailer) throws IOException {
+    Path parent = scratchDir != null ? scratchDir : Path.of(System.getProperty("java.io.tmpdir"));
+    Path target = parent.resolve("etcd-snapshotter-trial-" + ProcessHandle.current().pid());
+    Cluster cluster = Cluster.bootstrap("default", "default=http://localhost:2380", "etcd-cluster",
+        "http://localhost:2380");
+    return DataDirRestore.run(new RestoreRequest(file, target, null, cluster, noTrailer, 0, true));
   }
 }

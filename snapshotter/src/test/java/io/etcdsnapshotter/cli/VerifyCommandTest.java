@@ -26,6 +26,27 @@ class VerifyCommandTest {
     assertThat(run.err()).isEmpty();
   }
 
+  @ParameterizedTest
+  @FieldSource(SnapshotFixtures.ALL)
+  void aTrialRestoreProvesTheFileRestorableAndLeavesNothing(String version) throws IOException {
+    CliRun run = CliRun.of("verify", "--restore", "--scratch-dir", tmp.toString(),
+        SnapshotFixtures.snapshot(version).toString());
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains(": OK", "  restore   ");
+    try (var left = Files.list(tmp)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void aTrialRestoreOfADbWithoutTrailerSkipsOnlyTheHashCheck() throws IOException {
+    Path db = SnapshotFixtures.write(tmp, "db", SnapshotFixtures.db("3.5"));
+    Path scratch = Files.createDirectory(tmp.resolve("scratch"));
+    CliRun run = CliRun.of("verify", "--restore", "--scratch-dir", scratch.toString(), db.toString());
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("no integrity trailer", "  restore   ");
+  }
+
   @Test
   void aDbWithoutTrailerPassesAndSaysSo() throws IOException {
     Path db = SnapshotFixtures.write(tmp, "db", SnapshotFixtures.db("3.5"));
