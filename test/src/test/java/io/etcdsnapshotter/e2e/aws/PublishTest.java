@@ -60,7 +60,7 @@ class PublishTest {
     environment.put("KUBECONFIG", kube.writeKubeconfig(work.resolve("kubeconfig")).toString());
     Path config = config(VOLUME, "aws:", "  endpoint: " + moto.endpoint(), "  ebsSnapshots: {keep: 2}");
     for (int i = 0; i < 3; i++) {
-      etcd.etcdctl().ok("put", "/registry/run", Integer.toString(i)); // etcdctl, not jetcd: see test/pom.xml
+      etcd.etcdctl().ok("put", "/registry/run", Integer.toString(i)); // each run saves a newer revision
       runs.add(Jar.run(environment, "snapshot", "--config", config.toString()));
       sleepPastTheSecond(); // EBS start times have whole seconds: runs must differ in them to be ordered
     }
