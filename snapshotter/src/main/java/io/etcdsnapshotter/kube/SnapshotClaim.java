@@ -3,6 +3,8 @@ package io.etcdsnapshotter.kube;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -29,7 +31,13 @@ public final class SnapshotClaim implements AutoCloseable {
 
   /** Through the in-cluster ServiceAccount, or KUBECONFIG / ~/.kube/config outside a pod (fabric8's own order). */
   public static SnapshotClaim connect(String namespace, String name) {
-    return new SnapshotClaim(new KubernetesClientBuilder().build(), namespace, name);
+    try {
+      // A few quick retries, not fabric8's ten: a CronJob run should fail in seconds when the API is away.
+      Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(2).build();
+      return new SnapshotClaim(new KubernetesClientBuilder().withConfig(config).build(), namespace, name);
+    } catch (KubernetesClientException e) {
+      throw new KubeException("Kubernetes: cannot load the client configuration: " + reason(e), e);
+    }
   }
 
   public String ebsVolumeId() {

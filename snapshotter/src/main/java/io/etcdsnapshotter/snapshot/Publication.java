@@ -43,6 +43,8 @@ final class Publication {
         failure = e.getMessage() + "; " + filesStatement(clusters);
       }
       failure = recordEvent(claim, clusters, failure);
+    } catch (KubeException e) {
+      failure = e.getMessage() + "; " + filesStatement(clusters);
     }
     return new PublishOutcome(List.copyOf(done), failure);
   }
