@@ -16,7 +16,7 @@ public record InstanceIdentity(String instanceId, String availabilityZone) {
   private static final String DEFAULT_ENDPOINT = "http://169.254.169.254";
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-  /** Flags win; what they leave open is asked of the metadata service (AWS_EC2_METADATA_SERVICE_ENDPOINT, as the SDK). */
+  /** Flags win; the rest comes from the metadata service (AWS_EC2_METADATA_SERVICE_ENDPOINT moves it, like the SDK). */
   public static InstanceIdentity resolve(String instanceId, String availabilityZone) {
     if (instanceId != null && availabilityZone != null) {
       return new InstanceIdentity(instanceId, availabilityZone);

@@ -1,9 +1,7 @@
 package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.aws.Ec2;
-import io.etcdsnapshotter.config.ConfigException;
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.etcdsnapshotter.config.AwsEndpoint;
 import picocli.CommandLine.Option;
 
 /** Where the EC2 API is and which instance this is; credentials only ever come from the SDK's default chain. */
@@ -20,17 +18,6 @@ final class AwsOptions {
   String instanceId;
 
   Ec2 connect() {
-    if (endpoint == null) {
-      return Ec2.connect(region, null);
-    }
-    try {
-      URI uri = new URI(endpoint);
-      if (uri.getScheme() == null || uri.getHost() == null) {
-        throw new URISyntaxException(endpoint, "needs a scheme and a host");
-      }
-      return Ec2.connect(region, uri);
-    } catch (URISyntaxException e) {
-      throw new ConfigException("--endpoint '" + endpoint + "' is not a URL like https://ec2.eu-west-1.amazonaws.com");
-    }
+    return Ec2.connect(region, AwsEndpoint.parse(endpoint, "--endpoint"));
   }
 }

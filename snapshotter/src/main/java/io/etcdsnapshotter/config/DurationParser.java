@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations the way etcdctl spells them (500ms, 5s, 10m, 1h) so operators' habits carry over; days (30d) for retention. */
+/**
+ * Parses durations the way etcdctl spells them (500ms, 5s, 10m, 1h) so operators' habits carry over; days (30d) for
+ * the retention of EBS snapshots.
+ */
 public final class DurationParser {
   private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 

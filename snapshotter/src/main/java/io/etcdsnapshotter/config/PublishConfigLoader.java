@@ -1,7 +1,5 @@
 package io.etcdsnapshotter.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +34,8 @@ final class PublishConfigLoader {
     }
     Map<String, String> tags = a.tags == null ? DEFAULT_TAGS : new LinkedHashMap<>(a.tags);
     tags.forEach(PublishConfigLoader::checkTag);
-    return new PublishConfig.Aws(blankToNull(a.region), endpoint(a.endpoint), a.volumeId, Map.copyOf(tags),
+    return new PublishConfig.Aws(blankToNull(a.region), AwsEndpoint.parse(a.endpoint, "aws.endpoint"), a.volumeId,
+        Map.copyOf(tags),
         a.ebsSnapshots == null ? null : ebsSnapshots(a.ebsSnapshots));
   }
 
@@ -53,21 +52,6 @@ final class PublishConfigLoader {
     if (key == null || key.isBlank() || key.startsWith("aws:") || value == null) {
       throw new ConfigException("aws.tags entry '" + key + "' needs a key not starting with aws: and a value"
           + " (\"\" is allowed)");
-    }
-  }
-
-  private static URI endpoint(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      URI uri = new URI(text.trim());
-      if (uri.getScheme() == null || uri.getHost() == null) {
-        throw new URISyntaxException(text, "needs a scheme and a host");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new ConfigException("aws.endpoint '" + text + "' is not a URL like https://ec2.eu-west-1.amazonaws.com");
     }
   }
 

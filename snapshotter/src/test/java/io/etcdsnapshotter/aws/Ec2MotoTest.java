@@ -68,7 +68,8 @@ class Ec2MotoTest {
     List<String> expired = snapshots.expire(volume, new Retention(2, null), Instant.now());
 
     assertThat(expired).containsExactlyInAnyOrder(ours.get(0), ours.get(1));
-    assertThat(snapshots.list(volume)).extracting(Snapshot::snapshotId).containsExactlyInAnyOrder(ours.get(2), ours.get(3));
+    assertThat(snapshots.list(volume)).extracting(Snapshot::snapshotId)
+        .containsExactlyInAnyOrder(ours.get(2), ours.get(3));
     assertThat(allSnapshots()).extracting(Snapshot::snapshotId).contains(foreign, neighbours)
         .hasSize(accountBefore + 2 + 2);
   }

@@ -84,7 +84,8 @@ public final class MotoServer implements AutoCloseable {
     Instant deadline = Instant.now().plus(START);
     while (process.isAlive() && Instant.now().isBefore(deadline)) {
       try {
-        HttpRequest ping = HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).timeout(Duration.ofSeconds(5)).build();
+        HttpRequest ping =
+            HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).timeout(Duration.ofSeconds(5)).build();
         if (http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return true;
         }

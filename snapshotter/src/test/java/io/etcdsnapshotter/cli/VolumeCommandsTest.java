@@ -93,7 +93,8 @@ class VolumeCommandsTest {
 
   @Test
   void failsInOneLineWhenNoSnapshotMatches() {
-    CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--tag", "kubernetes.io/created-for/pvc/name=none");
+    CliRun attach =
+        run("volume-attach", "--availability-zone", ZONE, "--tag", "kubernetes.io/created-for/pvc/name=none");
 
     assertThat(attach.exit()).isEqualTo(Main.EXIT_FAILED);
     assertThat(attach.err().strip()).isEqualTo("etcd-snapshotter volume-attach: no completed EBS snapshot of"

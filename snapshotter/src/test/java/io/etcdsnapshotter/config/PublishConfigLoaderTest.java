@@ -43,7 +43,8 @@ class PublishConfigLoaderTest {
   @Test
   void mistakesAreOneLineConfigErrors() throws IOException {
     assertThatThrownBy(() -> load("aws: {}")).isInstanceOf(ConfigException.class)
-        .hasMessage("aws needs the snapshot volume: set aws.volumeId, or a kubernetes section to find it through the PVC");
+        .hasMessage(
+            "aws needs the snapshot volume: set aws.volumeId, or a kubernetes section to find it through the PVC");
     assertThatThrownBy(() -> load("aws: {volumeId: vol-1}")).isInstanceOf(ConfigException.class)
         .hasMessageContaining("aws.volumeId 'vol-1' is not an EBS volume id");
     assertThatThrownBy(() -> load("kubernetes: {}", "aws: {ebsSnapshots: {keep: -1}}"))
