@@ -21,10 +21,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /** {@code moto_server} (EC2 in memory) as a process on a free loopback port; the jar reaches it with dummy keys. */
-final class Moto implements AutoCloseable {
-  static final String REGION = "us-east-1";
+public final class Moto implements AutoCloseable {
+  public static final String REGION = "us-east-1";
   /** What the jar's default credential chain reads: the environment of its process, nothing on disk. */
-  static final Map<String, String> CREDENTIALS = Map.of("AWS_ACCESS_KEY_ID", "testing",
+  public static final Map<String, String> CREDENTIALS = Map.of("AWS_ACCESS_KEY_ID", "testing",
       "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", REGION);
   private final RunningProcess process;
   private final URI endpoint;
@@ -39,7 +39,7 @@ final class Moto implements AutoCloseable {
   }
 
   /** Skips, naming the fix, when moto is not installed; scripts/test always installs it. */
-  static Moto start() {
+  public static Moto start() {
     String path = System.getenv("MOTO_SERVER");
     assumeTrue(path != null && !path.isBlank(),
         "MOTO_SERVER is unset: run scripts/test, or export MOTO_SERVER from scripts/setup-salt, to run the AWS tests");
@@ -50,11 +50,11 @@ final class Moto implements AutoCloseable {
     return moto;
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return endpoint;
   }
 
-  Ec2Client ec2() {
+  public Ec2Client ec2() {
     return ec2;
   }
 
