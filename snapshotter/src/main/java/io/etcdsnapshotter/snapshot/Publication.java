@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  * here never touches the files: its message says which of them are valid.
  */
 final class Publication {
-  static final String ANNOTATION = "etcd-snapshotter.io/";
-  static final String TAG = "etcd-snapshotter/";
+  private static final String ANNOTATION = "etcd-snapshotter.io/";
+  private static final String TAG = "etcd-snapshotter/";
   private final PublishConfig config;
 
   Publication(PublishConfig config) {
