@@ -5,6 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -22,6 +25,7 @@ import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
 public final class BroughtBackVolumes {
   public static final String FROM = "etcd-snapshotter/brought-back-from";
   public static final String TO = "etcd-snapshotter/brought-back-to";
+  private static final Logger LOG = LoggerFactory.getLogger(BroughtBackVolumes.class);
   private final Ec2 ec2;
   private final Ec2Waiter waiter;
 
@@ -52,13 +56,32 @@ public final class BroughtBackVolumes {
     return found.get(0);
   }
 
-  /** A volume brought back to this instance earlier (attached or not), if any. */
-  public Optional<Volume> existing(String instanceId) {
-    return ours(instanceId).stream().findFirst();
+  /**
+   * The volume brought back to this instance before, attached again if a failed run left it detached; or a new one
+   * from {@code snapshot}, created in the instance's zone and attached as {@code device}. Returns its id.
+   */
+  public String bringBack(InstanceIdentity instance, String volumeType, String device, Supplier<Snapshot> snapshot) {
+    Optional<Volume> existing = ours(instance.instanceId()).stream().findFirst();
+    if (existing.isPresent() && existing.get().state() == VolumeState.IN_USE) {
+      LOG.info("volume {} is already brought back to {}", existing.get().volumeId(), instance.instanceId());
+      return existing.get().volumeId();
+    }
+    String volumeId;
+    if (existing.isPresent()) {
+      volumeId = existing.get().volumeId();
+    } else {
+      Snapshot source = snapshot.get();
+      volumeId = create(source, instance.availabilityZone(), instance.instanceId(), volumeType);
+      LOG.info("created volume {} from {} (taken {}) in {}", volumeId, source.snapshotId(), source.startTime(),
+          instance.availabilityZone());
+    }
+    attach(volumeId, instance.instanceId(), device);
+    LOG.info("attached volume {} to {} as {}", volumeId, instance.instanceId(), device);
+    return volumeId;
   }
 
   /** Creates a volume from the snapshot in {@code zone} and waits until it is available. */
-  public String create(Snapshot snapshot, String zone, String instanceId, String volumeType) {
+  private String create(Snapshot snapshot, String zone, String instanceId, String volumeType) {
     TagSpecification tags = TagSpecification.builder().resourceType(ResourceType.VOLUME)
         .tags(VolumeTags.toTags(Map.of(FROM, snapshot.snapshotId(), TO, instanceId))).build();
     String volumeId = ec2.call("create a volume from " + snapshot.snapshotId() + " in " + zone,
@@ -70,7 +93,7 @@ public final class BroughtBackVolumes {
   }
 
   /** Attaches the volume as {@code device} and waits until it is in use. */
-  public void attach(String volumeId, String instanceId, String device) {
+  private void attach(String volumeId, String instanceId, String device) {
     ec2.call("attach volume " + volumeId + " to " + instanceId + " as " + device,
         () -> ec2.client().attachVolume(r -> r.volumeId(volumeId).instanceId(instanceId).device(device)));
     ec2.call("wait for volume " + volumeId + " to be attached",

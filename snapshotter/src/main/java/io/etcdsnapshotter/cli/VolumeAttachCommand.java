@@ -10,17 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.ec2.model.Snapshot;
-import software.amazon.awssdk.services.ec2.model.Volume;
-import software.amazon.awssdk.services.ec2.model.VolumeState;
 
 @Command(
     name = "volume-attach",
@@ -33,8 +27,6 @@ import software.amazon.awssdk.services.ec2.model.VolumeState;
       "Exit codes: 0 attached, 1 AWS failed or no such snapshot, 2 usage error."
     })
 final class VolumeAttachCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(VolumeAttachCommand.class);
-
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin AwsOptions aws;
@@ -73,31 +65,11 @@ final class VolumeAttachCommand implements Callable<Integer> {
     InstanceIdentity instance = InstanceIdentity.resolve(aws.instanceId, availabilityZone);
     try (Ec2 ec2 = aws.connect()) {
       BroughtBackVolumes volumes = new BroughtBackVolumes(ec2, Duration.ofSeconds(2), Duration.ofMinutes(10));
-      String volumeId = attached(volumes, instance);
+      String volumeId = volumes.bringBack(instance, volumeType, device,
+          () -> "latest".equals(snapshotId) ? volumes.newest(tags) : volumes.byId(snapshotId));
       Path path = NvmeDevice.find(NvmeDevice.BY_ID, volumeId, Path.of(device), deviceWait);
       spec.commandLine().getOut().println(path);
     }
     return 0;
-  }
-
-  /** The volume brought back to this instance before (attaching it if a failed run left it detached), or a new one. */
-  private String attached(BroughtBackVolumes volumes, InstanceIdentity instance) {
-    Optional<Volume> existing = volumes.existing(instance.instanceId());
-    if (existing.isPresent() && existing.get().state() == VolumeState.IN_USE) {
-      LOG.info("volume {} is already brought back to {}", existing.get().volumeId(), instance.instanceId());
-      return existing.get().volumeId();
-    }
-    String volumeId;
-    if (existing.isPresent()) {
-      volumeId = existing.get().volumeId();
-    } else {
-      Snapshot snapshot = "latest".equals(snapshotId) ? volumes.newest(tags) : volumes.byId(snapshotId);
-      volumeId = volumes.create(snapshot, instance.availabilityZone(), instance.instanceId(), volumeType);
-      LOG.info("created volume {} from {} (taken {}) in {}", volumeId, snapshot.snapshotId(), snapshot.startTime(),
-          instance.availabilityZone());
-    }
-    volumes.attach(volumeId, instance.instanceId(), device);
-    LOG.info("attached volume {} to {} as {}", volumeId, instance.instanceId(), device);
-    return volumeId;
   }
 }
