@@ -113,6 +113,19 @@ class VolumeCommandsTest {
   }
 
   @Test
+  void anEndpointThatRefusesConnectionsIsAOneLineFailure() {
+    String refused = "http://127.0.0.1:" + MotoServer.closedPort();
+
+    CliRun release = CliRun.of("volume-release", "--region", MotoServer.REGION, "--endpoint", refused,
+        "--instance-id", instanceId);
+
+    assertThat(release.exit()).isEqualTo(Main.EXIT_FAILED);
+    assertThat(release.err().strip()).startsWith("etcd-snapshotter volume-release: EC2 at " + refused
+        + ": cannot list the volumes brought back to " + instanceId + ": ").contains("Connection refused")
+        .doesNotContain("\n");
+  }
+
+  @Test
   void refusesADeviceThatIsNoPath() {
     CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--device", "sdf");
 
