@@ -3,17 +3,14 @@ package io.etcdsnapshotter.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.config.PublishConfig;
+import io.etcdsnapshotter.kube.CrudApiServer;
 import io.etcdsnapshotter.kube.PersistentVolumes;
 import io.etcdsnapshotter.volume.SnapshotIndex;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,9 +28,7 @@ class PublicationTest {
 
   @BeforeAll
   static void startServer() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
+    server = CrudApiServer.start();
     client = server.createClient();
     System.setProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, client.getMasterUrl().toString());
     System.setProperty(Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false");
