@@ -24,27 +24,9 @@
 {%-   endif %}
 {%- endfor %}
 
-{%- set installs = [] %}
-{%- if restore.install and restore.jre_package %}
-{%-   do installs.append({'pkg': 'etcd-restore-jre'}) %}
-etcd-restore-jre:
-  pkg.installed:
-    - name: {{ restore.jre_package }}
-{%- endif %}
-
-{%- if restore.install %}
-{%-   do installs.append({'file': 'etcd-restore-jar'}) %}
-
-etcd-restore-jar:
-  file.managed:
-    - name: {{ restore.jar }}
-    - source: {{ restore.jar_source }}
-{%-   if restore.jar_source_hash %}
-    - source_hash: {{ restore.jar_source_hash }}
-{%-   endif %}
-    - makedirs: True
-    - mode: '0644'
-{%- endif %}
+{%- set installs = restore.installs %}
+include:
+  - kubernetes.etcd.restore-tools
 
 {%- if etcd.errors %}
 etcd-restore-snapshots:

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Snapshots, inspects and restores etcd clusters without etcd binaries.",
-    subcommands = {SnapshotCommand.class, StatusCommand.class, VerifyCommand.class, RestoreCommand.class})
+    subcommands = {SnapshotCommand.class, StatusCommand.class, VerifyCommand.class, RestoreCommand.class,
+        VolumeAttachCommand.class, VolumeReleaseCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;

@@ -5,6 +5,7 @@ import io.etcdsnapshotter.config.SnapshotConfigLoader;
 import io.etcdsnapshotter.config.SnapshotSettings;
 import io.etcdsnapshotter.config.TlsFiles;
 import io.etcdsnapshotter.snapshot.ClusterOutcome;
+import io.etcdsnapshotter.snapshot.JobOutcome;
 import io.etcdsnapshotter.snapshot.SnapshotJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,10 @@ import picocli.CommandLine.Spec;
           + " snapshot-events.db; any other NAME -> snapshot-NAME.db.",
       "Each file is streamed from the first healthy endpoint, checked (etcd's SHA-256 and the database"
           + " structure) and only then renamed over the previous one. Files are 0600, the directory 0700.",
-      "Exit codes: 0 all saved, 1 any cluster failed (all are still attempted), 2 usage or config error."
+      "With kubernetes/aws sections in the config, the run is then recorded on the PVC (annotations, an Event),"
+          + " the EBS volume is tagged and, if asked, an EBS snapshot taken and old ones expired.",
+      "Exit codes: 0 all saved (and published), 1 any cluster or the publishing failed (all are still attempted),"
+          + " 2 usage or config error."
     })
 final class SnapshotCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -70,15 +74,20 @@ final class SnapshotCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(config, dir, keep, dialTimeout,
         commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile));
-    List<ClusterOutcome> outcomes = new SnapshotJob(settings).run();
+    JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;
-    for (ClusterOutcome outcome : outcomes) {
+    for (ClusterOutcome outcome : job.clusters()) {
       if (outcome.ok()) {
         spec.commandLine().getOut().println(outcome.describe());
       } else {
         spec.commandLine().getErr().println("etcd-snapshotter snapshot: " + outcome.describe());
         failed = true;
       }
+    }
+    job.publish().done().forEach(spec.commandLine().getOut()::println);
+    if (!job.publish().ok()) {
+      spec.commandLine().getErr().println("etcd-snapshotter snapshot: " + job.publish().failure());
+      failed = true;
     }
     return failed ? Main.EXIT_FAILED : 0;
   }

@@ -13,6 +13,8 @@ public final class ConfigFile {
   public String dialTimeout;
   public String commandTimeout;
   public Map<String, Cluster> clusters = new LinkedHashMap<>();
+  public Kubernetes kubernetes;
+  public Aws aws;
 
   /** One cluster's entry; TLS and auth given here apply to that cluster only. */
   @JsonIgnoreProperties(ignoreUnknown = false)
@@ -23,5 +25,29 @@ public final class ConfigFile {
     public String key;
     public String user;
     public String passwordFile;
+  }
+
+  /** Present (even empty) to record runs on the snapshot volume's PVC and to find its EBS volume through it. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Kubernetes {
+    public String namespace;
+    public String pvc;
+  }
+
+  /** Present (even empty) to tag the snapshot volume; credentials come from the SDK's default chain only. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Aws {
+    public String region;
+    public String endpoint;
+    public String volumeId;
+    public Map<String, String> tags;
+    public EbsSnapshots ebsSnapshots;
+  }
+
+  /** Present (even empty) to take an EBS snapshot after each good run; older ones expire by count and/or age. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class EbsSnapshots {
+    public Integer keep;
+    public String maxAge;
   }
 }

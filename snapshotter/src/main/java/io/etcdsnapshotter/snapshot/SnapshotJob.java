@@ -17,7 +17,8 @@ public final class SnapshotJob {
     this.config = config;
   }
 
-  public List<ClusterOutcome> run() throws IOException {
+  /** Saves every cluster, then reports the run where the config says (nowhere by default). */
+  public JobOutcome run() throws IOException {
     try (SnapshotVolume volume = SnapshotVolume.open(config.dir(), config.keep())) {
       SnapshotIndex index = SnapshotIndex.load(config.dir());
       ClusterSnapshot snapshot = new ClusterSnapshot(config, volume);
@@ -27,7 +28,7 @@ public final class SnapshotJob {
         record(index, outcome);
         outcomes.add(outcome);
       }
-      return outcomes;
+      return new JobOutcome(outcomes, new Publication(config.publish()).publish(outcomes, Instant.now()));
     }
   }
 

@@ -11,10 +11,10 @@ import java.util.List;
  * Loopback ports the kernel just handed out. They are free when returned but not reserved: another process may
  * take one before etcd binds it, which {@link EtcdCluster} detects and answers with fresh ports.
  */
-final class FreePorts {
+public final class FreePorts {
   private FreePorts() {}
 
-  static List<Integer> allocate(int count) {
+  public static List<Integer> allocate(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       // All held open at once, so the kernel cannot hand out the same port twice.

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The tool under test as users run it: {@code java -jar etcd-snapshotter.jar ARGS} in its own process. */
 public final class Jar {
@@ -18,7 +19,12 @@ public final class Jar {
   private Jar() {}
 
   public static ProcessResult run(String... args) {
-    try (RunningProcess process = start(args)) {
+    return run(Map.of(), args);
+  }
+
+  /** With {@code environment} added for this run only (credentials, KUBECONFIG), as an operator's shell would. */
+  public static ProcessResult run(Map<String, String> environment, String... args) {
+    try (RunningProcess process = start(environment, args)) {
       return process.await(TIMEOUT);
     }
   }
@@ -39,11 +45,15 @@ public final class Jar {
 
   /** Starts a run and returns at once, for tests that act on the world while the tool works; close it after. */
   public static RunningProcess start(String... args) {
+    return start(Map.of(), args);
+  }
+
+  private static RunningProcess start(Map<String, String> environment, String... args) {
     Path jar = Path.of(System.getProperty("snapshotter.jar", "snapshotter/target/etcd-snapshotter.jar"));
     assertThat(jar).as("the jar under test (build it: mvn -B -DskipTests package)").isRegularFile();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
     command.addAll(List.of(args));
-    return Processes.start(command);
+    return Processes.start(command, environment);
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Starts commands whose output is kept only while they run. */
@@ -24,8 +25,13 @@ public final class Processes {
 
   /** Starts a command; closing the returned process kills it and deletes its output files. */
   public static RunningProcess start(List<String> command) {
+    return start(command, Map.of());
+  }
+
+  /** As {@link #start(List)}, with {@code environment} added for the child only. */
+  public static RunningProcess start(List<String> command, Map<String, String> environment) {
     String name = Path.of(command.get(0)).getFileName() + "-" + COUNTER.incrementAndGet();
-    return RunningProcess.start(command, LOGS.resolve(name));
+    return RunningProcess.start(command, environment, LOGS.resolve(name));
   }
 
   private static Path createLogDir() {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,12 +31,18 @@ public final class RunningProcess implements AutoCloseable {
 
   /** Starts {@code command}; its output is written to {@code <logPrefix>.out} and {@code <logPrefix>.err}. */
   public static RunningProcess start(List<String> command, Path logPrefix) {
+    return start(command, Map.of(), logPrefix);
+  }
+
+  /** As {@link #start(List, Path)}, with {@code environment} added to this JVM's for the child only. */
+  public static RunningProcess start(List<String> command, Map<String, String> environment, Path logPrefix) {
     Path out = logPrefix.resolveSibling(logPrefix.getFileName() + ".out");
     Path err = logPrefix.resolveSibling(logPrefix.getFileName() + ".err");
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(out.toFile())
         .redirectError(err.toFile());
+    builder.environment().putAll(environment);
     try {
       return new RunningProcess(String.join(" ", command), ProcessReaper.track(builder.start()), out, err);
     } catch (IOException e) {

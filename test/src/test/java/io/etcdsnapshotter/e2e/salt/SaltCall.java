@@ -45,14 +45,21 @@ final class SaltCall {
 
   /** Applies {@code sls} with the temp-root paths plus {@code pillarYaml}, merged the way Salt merges pillar files. */
   StateRun apply(String sls, String pillarYaml) throws IOException, InterruptedException {
+    return apply(sls, pillarYaml, Map.of());
+  }
+
+  /** As {@link #apply(String, String)}, with {@code environment} added for salt-call and what it runs. */
+  StateRun apply(String sls, String pillarYaml, Map<String, String> environment)
+      throws IOException, InterruptedException {
     Path config = writeConfig(pillarYaml);
     Path stdout = root.resolve("salt-stdout.json");
     Path stderr = root.resolve("salt-stderr.log");
-    Process salt = new ProcessBuilder(saltCallPath(), "--local", "--config-dir", config.toString(), "--out", "json",
+    ProcessBuilder builder = new ProcessBuilder(saltCallPath(), "--local", "--config-dir", config.toString(), "--out", "json",
             "--log-level", "warning", "state.apply", sls)
         .redirectOutput(stdout.toFile())
-        .redirectError(stderr.toFile())
-        .start();
+        .redirectError(stderr.toFile());
+    builder.environment().putAll(environment);
+    Process salt = builder.start();
     try {
       if (!salt.waitFor(5, TimeUnit.MINUTES)) {
         throw new IllegalStateException("salt-call state.apply " + sls + " did not finish in 5 minutes");

@@ -115,6 +115,30 @@ class SnapshotAddonTest {
   }
 
   @Test
+  void awsPillarTurnsOnRecordingTaggingAndEbsSnapshotsInTheJarsConfig() throws Exception {
+    Map<String, HasMetadata> addon = render("""
+        enable_etcd_snapshot: true
+        etcd_snapshot_zone: eu-west-1b
+        etcd_snapshot:
+          aws:
+            enabled: true
+            region: eu-west-1
+            tags: {backup: etcd}
+            ebs_snapshots: true
+            ebs_snapshots_keep: 5
+            ebs_snapshots_max_age: 30d
+        """);
+
+    ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
+    Map<String, Object> jar = yaml(config.getData().get("config.yaml"));
+    assertThat(jar).containsEntry("kubernetes", Map.of("namespace", "kube-system", "pvc", "kube-etcd-snapshot-pvc"));
+    assertThat(jar).containsEntry("aws", Map.of("region", "eu-west-1",
+        "tags", Map.of("etcd-snapshot", "true", "backup", "etcd"),
+        "ebsSnapshots", Map.of("keep", 5, "maxAge", "30d")));
+    assertCreatedOnApiServer(addon);
+  }
+
+  @Test
   void zonePillarPinsTheCronJobToTheMastersOfThatZoneAndDefaultStorageClassAddsGp2() throws Exception {
     Map<String, HasMetadata> addon = render("""
         enable_etcd_snapshot: true

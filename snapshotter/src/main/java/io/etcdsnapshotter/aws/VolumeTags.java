@@ -1,0 +1,38 @@
+package io.etcdsnapshotter.aws;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.Volume;
+
+/** Tags of the snapshot volume: what external snapshot tools select it by, and the facts of the last run. */
+public final class VolumeTags {
+  private final Ec2 ec2;
+
+  public VolumeTags(Ec2 ec2) {
+    this.ec2 = ec2;
+  }
+
+  /** The volume's tags; fails with the volume id when the volume does not exist. */
+  public Map<String, String> read(String volumeId) {
+    List<Volume> volumes = ec2.call("describe volume " + volumeId,
+        () -> ec2.client().describeVolumes(r -> r.volumeIds(volumeId)).volumes());
+    if (volumes.isEmpty()) {
+      throw new AwsException("EBS volume " + volumeId + " does not exist in this account and region");
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    volumes.get(0).tags().forEach(tag -> tags.put(tag.key(), tag.value()));
+    return tags;
+  }
+
+  /** Adds or overwrites {@code tags}; tags not named stay as they are (the provisioner's own among them). */
+  public void write(String volumeId, Map<String, String> tags) {
+    ec2.call("tag volume " + volumeId,
+        () -> ec2.client().createTags(r -> r.resources(volumeId).tags(toTags(tags))));
+  }
+
+  static List<Tag> toTags(Map<String, String> tags) {
+    return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+  }
+}

@@ -1,0 +1,75 @@
+package io.etcdsnapshotter.cli;
+
+import io.etcdsnapshotter.aws.BroughtBackVolumes;
+import io.etcdsnapshotter.aws.Ec2;
+import io.etcdsnapshotter.aws.InstanceIdentity;
+import io.etcdsnapshotter.aws.NvmeDevice;
+import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.config.DurationParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "volume-attach",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Brings an EBS snapshot taken by the snapshot command back as a volume attached to this instance, for a"
+          + " restore: creates the volume in this instance's zone, attaches it, waits, prints the device path.",
+      "Run again, it prints the device of the volume already brought back. volume-release removes it.",
+      "Exit codes: 0 attached, 1 AWS failed or no such snapshot, 2 usage error."
+    })
+final class VolumeAttachCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin AwsOptions aws;
+
+  @Option(names = "--snapshot-id", paramLabel = "ID|latest", defaultValue = "latest",
+      description = "The EBS snapshot, or latest: the newest completed one of ours with the --tag tags (default).")
+  String snapshotId;
+
+  @Option(names = "--tag", paramLabel = "KEY=VALUE",
+      description = "With latest: only snapshots carrying this tag; repeatable, e.g."
+          + " kubernetes.io/created-for/pvc/name=kube-etcd-snapshot-pvc.")
+  Map<String, String> tags = new LinkedHashMap<>();
+
+  @Option(names = "--availability-zone", paramLabel = "ZONE",
+      description = "Zone of the new volume (default: this instance's, from the instance metadata service).")
+  String availabilityZone;
+
+  @Option(names = "--device", paramLabel = "NAME", defaultValue = "/dev/sdf",
+      description = "Device name to attach as (default: /dev/sdf; Nitro instances show it as an NVMe disk).")
+  String device;
+
+  @Option(names = "--volume-type", paramLabel = "TYPE", defaultValue = "gp3",
+      description = "EBS volume type (default: gp3).")
+  String volumeType;
+
+  @Option(names = "--device-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      description = "Time to wait for the attached disk to appear in /dev (default: 60s).")
+  String deviceTimeout;
+
+  @Override
+  public Integer call() throws Exception {
+    Duration deviceWait = DurationParser.parse(deviceTimeout, "--device-timeout");
+    if (!device.startsWith("/dev/")) {
+      throw new ConfigException("--device '" + device + "' must be a device path such as /dev/sdf");
+    }
+    InstanceIdentity instance = InstanceIdentity.resolve(aws.instanceId, availabilityZone);
+    try (Ec2 ec2 = aws.connect()) {
+      BroughtBackVolumes volumes = new BroughtBackVolumes(ec2, Duration.ofSeconds(2), Duration.ofMinutes(10));
+      String volumeId = volumes.bringBack(instance, volumeType, device,
+          () -> "latest".equals(snapshotId) ? volumes.newest(tags) : volumes.byId(snapshotId));
+      Path path = NvmeDevice.find(NvmeDevice.BY_ID, volumeId, Path.of(device), deviceWait);
+      spec.commandLine().getOut().println(path);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,30 @@
+package io.etcdsnapshotter.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a run reports beyond the snapshot volume: to Kubernetes (PVC annotations, Events) and to AWS (volume tags,
+ * EBS snapshots). Each part is {@code null} when not configured; with both null a run touches neither.
+ */
+public record PublishConfig(Kubernetes kubernetes, Aws aws) {
+  public static final PublishConfig NONE = new PublishConfig(null, null);
+
+  public boolean enabled() {
+    return kubernetes != null || aws != null;
+  }
+
+  /** The PVC of the snapshot volume. */
+  public record Kubernetes(String namespace, String pvc) {}
+
+  /**
+   * The EBS volume ({@code volumeId} given, or found through the PVC), the tags external tools select it by, and
+   * the SDK's region ({@code null}: the default chain) and endpoint ({@code null}: AWS's own).
+   */
+  public record Aws(
+      String region, URI endpoint, String volumeId, Map<String, String> tags, EbsSnapshots ebsSnapshots) {}
+
+  /** {@code keep} newest snapshots (0: no limit by count), none older than {@code maxAge} ({@code null}: no limit). */
+  public record EbsSnapshots(int keep, Duration maxAge) {}
+}

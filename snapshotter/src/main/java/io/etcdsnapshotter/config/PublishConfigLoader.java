@@ -1,0 +1,65 @@
+package io.etcdsnapshotter.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The {@code kubernetes:} and {@code aws:} sections of the config file, checked before any snapshot is taken. */
+final class PublishConfigLoader {
+  static final String DEFAULT_NAMESPACE = "kube-system";
+  static final String DEFAULT_PVC = "kube-etcd-snapshot-pvc";
+  static final Map<String, String> DEFAULT_TAGS = Map.of("etcd-snapshot", "true");
+  private static final Pattern VOLUME_ID = Pattern.compile("vol-[0-9a-f]{8,17}");
+
+  private PublishConfigLoader() {}
+
+  static PublishConfig load(ConfigFile file) {
+    PublishConfig.Kubernetes kubernetes = file.kubernetes == null ? null : kubernetes(file.kubernetes);
+    PublishConfig.Aws aws = file.aws == null ? null : aws(file.aws);
+    if (aws != null && aws.volumeId() == null && kubernetes == null) {
+      throw new ConfigException("aws needs the snapshot volume: set aws.volumeId, or a kubernetes section to find it"
+          + " through the PVC");
+    }
+    return new PublishConfig(kubernetes, aws);
+  }
+
+  private static PublishConfig.Kubernetes kubernetes(ConfigFile.Kubernetes k) {
+    return new PublishConfig.Kubernetes(orDefault(k.namespace, DEFAULT_NAMESPACE), orDefault(k.pvc, DEFAULT_PVC));
+  }
+
+  private static PublishConfig.Aws aws(ConfigFile.Aws a) {
+    if (a.volumeId != null && !VOLUME_ID.matcher(a.volumeId).matches()) {
+      throw new ConfigException("aws.volumeId '" + a.volumeId + "' is not an EBS volume id like vol-0123456789abcdef0");
+    }
+    Map<String, String> tags = a.tags == null ? DEFAULT_TAGS : new LinkedHashMap<>(a.tags);
+    tags.forEach(PublishConfigLoader::checkTag);
+    return new PublishConfig.Aws(blankToNull(a.region), AwsEndpoint.parse(a.endpoint, "aws.endpoint"), a.volumeId,
+        Map.copyOf(tags),
+        a.ebsSnapshots == null ? null : ebsSnapshots(a.ebsSnapshots));
+  }
+
+  private static PublishConfig.EbsSnapshots ebsSnapshots(ConfigFile.EbsSnapshots e) {
+    int keep = e.keep == null ? 0 : e.keep;
+    if (keep < 0) {
+      throw new ConfigException("aws.ebsSnapshots.keep must be 0 (no limit) or more, not " + keep);
+    }
+    Duration maxAge = e.maxAge == null ? null : DurationParser.parse(e.maxAge, "aws.ebsSnapshots.maxAge");
+    return new PublishConfig.EbsSnapshots(keep, maxAge);
+  }
+
+  private static void checkTag(String key, String value) {
+    if (key == null || key.isBlank() || key.startsWith("aws:") || value == null) {
+      throw new ConfigException("aws.tags entry '" + key + "' needs a key not starting with aws: and a value"
+          + " (\"\" is allowed)");
+    }
+  }
+
+  private static String orDefault(String text, String fallback) {
+    return text == null || text.isBlank() ? fallback : text;
+  }
+
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text;
+  }
+}

@@ -1,0 +1,6 @@
+package io.etcdsnapshotter.snapshot;
+
+import java.util.List;
+
+/** A whole run: how each cluster went, then how publishing the run to Kubernetes and AWS went. */
+public record JobOutcome(List<ClusterOutcome> clusters, PublishOutcome publish) {}

@@ -1,0 +1,145 @@
+package io.etcdsnapshotter.aws;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * A real {@code moto_server} process (the EC2 API, in memory) on a free loopback port, for the life of a test
+ * class. The SDK finds dummy credentials in this JVM's system properties; nothing outside the test process sees them.
+ */
+public final class MotoServer implements AutoCloseable {
+  public static final String REGION = "us-east-1";
+  private static final Duration START = Duration.ofSeconds(60);
+  private final Process process;
+  private final Path log;
+  private final URI endpoint;
+  private final Ec2Client client;
+
+  private MotoServer(Process process, Path log, URI endpoint) {
+    this.process = process;
+    this.log = log;
+    this.endpoint = endpoint;
+    this.client = Ec2Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
+        .endpointOverride(endpoint).build();
+  }
+
+  /** Skips, naming the fix, when moto is not installed; scripts/test always installs it. */
+  public static MotoServer start() {
+    String path = System.getenv("MOTO_SERVER");
+    assumeTrue(path != null && !path.isBlank(),
+        "MOTO_SERVER is unset: run scripts/test, or export MOTO_SERVER from scripts/setup-salt, to run the AWS tests");
+    System.setProperty("aws.accessKeyId", "testing");
+    System.setProperty("aws.secretAccessKey", "testing");
+    for (int attempt = 1; ; attempt++) {
+      MotoServer server = launch(path, freePort());
+      if (server.awaitReady() || attempt == 3) {
+        return server;
+      }
+      server.close(); // someone took the port first: try another one
+    }
+  }
+
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** For arranging and checking the world the tool acts on. */
+  public Ec2Client client() {
+    return client;
+  }
+
+  /** A port nothing listens on, for testing what a refused connection looks like. */
+  public static int closedPort() {
+    return freePort();
+  }
+
+  private static MotoServer launch(String path, int port) {
+    try {
+      Path log = Files.createTempFile("moto-", ".log");
+      Process process = new ProcessBuilder(path, "-H", "127.0.0.1", "-p", Integer.toString(port))
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      return new MotoServer(process, log, URI.create("http://127.0.0.1:" + port));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + path, e);
+    }
+  }
+
+  private boolean awaitReady() {
+    HttpClient http = HttpClient.newHttpClient();
+    Instant deadline = Instant.now().plus(START);
+    while (process.isAlive() && Instant.now().isBefore(deadline)) {
+      try {
+        HttpRequest ping =
+            HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).timeout(Duration.ofSeconds(5)).build();
+        if (http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return true;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      pause();
+    }
+    if (process.isAlive()) {
+      throw new AssertionError("moto_server did not answer within " + START + ": " + readLog());
+    }
+    return false;
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String readLog() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Kills moto and anything it started, waits for it, and removes its log. */
+  @Override
+  public void close() {
+    client.close();
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+      Files.deleteIfExists(log);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.etcdsnapshotter.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcdsnapshotter.config.PublishConfig;
+import io.etcdsnapshotter.kube.CrudApiServer;
+import io.etcdsnapshotter.kube.PersistentVolumes;
+import io.etcdsnapshotter.volume.SnapshotIndex;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The publish step with Kubernetes only, against the mock API server in CRUD mode; the client finds the server the
+ * way the jar finds any (fabric8's configuration, here its system properties).
+ */
+class PublicationTest {
+  private static final String NS = "kube-system";
+  private static final Instant AT = Instant.parse("2026-06-30T06:02:00Z");
+  private static KubernetesMockServer server;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void startServer() {
+    server = CrudApiServer.start();
+    client = server.createClient();
+    System.setProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY, client.getMasterUrl().toString());
+    System.setProperty(Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false");
+    System.setProperty(Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY, "false");
+  }
+
+  @AfterAll
+  static void stopServer() {
+    System.clearProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY);
+    System.clearProperty(Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY);
+    System.clearProperty(Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY);
+    client.close();
+    server.destroy();
+  }
+
+  @Test
+  void aRunWithAFailedClusterIsRecordedAsFailedWithAWarningAndTheGoodFileAnnotated() {
+    client.resource(PersistentVolumes.claim(NS, "partly", "pv-1")).create();
+    List<ClusterOutcome> clusters = List.of(saved("main", 41), failed("events", "connection refused"));
+
+    PublishOutcome outcome = publication("partly").publish(clusters, AT);
+
+    assertThat(outcome.ok()).as(outcome.failure()).isTrue();
+    assertThat(client.persistentVolumeClaims().inNamespace(NS).withName("partly").get().getMetadata().getAnnotations())
+        .containsEntry("etcd-snapshotter.io/last-result", "failed")
+        .containsEntry("etcd-snapshotter.io/last-run", AT.toString())
+        .containsEntry("etcd-snapshotter.io/main.revision", "41")
+        .containsEntry("etcd-snapshotter.io/main.sha256", "ab".repeat(32))
+        .doesNotContainKey("etcd-snapshotter.io/events.revision");
+    assertThat(events("partly")).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getReason()).isEqualTo("SnapshotFailed");
+      assertThat(e.getMessage()).isEqualTo("cluster events (http://127.0.0.1:4002): connection refused");
+    });
+  }
+
+  @Test
+  void aMissingPvcFailsThePublishAndVouchesForTheFilesWritten() {
+    List<ClusterOutcome> clusters = List.of(saved("main", 7), saved("events", 9));
+
+    PublishOutcome outcome = publication("absent").publish(clusters, AT);
+
+    assertThat(outcome.failure()).isEqualTo("PVC kube-system/absent does not exist: check kubernetes.namespace and"
+        + " kubernetes.pvc; the snapshot files written are valid: snapshot-main.db (revision 7),"
+        + " snapshot-events.db (revision 9)");
+  }
+
+  @Test
+  void withNothingConfiguredNothingIsPublished() {
+    assertThat(new Publication(PublishConfig.NONE).publish(List.of(saved("main", 1)), AT))
+        .isEqualTo(PublishOutcome.NONE);
+  }
+
+  private static Publication publication(String pvc) {
+    return new Publication(new PublishConfig(new PublishConfig.Kubernetes(NS, pvc), null));
+  }
+
+  private static List<Event> events(String pvc) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> pvc.equals(e.getInvolvedObject().getName())).toList();
+  }
+
+  private static ClusterOutcome saved(String cluster, long revision) {
+    SnapshotIndex.Entry entry = new SnapshotIndex.Entry();
+    entry.file = "snapshot-" + cluster + ".db";
+    entry.revision = revision;
+    entry.sha256 = "ab".repeat(32);
+    entry.takenAt = AT.toString();
+    return new ClusterOutcome(cluster, "http://127.0.0.1:2379", entry, null);
+  }
+
+  private static ClusterOutcome failed(String cluster, String why) {
+    return new ClusterOutcome(cluster, "http://127.0.0.1:4002", null, why);
+  }
+}
