@@ -11,7 +11,17 @@ class MainTest {
   }
 
   @Test
-  void helpSucceeds() {
-    assertThat(Main.run("--help")).isZero();
+  void helpListsEveryCommandThoughARunBuildsOnlyTheOneItNames() {
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.run("--help")).isZero();
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("snapshot", "status", "verify", "restore", "volume-attach", "volume-release");
+    assertThat(Main.run("status", "--help")).isZero();
   }
 }
