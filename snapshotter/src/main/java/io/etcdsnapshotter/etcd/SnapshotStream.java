@@ -28,9 +28,10 @@ public final class SnapshotStream {
       Iterator<SnapshotResponse> responses = call.call(() -> member.channel().maintenance()
           .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
           .snapshot(SnapshotRequest.getDefaultInstance()));
+      byte[] buffer = new byte[64 * 1024];
       while (responses.hasNext()) {
         SnapshotResponse response = responses.next();
-        write(response, out, digest);
+        write(response, out, digest, buffer);
         progress.advanced(digest.total(), response.getRemainingBytes());
       }
     } catch (StatusRuntimeException e) {
@@ -47,9 +48,17 @@ public final class SnapshotStream {
     return new StreamResult(digest.total(), digest.verify());
   }
 
-  private static void write(SnapshotResponse response, WritableByteChannel out, TrailerDigest digest)
+  /**
+   * Copies each chunk once into a reused array: protobuf hands out read-only buffers, which the digest can only
+   * read through copies of its own.
+   */
+  private static void write(SnapshotResponse response, WritableByteChannel out, TrailerDigest digest, byte[] buffer)
       throws IOException {
-    for (ByteBuffer piece : response.getBlob().asReadOnlyByteBufferList()) {
+    com.google.protobuf.ByteString blob = response.getBlob();
+    for (int offset = 0; offset < blob.size(); offset += buffer.length) {
+      int length = Math.min(buffer.length, blob.size() - offset);
+      blob.copyTo(buffer, offset, 0, length);
+      ByteBuffer piece = ByteBuffer.wrap(buffer, 0, length);
       digest.update(piece.duplicate());
       while (piece.hasRemaining()) {
         out.write(piece);

@@ -52,6 +52,7 @@ final class ClusterSnapshot {
     try (PartFile part = volume.startPart(name)) {
       SnapshotStream.StreamResult stream =
           SnapshotStream.copy(member, part.channel(), config.commandTimeout(), "cluster " + cluster.name());
+      Instant streamed = Instant.now();
       SnapshotIndex.Entry entry = checkWhileFlushing(part);
       volume.commit(part, name);
       Duration took = Duration.between(start, Instant.now());
@@ -63,8 +64,9 @@ final class ClusterSnapshot {
       entry.endpoint = member.endpoint().toString();
       entry.takenAt = start.toString();
       entry.durationMillis = took.toMillis();
-      LOG.info("cluster {}: saved {} ({}, revision {}) in {} ms", cluster.name(), volume.file(name),
-          Bytes.human(stream.bytes()), entry.revision, took.toMillis());
+      LOG.info("cluster {}: saved {} ({}, revision {}) in {} ms, of which {} ms checking and flushing",
+          cluster.name(), volume.file(name), Bytes.human(stream.bytes()), entry.revision, took.toMillis(),
+          Duration.between(streamed, Instant.now()).toMillis());
       return entry;
     }
   }
