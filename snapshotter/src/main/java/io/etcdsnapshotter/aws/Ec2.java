@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.aws;
 
+import io.etcdsnapshotter.OneLine;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -62,12 +63,7 @@ public final class Ec2 implements AutoCloseable {
     if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
       return service.awsErrorDetails().errorCode() + ": " + service.awsErrorDetails().errorMessage();
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return message.replace('\n', ' ');
+    return OneLine.rootMessage(e);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.cli;
 
+import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.ConfigException;
 import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -53,15 +54,7 @@ public final class Main implements Runnable {
 
   /** Operators get one actionable line, never a stack trace; configuration mistakes are usage errors. */
   private static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-    cmd.getErr().println("etcd-snapshotter " + cmd.getCommandName() + ": " + describe(e));
+    cmd.getErr().println("etcd-snapshotter " + cmd.getCommandName() + ": " + OneLine.message(e));
     return e instanceof ConfigException ? EXIT_USAGE : EXIT_FAILED;
-  }
-
-  static String describe(Throwable e) {
-    String message = e.getMessage();
-    if (message == null || message.isBlank()) {
-      message = e.getClass().getSimpleName();
-    }
-    return message.replace('\n', ' ');
   }
 }

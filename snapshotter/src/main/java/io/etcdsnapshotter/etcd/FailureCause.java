@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.etcd;
 
+import io.etcdsnapshotter.OneLine;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -35,10 +36,11 @@ public final class FailureCause {
     if (t instanceof TimeoutException) {
       return "timed out";
     }
-    if (t.getMessage() == null || t instanceof CompletionException || t instanceof ExecutionException) {
+    // Wrappers repeat their cause's text; their type says more.
+    if (t instanceof CompletionException || t instanceof ExecutionException) {
       return t.getClass().getSimpleName();
     }
-    return t.getMessage();
+    return OneLine.message(t);
   }
 
   private static boolean isAuthentication(String text) {

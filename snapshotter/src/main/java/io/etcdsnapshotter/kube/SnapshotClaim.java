@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.kube;
 
+import io.etcdsnapshotter.OneLine;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -114,12 +115,7 @@ public final class SnapshotClaim implements AutoCloseable {
       String message = e.getStatus() == null ? null : e.getStatus().getMessage();
       return "HTTP " + e.getCode() + (message == null ? "" : " " + message);
     }
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return message.replace('\n', ' ') + " (is the API server reachable? check KUBECONFIG or the pod's ServiceAccount)";
+    return OneLine.rootMessage(e) + " (is the API server reachable? check KUBECONFIG or the pod's ServiceAccount)";
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.snapshot;
 
+import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.SnapshotConfig;
 import io.etcdsnapshotter.etcd.Bytes;
@@ -42,7 +43,7 @@ final class ClusterSnapshot {
       SnapshotIndex.Entry entry = save(cluster, member, start);
       return new ClusterOutcome(cluster.name(), endpoint, entry, null);
     } catch (IOException | RuntimeException e) {
-      return new ClusterOutcome(cluster.name(), endpoint, null, describe(e));
+      return new ClusterOutcome(cluster.name(), endpoint, null, OneLine.message(e));
     }
   }
 
@@ -97,10 +98,5 @@ final class ClusterSnapshot {
       throw e.getCause() instanceof UncheckedIOException u ? u.getCause()
           : new IOException("flushing the snapshot failed: " + e.getCause(), e.getCause());
     }
-  }
-
-  private static String describe(Exception e) {
-    String message = e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ');
   }
 }
