@@ -1,4 +1,7 @@
 {#- Restores etcd main and events on this master from the snapshot files in etcd_restore:snapshot_dir.
+    With pillar etcd_restore:ebs_snapshot `latest` or a snapshot id, the same apply first brings that EBS snapshot back
+    mounted at the snapshot dir (kubernetes.etcd.snapshot-volume) and, once both clusters are restored and running,
+    unmounts, detaches and deletes it; after a failure it stays mounted for the operator to look at.
 
     Every decision that needs the snapshot files is taken while the states run, not while this file renders, so that
     the files may appear (be mounted) in the same apply:
@@ -14,16 +17,24 @@
       manifest never stays parked after a good apply.
     A data dir recording the sha256 of its snapshot is left alone, so applying this again changes nothing. -#}
 {%- from "kubernetes/map.jinja" import etcd, restore with context %}
+{%- from "kubernetes/etcd/volume.jinja" import released with context %}
 {%- set marker = '.etcd-snapshotter-restored-sha256' %}
 {#- Serial GC and a small heap: restore streams the snapshot, so memory stays flat in its size. #}
 {%- set java_jar = restore.java|quote ~ ' -XX:+UseSerialGC -Xmx128m -jar ' ~ restore.jar|quote %}
 {%- set moved_suffix = '.before-restore-' ~ None|strftime('%Y%m%dT%H%M%S') %}
 {#- The sha256 of each snapshot file as this apply read it: Salt's own scratch space, not a directory of the operator. #}
 {%- set sha256_dir = opts['cachedir'] ~ '/etcd-restore' %}
+{%- set ebs_snapshot = restore.ebs_snapshot|string|trim %}
+{%- set from_ebs = ebs_snapshot not in ['', 'release'] %}
 
 {%- set errors = [] %}
 {%- if etcd.errors %}
 {%-   do errors.append('etcd pillar: ' ~ etcd.errors|join('; ')) %}
+{%- endif %}
+{%- if ebs_snapshot == 'release' %}
+{%-   do errors.append('etcd_restore:ebs_snapshot is release, which only kubernetes.etcd.snapshot-volume takes: '
+        ~ 'set it to latest or a snapshot id to restore from an EBS snapshot, or leave it empty to restore from the '
+        ~ 'files in ' ~ restore.snapshot_dir) %}
 {%- endif %}
 
 {%- set snapshots = {} %}
@@ -33,9 +44,13 @@
 {%- set tests = [] %}
 {%- for snapshot in snapshots.values() %}{% do tests.append('test -f ' ~ snapshot|quote) %}{% endfor %}
 {%- set all_present = tests|join(' && ') %}
+{%- set mounted = [{'cmd': 'etcd-snapshot-volume-mounted'}] if from_ebs else [] %}
 
 include:
   - kubernetes.etcd.restore-tools
+{%- if from_ebs and not errors %}
+  - kubernetes.etcd.snapshot-volume
+{%- endif %}
 
 {%- if errors %}
 etcd-restore-snapshots:
@@ -43,13 +58,39 @@ etcd-restore-snapshots:
     - comment: {{ (errors|join('; ') ~ '; nothing was stopped')|json }}
 
 {%- else %}
+{#- test=True mounts nothing, so the files of an EBS snapshot not yet mounted cannot be looked at: say so, and let the
+    checks pass instead of reporting files missing that a real apply would mount. #}
+{%-   set preview = from_ebs and opts['test'] %}
+{%-   if preview %}
+
+etcd-restore-preview:
+  test.show_notification:
+    - text: {{ ('test=True mounts nothing: EBS snapshot ' ~ ebs_snapshot ~ ' is not mounted at ' ~ restore.snapshot_dir
+                ~ ' yet, so which cluster would be restored is known only when applied for real')|json }}
+    - onlyif: '! mountpoint -q {{ restore.snapshot_dir|quote }}'
+{%-   endif %}
 {%-   for name, snapshot in snapshots.items() %}
 
 etcd-restore-{{ name }}-snapshot:
   test.fail_without_changes:
+{%-     if from_ebs %}
+    - comment: {{ ('no snapshot file ' ~ snapshot ~ ' on the volume of EBS snapshot ' ~ ebs_snapshot ~ ' mounted at '
+                   ~ restore.snapshot_dir ~ ': the volume stays mounted to look at; release it (kubernetes.etcd.'
+                   ~ 'snapshot-volume with etcd_restore:ebs_snapshot release) before bringing another snapshot back; '
+                   ~ 'nothing was stopped')|json }}
+{%-     else %}
     - comment: {{ ('no snapshot file ' ~ snapshot ~ ': mount the volume restored from the EBS snapshot at '
-                   ~ restore.snapshot_dir ~ ' (pillar etcd_restore:snapshot_dir); nothing was stopped')|json }}
+                   ~ restore.snapshot_dir ~ ' (pillar etcd_restore:snapshot_dir), or set pillar '
+                   ~ 'etcd_restore:ebs_snapshot to latest or a snapshot id; nothing was stopped')|json }}
+{%-     endif %}
+{%-     if preview %}
+    - unless: test -f {{ snapshot|quote }} || ! mountpoint -q {{ restore.snapshot_dir|quote }}
+{%-     else %}
     - unless: test -f {{ snapshot|quote }}
+{%-     endif %}
+{%-     if mounted %}
+    - require: {{ mounted|json }}
+{%-     endif %}
 {%-   endfor %}
 
 {%-   for name, cluster in etcd.clusters.items() %}
@@ -63,6 +104,9 @@ etcd-restore-{{ name }}-pending:
     - stateful:
       - test_name: pending.sh {{ args }}
     - onlyif: {{ all_present|json }}
+{%-     if mounted %}
+    - require: {{ mounted|json }}
+{%-     endif %}
 {%-   endfor %}
 
 {%-   for name, cluster in etcd.clusters.items() %}
@@ -168,4 +212,13 @@ etcd-restore-{{ name }}-start:
       - cmd: etcd-restore-{{ name }}-record
 {%-   endfor %}
 
+{%-   if from_ebs %}
+{#- Only once every snapshot file was there and both clusters run from their restore: after a failure the volume
+    stays mounted, and applying again reuses it. -#}
+{%-     set after = [] %}
+{%-     for name in etcd.clusters %}
+{%-       do after.extend([{'test': 'etcd-restore-' ~ name ~ '-snapshot'}, {'file': 'etcd-restore-' ~ name ~ '-start'}]) %}
+{%-     endfor %}
+{{ released(restore, after) }}
+{%-   endif %}
 {%- endif %}
