@@ -1,67 +1,133 @@
 {#- Restores etcd main and events on this master from the snapshot files in etcd_restore:snapshot_dir.
-    Per cluster: verify every snapshot (nothing is stopped if one is missing or bad), move the static pod manifest out
-    of the kubelet's directory, wait until etcd stops listening, move the data dir aside (never deleted), run the jar's
-    restore, record the snapshot's sha256 in the new data dir, put the manifest back. A cluster whose data dir records
-    the sha256 of its snapshot file is already restored and left alone, so applying this again changes nothing. -#}
+    With pillar etcd_restore:ebs_snapshot `latest` or a snapshot id, the same apply first brings that EBS snapshot back
+    mounted at the snapshot dir (kubernetes.etcd.snapshot-volume) and, once both clusters are restored and running,
+    unmounts, detaches and deletes it; after a failure it stays mounted for the operator to look at.
+
+    Every decision that needs the snapshot files is taken while the states run, not while this file renders, so that
+    the files may appear (be mounted) in the same apply:
+    - etcd-restore-X-snapshot fails, naming the file, when a snapshot file is missing; nothing else then runs.
+    - etcd-restore-X-pending hashes the snapshot file once (sha256, written 0600 under Salt's cache dir for the states
+      after it) and reports a change only when the data dir does not record that sha256 in its marker file: the
+      cluster is pending. Everything below runs on that change (onchanges) and nothing else.
+    - Per pending cluster: verify every pending snapshot before stopping any cluster, move the static pod manifest out
+      of the kubelet's directory, wait until etcd stops listening, move the data dir aside (never deleted), run the
+      jar's restore (token from pillar, else <token>-restored-<first 12 hex of the sha256>), record the sha256 in the
+      new data dir.
+    - etcd-restore-X-start always puts a parked manifest back once its cluster's restore (if any) succeeded, so a
+      manifest never stays parked after a good apply.
+    A data dir recording the sha256 of its snapshot is left alone, so applying this again changes nothing. -#}
 {%- from "kubernetes/map.jinja" import etcd, restore with context %}
+{%- from "kubernetes/etcd/volume.jinja" import released with context %}
 {%- set marker = '.etcd-snapshotter-restored-sha256' %}
 {#- Serial GC and a small heap: restore streams the snapshot, so memory stays flat in its size. #}
 {%- set java_jar = restore.java|quote ~ ' -XX:+UseSerialGC -Xmx128m -jar ' ~ restore.jar|quote %}
 {%- set moved_suffix = '.before-restore-' ~ None|strftime('%Y%m%dT%H%M%S') %}
-{%- set missing = [] %}
-{%- set pending = {} %}
-{%- for name, cluster in etcd.clusters.items() %}
-{%-   set snapshot = restore.snapshot_dir ~ '/' ~ cluster.snapshot_file %}
-{%-   if not salt['file.file_exists'](snapshot) %}
-{%-     do missing.append(snapshot) %}
-{%-   else %}
-{%-     set sha256 = salt['file.get_hash'](snapshot, 'sha256') %}
-{%-     set recorded = salt['file.read'](cluster.data_dir ~ '/' ~ marker)|trim
-                       if salt['file.file_exists'](cluster.data_dir ~ '/' ~ marker) else '' %}
-{%-     if recorded != sha256 %}
-{%-       do pending.update({name: {'snapshot': snapshot, 'sha256': sha256}}) %}
-{%-     endif %}
-{%-   endif %}
-{%- endfor %}
+{#- The sha256 of each snapshot file as this apply read it: Salt's own scratch space, not a directory of the operator. #}
+{%- set sha256_dir = opts['cachedir'] ~ '/etcd-restore' %}
+{%- set ebs_snapshot = restore.ebs_snapshot|string|trim %}
+{%- set from_ebs = ebs_snapshot not in ['', 'release'] %}
 
-{%- set installs = restore.installs %}
+{%- set errors = [] %}
+{%- if etcd.errors %}
+{%-   do errors.append('etcd pillar: ' ~ etcd.errors|join('; ')) %}
+{%- endif %}
+{%- if ebs_snapshot == 'release' %}
+{%-   do errors.append('etcd_restore:ebs_snapshot is release, which only kubernetes.etcd.snapshot-volume takes: '
+        ~ 'set it to latest or a snapshot id to restore from an EBS snapshot, or leave it empty to restore from the '
+        ~ 'files in ' ~ restore.snapshot_dir) %}
+{%- endif %}
+
+{%- set snapshots = {} %}
+{%- for name, cluster in etcd.clusters.items() %}
+{%-   do snapshots.update({name: restore.snapshot_dir ~ '/' ~ cluster.snapshot_file}) %}
+{%- endfor %}
+{%- set tests = [] %}
+{%- for snapshot in snapshots.values() %}{% do tests.append('test -f ' ~ snapshot|quote) %}{% endfor %}
+{%- set all_present = tests|join(' && ') %}
+{%- set mounted = [{'cmd': 'etcd-snapshot-volume-mounted'}] if from_ebs else [] %}
+
 include:
   - kubernetes.etcd.restore-tools
+{%- if from_ebs and not errors %}
+  - kubernetes.etcd.snapshot-volume
+{%- endif %}
 
-{%- if etcd.errors %}
+{%- if errors %}
 etcd-restore-snapshots:
   test.fail_without_changes:
-    - comment: {{ ('etcd pillar: ' ~ etcd.errors|join('; ') ~ '; nothing was stopped')|json }}
-
-{%- elif missing %}
-etcd-restore-snapshots:
-  test.fail_without_changes:
-    - comment: {{ ('no snapshot file ' ~ missing|join(', ') ~ ': mount the volume restored from the EBS snapshot at '
-                   ~ restore.snapshot_dir ~ ' (pillar etcd_restore:snapshot_dir); nothing was stopped')|json }}
-
-{%- elif not pending %}
-etcd-restore-snapshots:
-  test.succeed_without_changes:
-    - comment: every etcd data dir already holds the restore of its snapshot in {{ restore.snapshot_dir }}
+    - comment: {{ (errors|join('; ') ~ '; nothing was stopped')|json }}
 
 {%- else %}
-{%-   for name, todo in pending.items() %}
-etcd-restore-{{ name }}-verify:
-  cmd.run:
-    - name: {{ java_jar }} verify {{ todo.snapshot|quote }}
-{%-     if installs %}
-    - require: {{ installs|json }}
+{#- test=True mounts nothing, so the files of an EBS snapshot not yet mounted cannot be looked at: say so, and let the
+    checks pass instead of reporting files missing that a real apply would mount. #}
+{%-   set preview = from_ebs and opts['test'] %}
+{%-   if preview %}
+
+etcd-restore-preview:
+  test.show_notification:
+    - text: {{ ('test=True mounts nothing: EBS snapshot ' ~ ebs_snapshot ~ ' is not mounted at ' ~ restore.snapshot_dir
+                ~ ' yet, so which cluster would be restored is known only when applied for real')|json }}
+    - onlyif: '! mountpoint -q {{ restore.snapshot_dir|quote }}'
+{%-   endif %}
+{%-   for name, snapshot in snapshots.items() %}
+
+etcd-restore-{{ name }}-snapshot:
+  test.fail_without_changes:
+{%-     if from_ebs %}
+    - comment: {{ ('no snapshot file ' ~ snapshot ~ ' on the volume of EBS snapshot ' ~ ebs_snapshot ~ ' mounted at '
+                   ~ restore.snapshot_dir ~ ': the volume stays mounted to look at; release it (kubernetes.etcd.'
+                   ~ 'snapshot-volume with etcd_restore:ebs_snapshot release) before bringing another snapshot back; '
+                   ~ 'nothing was stopped')|json }}
+{%-     else %}
+    - comment: {{ ('no snapshot file ' ~ snapshot ~ ': mount the volume restored from the EBS snapshot at '
+                   ~ restore.snapshot_dir ~ ' (pillar etcd_restore:snapshot_dir), or set pillar '
+                   ~ 'etcd_restore:ebs_snapshot to latest or a snapshot id; nothing was stopped')|json }}
+{%-     endif %}
+{%-     if preview %}
+    - unless: test -f {{ snapshot|quote }} || ! mountpoint -q {{ restore.snapshot_dir|quote }}
+{%-     else %}
+    - unless: test -f {{ snapshot|quote }}
+{%-     endif %}
+{%-     if mounted %}
+    - require: {{ mounted|json }}
 {%-     endif %}
 {%-   endfor %}
 
-{%-   for name, todo in pending.items() %}
-{%-     set cluster = etcd.clusters[name] %}
-{%-     set token = restore.cluster_token or cluster.token ~ '-restored-' ~ todo.sha256[:12] %}
+{%-   for name, cluster in etcd.clusters.items() %}
+
+{%-     set args = [snapshots[name], cluster.data_dir ~ '/' ~ marker]|map('quote')|join(' ') %}
+etcd-restore-{{ name }}-pending:
+  cmd.script:
+    - source: salt://kubernetes/etcd/files/pending.sh
+    - name: pending.sh {{ args }} {{ (sha256_dir ~ '/' ~ name ~ '.sha256')|quote }}
+    - shell: /bin/bash
+    - stateful:
+      - test_name: pending.sh {{ args }}
+    - onlyif: {{ all_present|json }}
+{%-     if mounted %}
+    - require: {{ mounted|json }}
+{%-     endif %}
+{%-   endfor %}
+
+{%-   for name, cluster in etcd.clusters.items() %}
+
+etcd-restore-{{ name }}-verify:
+  cmd.run:
+    - name: {{ java_jar }} verify {{ snapshots[name]|quote }}
+    - onchanges:
+      - cmd: etcd-restore-{{ name }}-pending
+{%-     if restore.installs %}
+    - require: {{ restore.installs|json }}
+{%-     endif %}
+{%-   endfor %}
+
+{%-   for name, cluster in etcd.clusters.items() %}
+{%-     set sha256_file = sha256_dir ~ '/' ~ name ~ '.sha256' %}
 {%-     set flags = [
+          'restore', snapshots[name],
           '--data-dir', cluster.data_dir,
           '--name', etcd.member_name,
           '--initial-cluster', cluster.initial_cluster,
-          '--initial-cluster-token', token,
           '--initial-advertise-peer-urls', cluster.peer_url,
         ] %}
 {%-     if restore.bump_revision|int > 0 %}
@@ -75,8 +141,10 @@ etcd-restore-{{ name }}-stop:
     - source: {{ etcd.manifest_dir }}/{{ cluster.manifest }}
     - force: True
     - makedirs: True
+    - onchanges:
+      - cmd: etcd-restore-{{ name }}-pending
     - require:
-{%-     for other in pending %}
+{%-     for other in etcd.clusters %}
       - cmd: etcd-restore-{{ other }}-verify
 {%-     endfor %}
 
@@ -87,6 +155,8 @@ etcd-restore-{{ name }}-stopped:
         {{ restore.stop_timeout_seconds|int }} 127.0.0.1:{{ cluster.client_port }}
         {{ etcd.advertise_address }}:{{ cluster.peer_port }}
     - shell: /bin/bash
+    - onchanges:
+      - cmd: etcd-restore-{{ name }}-pending
     - require:
       - file: etcd-restore-{{ name }}-stop
 
@@ -94,29 +164,42 @@ etcd-restore-{{ name }}-set-aside:
   file.rename:
     - name: {{ cluster.data_dir ~ moved_suffix }}
     - source: {{ cluster.data_dir }}
+    - onchanges:
+      - cmd: etcd-restore-{{ name }}-pending
     - require:
       - cmd: etcd-restore-{{ name }}-stopped
 
+{#- The token from the sha256 the pending state wrote in this apply (same file, same token on every master). #}
 etcd-restore-{{ name }}-restore:
   cmd.run:
-    - name: {{ java_jar }} restore {{ todo.snapshot|quote }} {{ flags|map('quote')|join(' ') }}
+    - name: |
+        set -euo pipefail
+{%-     if restore.cluster_token %}
+        token={{ restore.cluster_token|string|quote }}
+{%-     else %}
+        sha=$(cat {{ sha256_file|quote }})
+        [[ $sha =~ ^[0-9a-f]{64}$ ]] || { echo {{ ('no sha256 of ' ~ snapshots[name] ~ ' in ' ~ sha256_file ~ ': apply again')|quote }} >&2; exit 1; }
+        token={{ cluster.token|string|quote }}-restored-${sha:0:12}
+{%-     endif %}
+        exec {{ java_jar }} {{ flags|map('quote')|join(' ') }} --initial-cluster-token "$token"
+    - shell: /bin/bash
+    - onchanges:
+      - cmd: etcd-restore-{{ name }}-pending
     - require:
       - file: etcd-restore-{{ name }}-set-aside
 
+{#- A copy of the file the restore took its token from (a command: under test=True there is no such file). #}
 etcd-restore-{{ name }}-record:
-  file.managed:
-    - name: {{ cluster.data_dir }}/{{ marker }}
-    - contents: {{ todo.sha256 }}
-    - mode: '0600'
+  cmd.run:
+    - name: install -m 0600 {{ sha256_file|quote }} {{ (cluster.data_dir ~ '/' ~ marker)|quote }}
+    - onchanges:
+      - cmd: etcd-restore-{{ name }}-pending
     - require:
       - cmd: etcd-restore-{{ name }}-restore
-    - require_in:
-      - file: etcd-restore-{{ name }}-start
 {%-   endfor %}
-{%- endif %}
 
-{#- Also after an apply that failed between restoring and starting: the manifests never stay parked. -#}
-{%- if not missing and not etcd.errors %}
+{#- Also after an apply that failed between restoring and starting: the manifests never stay parked. Not while a
+    snapshot file is missing: that apply fails and changes nothing. -#}
 {%-   for name, cluster in etcd.clusters.items() %}
 
 etcd-restore-{{ name }}-start:
@@ -124,5 +207,18 @@ etcd-restore-{{ name }}-start:
     - name: {{ etcd.manifest_dir }}/{{ cluster.manifest }}
     - source: {{ restore.stash_dir }}/{{ cluster.manifest }}
     - force: True
+    - onlyif: {{ all_present|json }}
+    - require:
+      - cmd: etcd-restore-{{ name }}-record
 {%-   endfor %}
+
+{%-   if from_ebs %}
+{#- Only once every snapshot file was there and both clusters run from their restore: after a failure the volume
+    stays mounted, and applying again reuses it. -#}
+{%-     set after = [] %}
+{%-     for name in etcd.clusters %}
+{%-       do after.extend([{'test': 'etcd-restore-' ~ name ~ '-snapshot'}, {'file': 'etcd-restore-' ~ name ~ '-start'}]) %}
+{%-     endfor %}
+{{ released(restore, after) }}
+{%-   endif %}
 {%- endif %}

@@ -109,6 +109,23 @@ class EtcdRestoredTest {
   }
 
   @Test
+  void releaseIsForTheSnapshotVolumeStateAndFailsTheRestoreBeforeStoppingAnything() throws Exception {
+    Files.write(salt.path("mnt/etcd/snapshot.db"), randomBytes());
+    Files.write(salt.path("mnt/etcd/snapshot-events.db"), randomBytes());
+
+    StateRun run = salt.apply(SLS, pillar + """
+        etcd_restore:
+          ebs_snapshot: release
+        """);
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.failures()).as("%s", run).singleElement().asString()
+        .contains("etcd_restore:ebs_snapshot is release, which only kubernetes.etcd.snapshot-volume takes")
+        .contains("nothing was stopped");
+    assertNothingStoppedOrMoved(run);
+  }
+
+  @Test
   void installsTheJarFromItsSourceWithItsChecksumBeforeVerifyingWithIt() throws Exception {
     Path jar = Path.of(System.getProperty("snapshotter.jar"));
     Path installed = salt.path("opt/etcd-snapshotter/etcd-snapshotter.jar");
@@ -136,9 +153,11 @@ class EtcdRestoredTest {
     assertNothingStoppedOrMoved(run);
   }
 
+  /** Only the checks report changes: the decisions that a cluster is pending, its verify, the jar's install. */
   private void assertNothingStoppedOrMoved(StateRun run) throws IOException {
     assertThat(run.states()).as("%s", run)
-        .filteredOn(state -> !state.id().endsWith("-verify") && !state.id().equals("etcd-restore-jar"))
+        .filteredOn(state -> !state.id().endsWith("-pending") && !state.id().endsWith("-verify")
+            && !state.id().equals("etcd-restore-jar"))
         .allSatisfy(state -> assertThat(state.changes()).isEmpty());
     assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
     assertThat(salt.path("etc/kubernetes/manifests/etcd-events.manifest")).isRegularFile();

@@ -48,14 +48,19 @@ final class SaltCall {
     return apply(sls, pillarYaml, Map.of());
   }
 
-  /** As {@link #apply(String, String)}, with {@code environment} added for salt-call and what it runs. */
-  StateRun apply(String sls, String pillarYaml, Map<String, String> environment)
+  /**
+   * As {@link #apply(String, String)}, with {@code environment} added for salt-call and what it runs, and
+   * {@code arguments} after the sls (e.g. {@code test=True}).
+   */
+  StateRun apply(String sls, String pillarYaml, Map<String, String> environment, String... arguments)
       throws IOException, InterruptedException {
     Path config = writeConfig(pillarYaml);
     Path stdout = root.resolve("salt-stdout.json");
     Path stderr = root.resolve("salt-stderr.log");
-    ProcessBuilder builder = new ProcessBuilder(saltCallPath(), "--local", "--config-dir", config.toString(), "--out", "json",
-            "--log-level", "warning", "state.apply", sls)
+    List<String> command = new ArrayList<>(List.of(saltCallPath(), "--local", "--config-dir", config.toString(),
+        "--out", "json", "--log-level", "warning", "state.apply", sls));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(stdout.toFile())
         .redirectError(stderr.toFile());
     builder.environment().putAll(environment);

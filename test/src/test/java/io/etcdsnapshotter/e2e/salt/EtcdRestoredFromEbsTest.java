@@ -1,0 +1,291 @@
+package io.etcdsnapshotter.e2e.salt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etcdsnapshotter.e2e.aws.Moto;
+import io.etcdsnapshotter.e2e.process.ProcessResult;
+import io.etcdsnapshotter.e2e.process.Processes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.Volume;
+
+/**
+ * The restore runbook as one apply: kubernetes.etcd.restored with pillar etcd_restore:ebs_snapshot brings the EBS
+ * snapshot back, restores both clusters from the files on it and gives the volume back. etcd main and events run from
+ * the manifests of kubernetes.etcd.configured (a {@link Kubelet}); the jar snapshots them; the snapshot files are put
+ * on an ext4 file system on a loop device, because moto attaches nothing real: pillar ebs_device names the loop device,
+ * so the state really creates and attaches a volume (in moto), really mounts the files, restores from them and
+ * releases both. The mount point does not exist before the apply: the files can only come from the mounted volume.
+ */
+class EtcdRestoredFromEbsTest {
+  private static final String SLS = "kubernetes.etcd.restored";
+  private static final String ZONE = Moto.REGION + "b";
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path root;
+  private String etcdBin;
+  private String loopDevice;
+  private Kubelet kubelet;
+  private Moto moto;
+  private SaltCall salt;
+  private String etcdPillar;
+  private String mainUrl;
+  private String eventsUrl;
+  private String instanceId;
+  private Path snapshots;
+
+  @BeforeEach
+  void masterWithEtcdRunningAndAnEbsSnapshot() throws Exception {
+    SaltCall.saltCallPath();
+    etcdBin = System.getenv("ETCD35_BIN");
+    assumeTrue(etcdBin != null, "ETCD35_BIN is unset: run scripts/test, which builds etcd 3.5");
+    assumeTrue(run("id", "-u").stdout().strip().equals("0"), "mounting needs root");
+    Path image = root.resolve("ebs.img");
+    assertThat(run("truncate", "-s", "32M", image.toString()).exitCode()).isZero();
+    ProcessResult loop = run("losetup", "-f", "--show", image.toString());
+    assumeTrue(loop.exitCode() == 0, "no loop device: " + loop.stderr());
+    loopDevice = loop.stdout().strip();
+
+    int mainClient = StaticPod.freePort();
+    int eventsClient = StaticPod.freePort();
+    mainUrl = "http://127.0.0.1:" + mainClient;
+    eventsUrl = "http://127.0.0.1:" + eventsClient;
+    etcdPillar = """
+        etcd:
+          advertise_address: 127.0.0.1
+          clusters:
+            main: {client_port: %d, peer_port: %d}
+            events: {client_port: %d, peer_port: %d}
+        """.formatted(mainClient, StaticPod.freePort(), eventsClient, StaticPod.freePort());
+    salt = new SaltCall(root, "master-1");
+    StateRun configured = salt.apply("kubernetes.etcd.configured", etcdPillar);
+    assertThat(configured.succeeded()).as("%s", configured).isTrue();
+    kubelet = new Kubelet(salt.path("etc/kubernetes/manifests"), Path.of(etcdBin), root);
+    waitHealthy(mainUrl);
+    waitHealthy(eventsUrl);
+
+    etcdctl(mainUrl, "put", "/registry/pods/default/kept", "from the snapshot");
+    etcdctl(eventsUrl, "put", "/registry/events/default/kept", "event");
+    snapshots = Files.createDirectories(root.resolve("snapshots"));
+    ProcessResult saved = run(javaBin(), "-jar", System.getProperty("snapshotter.jar"), "snapshot",
+        "--dir", snapshots.toString(), "--cluster", "main=" + mainUrl, "--cluster", "events=" + eventsUrl);
+    assertThat(saved.exitCode()).as("%s", saved).isZero();
+    etcdctl(mainUrl, "put", "/registry/pods/default/lost", "after the snapshot");
+
+    moto = Moto.start();
+    String imageId = moto.ec2().describeImages().images().get(0).imageId();
+    instanceId = moto.ec2().runInstances(r -> r.imageId(imageId).minCount(1).maxCount(1)
+        .placement(p -> p.availabilityZone(ZONE))).instances().get(0).instanceId();
+    String volume = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1)).volumeId();
+    moto.ec2().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
+        .tags(tag("etcd-snapshotter/created-by", "etcd-snapshotter"),
+            tag("kubernetes.io/created-for/pvc/name", "kube-etcd-snapshot-pvc"))));
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (loopDevice != null) {
+      if (run("mountpoint", "-q", mountPoint().toString()).exitCode() == 0) {
+        run("umount", mountPoint().toString());
+      }
+      run("losetup", "-d", loopDevice);
+    }
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  @Test
+  void oneApplyBringsTheSnapshotBackRestoresBothClustersAndReleasesTheVolume() throws Exception {
+    volumeHolding(snapshots.resolve("snapshot.db"), snapshots.resolve("snapshot-events.db"));
+
+    StateRun preview = salt.apply(SLS, pillar(), Moto.CREDENTIALS, "test=True");
+    assertThat(preview.exitCode()).as("%s", preview).isZero();
+    assertThat(preview.states()).as("%s", preview).noneMatch(state -> Boolean.FALSE.equals(state.result()))
+        .anySatisfy(state -> assertThat(state.comment()).contains("test=True mounts nothing"));
+    assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted by test=True").isNotZero();
+    assertThat(broughtBack()).as("volumes after test=True").isEmpty();
+    assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/lost"))
+        .isEqualTo("after the snapshot\n");
+
+    StateRun restored = salt.apply(SLS, pillar(), Moto.CREDENTIALS);
+
+    assertThat(restored.succeeded()).as("%s", restored).isTrue();
+    waitHealthy(mainUrl);
+    waitHealthy(eventsUrl);
+    assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/kept"))
+        .isEqualTo("from the snapshot\n");
+    assertThat(etcdctl(mainUrl, "get", "/registry/pods/default/lost")).isEmpty();
+    assertThat(revision(mainUrl)).as("revision after the default bump").isGreaterThan(1_000_000);
+    assertThat(etcdctl(eventsUrl, "get", "--print-value-only", "/registry/events/default/kept")).isEqualTo("event\n");
+    assertThat(etcdDirs()).anyMatch(dir -> dir.startsWith("data.before-restore-"))
+        .anyMatch(dir -> dir.startsWith("data-events.before-restore-"));
+    assertThat(salt.path("var/etcd/data/.etcd-snapshotter-restored-sha256"))
+        .hasContent(sha256(snapshots.resolve("snapshot.db")));
+    assertThat(salt.path("var/etcd/data-events/.etcd-snapshotter-restored-sha256"))
+        .hasContent(sha256(snapshots.resolve("snapshot-events.db")));
+    assertThat(stdoutOf(restored, "etcd-snapshot-volume-released")).as("%s", restored).contains("released vol-");
+    assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("still mounted").isNotZero();
+    assertThat(broughtBack()).as("volumes left brought back").isEmpty();
+
+    etcdctl(mainUrl, "put", "/registry/pods/default/new", "written after the restore");
+    StateRun again = salt.apply(SLS, pillar(), Moto.CREDENTIALS);
+
+    assertThat(again.succeeded()).as("%s", again).isTrue();
+    assertThat(again.changed()).as("%s", again).extracting(StateRun.State::id).containsExactlyInAnyOrder(
+        "etcd-snapshot-volume-mounted", "etcd-snapshot-volume-unmounted", "etcd-snapshot-volume-released");
+    assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/new"))
+        .isEqualTo("written after the restore\n");
+    assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("still mounted").isNotZero();
+    assertThat(broughtBack()).as("volumes left brought back").isEmpty();
+  }
+
+  @Test
+  void aBadSnapshotOnTheVolumeStopsNothingAndLeavesTheVolumeMountedForTheOperator() throws Exception {
+    Path bad = root.resolve("bad/snapshot-events.db");
+    Files.createDirectories(bad.getParent());
+    byte[] bytes = new byte[64 * 1024];
+    new Random(5).nextBytes(bytes);
+    Files.write(bad, bytes);
+    volumeHolding(snapshots.resolve("snapshot.db"), bad);
+
+    StateRun run = salt.apply(SLS, pillar(), Moto.CREDENTIALS);
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.states()).as("%s", run)
+        .filteredOn(state -> state.id().equals("etcd-restore-events-verify")).singleElement()
+        .satisfies(verify -> {
+          assertThat(verify.result()).isFalse();
+          assertThat(String.valueOf(verify.changes().get("stderr"))).contains("snapshot-events.db");
+        });
+    assertThat(run.states()).as("%s", run)
+        .filteredOn(state -> state.id().endsWith("-stop") || state.id().endsWith("-set-aside")
+            || state.id().endsWith("-restore") || state.id().startsWith("etcd-snapshot-volume-un")
+            || state.id().equals("etcd-snapshot-volume-released"))
+        .isNotEmpty().allSatisfy(state -> assertThat(state.changes()).isEmpty());
+    assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
+    assertThat(salt.path("etc/kubernetes/manifests/etcd-events.manifest")).isRegularFile();
+    assertThat(salt.path("etc/kubernetes/etcd-restore-manifests")).doesNotExist();
+    assertThat(etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
+    assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/lost"))
+        .as("etcd main still serves its old data").isEqualTo("after the snapshot\n");
+    waitHealthy(eventsUrl);
+    assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted").isZero();
+    assertThat(mountPoint().resolve("snapshot-events.db")).hasBinaryContent(bytes);
+    assertThat(broughtBack()).singleElement().satisfies(volume ->
+        assertThat(volume.attachments()).singleElement().satisfies(a -> assertThat(a.instanceId()).isEqualTo(instanceId)));
+
+    StateRun released = salt.apply("kubernetes.etcd.snapshot-volume", pillar().replace("ebs_snapshot: latest",
+        "ebs_snapshot: release"), Moto.CREDENTIALS);
+    assertThat(released.succeeded()).as("%s", released).isTrue();
+    assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted").isNotZero();
+    assertThat(broughtBack()).isEmpty();
+  }
+
+  /** The file system of the EBS snapshot, on the loop device: the given files, at its root. */
+  private void volumeHolding(Path... files) throws IOException {
+    Path content = Files.createDirectories(root.resolve("volume-content"));
+    for (Path file : files) {
+      Files.copy(file, content.resolve(file.getFileName()));
+    }
+    ProcessResult mkfs = run("mkfs.ext4", "-q", "-F", "-d", content.toString(), loopDevice);
+    assertThat(mkfs.exitCode()).as("%s", mkfs).isZero();
+  }
+
+  private String pillar() {
+    return etcdPillar + """
+        etcd_restore:
+          stop_timeout_seconds: 30
+          ebs_snapshot: latest
+          ebs_device: %s
+          aws_region: %s
+          aws_endpoint: %s
+          instance_id: %s
+          availability_zone: %s
+        """.formatted(loopDevice, Moto.REGION, moto.endpoint(), instanceId, ZONE);
+  }
+
+  private Path mountPoint() {
+    return root.resolve("mnt/etcd");
+  }
+
+  private List<Volume> broughtBack() {
+    return moto.ec2().describeVolumes(r -> r.filters(Filter.builder()
+        .name("tag:etcd-snapshotter/brought-back-to").values(instanceId).build())).volumes();
+  }
+
+  private List<String> etcdDirs() throws IOException {
+    try (Stream<Path> dirs = Files.list(salt.path("var/etcd"))) {
+      return dirs.map(dir -> dir.getFileName().toString()).toList();
+    }
+  }
+
+  private static String stdoutOf(StateRun run, String id) {
+    return run.states().stream().filter(state -> state.id().equals(id))
+        .map(state -> String.valueOf(state.changes().get("stdout"))).findFirst().orElse("");
+  }
+
+  /** Waits (up to about 30 s) until the member at {@code url} reports itself healthy. */
+  private void waitHealthy(String url) throws InterruptedException {
+    ProcessResult result = null;
+    for (int attempt = 0; attempt < 60 && (result == null || result.exitCode() != 0); attempt++) {
+      if (result != null) {
+        Thread.sleep(500);
+      }
+      result = run(Path.of(etcdBin, "etcdctl").toString(), "--endpoints=" + url, "--command-timeout=2s",
+          "endpoint", "health");
+    }
+    assertThat(result.exitCode()).as("etcd at %s: %s", url, result).isZero();
+  }
+
+  private String etcdctl(String url, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(etcdBin, "etcdctl").toString(), "--endpoints=" + url));
+    command.addAll(List.of(args));
+    ProcessResult result = Processes.run(command, TIMEOUT);
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    return result.stdout();
+  }
+
+  private long revision(String url) throws IOException {
+    JsonNode status = JSON.readTree(etcdctl(url, "endpoint", "status", "-w", "json"));
+    return status.get(0).get("Status").get("header").get("revision").asLong();
+  }
+
+  private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))) + "\n";
+  }
+
+  private static Tag tag(String key, String value) {
+    return Tag.builder().key(key).value(value).build();
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static ProcessResult run(String... command) {
+    return Processes.run(List.of(command), TIMEOUT);
+  }
+}
