@@ -74,6 +74,7 @@ final class SnapshotCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(config, dir, keep, dialTimeout,
         commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile));
+    StreamingCompiler.optimizeOnlyDigestsInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;
     for (ClusterOutcome outcome : job.clusters()) {

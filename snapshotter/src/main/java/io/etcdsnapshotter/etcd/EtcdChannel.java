@@ -7,10 +7,11 @@ import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.TlsFiles;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +35,14 @@ public final class EtcdChannel implements AutoCloseable {
   }
 
   public static EtcdChannel open(ClusterConfig cluster, URI endpoint, Duration dialTimeout) throws IOException {
+    // Every call here is a blocking stub's, whose callbacks only hand messages over, so they can run on the
+    // event loop instead of hopping threads for each of a snapshot's tens of thousands of chunks. A fixed 4 MiB
+    // window keeps etcd sending without the pings of grpc-java's window tuning.
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
         .maxInboundMessageSize(64 * 1024 * 1024)
-        .withOption(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dialTimeout.toMillis());
+        .directExecutor()
+        .flowControlWindow(4 * 1024 * 1024)
+        .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dialTimeout.toMillis());
     if ("https".equalsIgnoreCase(endpoint.getScheme())) {
       builder.sslContext(tls(cluster.tls()).build());
     } else {
