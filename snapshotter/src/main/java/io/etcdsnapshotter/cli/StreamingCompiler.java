@@ -38,7 +38,7 @@ final class StreamingCompiler {
   }
 
   /** Best effort: a JVM without the diagnostic MBean just runs with its usual compilers. */
-  private static void optimizeOnlyDigests() {
+  static void optimizeOnlyDigests() {
     Path file = null;
     try {
       file = Files.createTempFile("etcd-snapshotter-compiler", ".json");
