@@ -69,13 +69,7 @@ class EtcdRestoredFromEbsTest {
     int eventsClient = StaticPod.freePort();
     mainUrl = "http://127.0.0.1:" + mainClient;
     eventsUrl = "http://127.0.0.1:" + eventsClient;
-    etcdPillar = """
-        etcd:
-          advertise_address: 127.0.0.1
-          clusters:
-            main: {client_port: %d, peer_port: %d}
-            events: {client_port: %d, peer_port: %d}
-        """.formatted(mainClient, StaticPod.freePort(), eventsClient, StaticPod.freePort());
+    etcdPillar = StaticPod.singleMasterPillar(mainClient, eventsClient);
     salt = new SaltCall(root, "master-1");
     StateRun configured = salt.apply("kubernetes.etcd.configured", etcdPillar);
     assertThat(configured.succeeded()).as("%s", configured).isTrue();

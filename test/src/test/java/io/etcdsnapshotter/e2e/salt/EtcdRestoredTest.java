@@ -40,13 +40,7 @@ class EtcdRestoredTest {
   @BeforeEach
   void masterWithEtcdConfigured() throws Exception {
     mainClientPort = StaticPod.freePort();
-    pillar = """
-        etcd:
-          advertise_address: 127.0.0.1
-          clusters:
-            main: {client_port: %d, peer_port: %d}
-            events: {client_port: %d, peer_port: %d}
-        """.formatted(mainClientPort, StaticPod.freePort(), StaticPod.freePort(), StaticPod.freePort());
+    pillar = StaticPod.singleMasterPillar(mainClientPort, StaticPod.freePort());
     salt = new SaltCall(root, "master-1");
     StateRun configured = salt.apply("kubernetes.etcd.configured", pillar);
     assertThat(configured.succeeded()).as("%s", configured).isTrue();

@@ -57,6 +57,17 @@ final class StaticPod implements AutoCloseable {
     assertThat(last).as("etcd log:%n%s", Files.readString(log)).contains("\"health\":\"true\"");
   }
 
+  /** The etcd pillar of one master at 127.0.0.1: main and events on the given client ports, peers on free ones. */
+  static String singleMasterPillar(int mainClientPort, int eventsClientPort) throws IOException {
+    return """
+        etcd:
+          advertise_address: 127.0.0.1
+          clusters:
+            main: {client_port: %d, peer_port: %d}
+            events: {client_port: %d, peer_port: %d}
+        """.formatted(mainClientPort, freePort(), eventsClientPort, freePort());
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
