@@ -11,11 +11,8 @@ import io.etcdsnapshotter.volume.PartFile;
 import io.etcdsnapshotter.volume.SnapshotIndex;
 import io.etcdsnapshotter.volume.SnapshotVolume;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +51,8 @@ final class ClusterSnapshot {
       SnapshotStream.StreamResult stream =
           SnapshotStream.copy(member, part.channel(), config.commandTimeout(), "cluster " + cluster.name());
       Instant streamed = Instant.now();
-      SnapshotIndex.Entry entry = checkWhileFlushing(part);
+      part.finish();
+      SnapshotIndex.Entry entry = SnapshotCheck.inspect(part.path());
       volume.commit(part, name);
       Duration took = Duration.between(start, Instant.now());
       entry.file = name;
@@ -69,34 +67,6 @@ final class ClusterSnapshot {
           cluster.name(), volume.file(name), Bytes.human(stream.bytes()), entry.revision, took.toMillis(),
           Duration.between(streamed, Instant.now()).toMillis());
       return entry;
-    }
-  }
-
-  /**
-   * Reads the part back (from the page cache) while another thread flushes it to disk: both must be done before
-   * the rename, and on a large database each takes seconds, so they overlap rather than add up.
-   */
-  private static SnapshotIndex.Entry checkWhileFlushing(PartFile part) throws IOException {
-    CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
-      try {
-        part.finish();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-    try {
-      return SnapshotCheck.inspect(part.path());
-    } finally {
-      awaitFlush(flushed);
-    }
-  }
-
-  private static void awaitFlush(CompletableFuture<Void> flushed) throws IOException {
-    try {
-      flushed.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof UncheckedIOException u ? u.getCause()
-          : new IOException("flushing the snapshot failed: " + e.getCause(), e.getCause());
     }
   }
 }

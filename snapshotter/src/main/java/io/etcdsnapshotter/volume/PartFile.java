@@ -2,8 +2,10 @@ package io.etcdsnapshotter.volume;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A snapshot being written. Its name starts with a dot and ends in {@code .part}, so nothing that looks for
@@ -12,22 +14,26 @@ import java.nio.file.Path;
 public final class PartFile implements AutoCloseable {
   private final Path path;
   private final FileChannel channel;
+  private final SyncingWriter writer;
 
   PartFile(Path path) throws IOException {
     this.path = path;
-    this.channel = PrivateFiles.createNew(path);
+    this.channel = PrivateFiles.createNew(path, StandardOpenOption.DSYNC);
+    this.writer = new SyncingWriter(channel, path.getFileName().toString());
   }
 
   public Path path() {
     return path;
   }
 
-  public FileChannel channel() {
-    return channel;
+  /** Where the bytes go: they reach the disk while the stream goes on. */
+  public WritableByteChannel channel() {
+    return writer;
   }
 
-  /** Flushes the bytes to disk and closes; the file is then ready to be checked and committed. */
+  /** Waits for the last bytes to reach the disk and closes; the file is then ready to be checked and committed. */
   public void finish() throws IOException {
+    writer.finish();
     channel.force(true);
     channel.close();
   }
@@ -35,6 +41,7 @@ public final class PartFile implements AutoCloseable {
   /** Removes the file unless it was committed: a failed run leaves nothing behind. */
   @Override
   public void close() throws IOException {
+    writer.close();
     if (channel.isOpen()) {
       channel.close();
     }
