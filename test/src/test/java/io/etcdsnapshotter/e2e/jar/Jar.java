@@ -24,9 +24,23 @@ public final class Jar {
 
   /** With {@code environment} added for this run only (credentials, KUBECONFIG), as an operator's shell would. */
   public static ProcessResult run(Map<String, String> environment, String... args) {
-    try (RunningProcess process = start(environment, args)) {
+    try (RunningProcess process = start(environment, List.of(), args)) {
       return process.await(TIMEOUT);
     }
+  }
+
+  /** With JVM options before {@code -jar}, as the image's command line has them. */
+  public static ProcessResult runWithJvmOptions(List<String> options, String... args) {
+    try (RunningProcess process = start(Map.of(), options, args)) {
+      return process.await(TIMEOUT);
+    }
+  }
+
+  /** The jar's path as given to every run: a class archive is only good for the path it was made with. */
+  public static Path path() {
+    Path jar = Path.of(System.getProperty("snapshotter.jar", "snapshotter/target/etcd-snapshotter.jar"));
+    assertThat(jar).as("the jar under test (build it: mvn -B -DskipTests package)").isRegularFile();
+    return jar;
   }
 
   /**
@@ -45,14 +59,14 @@ public final class Jar {
 
   /** Starts a run and returns at once, for tests that act on the world while the tool works; close it after. */
   public static RunningProcess start(String... args) {
-    return start(Map.of(), args);
+    return start(Map.of(), List.of(), args);
   }
 
-  private static RunningProcess start(Map<String, String> environment, String... args) {
-    Path jar = Path.of(System.getProperty("snapshotter.jar", "snapshotter/target/etcd-snapshotter.jar"));
-    assertThat(jar).as("the jar under test (build it: mvn -B -DskipTests package)").isRegularFile();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+  private static RunningProcess start(Map<String, String> environment, List<String> options, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    command.addAll(List.of("-jar", path().toString()));
     command.addAll(List.of(args));
     return Processes.start(command, environment);
   }

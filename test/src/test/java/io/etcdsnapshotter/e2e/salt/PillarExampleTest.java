@@ -2,6 +2,7 @@ package io.etcdsnapshotter.e2e.salt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.etcdsnapshotter.e2e.Repository;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ class PillarExampleTest {
 
   @Test
   void documentsEveryKeyOfDefaultsYamlWithItsDefault() throws IOException {
-    Path salt = SaltCall.repositoryRoot().resolve("salt");
+    Path salt = Repository.root().resolve("salt");
     Map<?, ?> defaults = YAML.unmarshal(Files.readString(salt.resolve("kubernetes/defaults.yaml")), Map.class);
     Map<?, ?> example = YAML.unmarshal(Files.readString(salt.resolve("pillar.example")), Map.class);
 

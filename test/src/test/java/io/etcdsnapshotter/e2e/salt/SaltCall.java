@@ -2,6 +2,7 @@ package io.etcdsnapshotter.e2e.salt;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.etcdsnapshotter.e2e.Repository;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ final class SaltCall {
   }
 
   private Path writeConfig(String pillarYaml) throws IOException {
-    Path repo = repositoryRoot();
+    Path repo = Repository.root();
     Path config = Files.createDirectories(root.resolve("salt/config"));
     Path pillar = Files.createDirectories(root.resolve("salt/pillar"));
     Files.writeString(config.resolve("minion"), String.join("\n",
@@ -115,15 +116,6 @@ final class SaltCall {
           jar: %3$s
         """.formatted(root, Path.of(System.getProperty("java.home"), "bin", "java"),
         System.getProperty("snapshotter.jar"));
-  }
-
-  static Path repositoryRoot() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.exists(dir.resolve("salt/kubernetes/map.jinja"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException("no salt/kubernetes/map.jinja above " + Path.of("").toAbsolutePath());
   }
 
   /** salt-call prints {"local": {stateKey: {...}}}, or {"local": [render errors]} when an sls does not render. */

@@ -84,7 +84,8 @@ class SnapshotAddonTest {
     assertThat(pod.getContainers()).singleElement().satisfies(container -> {
       assertThat(container.getImage()).isEqualTo("registry.example.com/etcd-snapshotter:1.2.3");
       assertThat(container.getCommand()).containsExactly("java", "-XX:+UseSerialGC", "-Xmx128m",
-          "-jar", "/app/etcd-snapshotter.jar", "snapshot", "--config", "/etc/etcd-snapshot/config.yaml");
+          "-XX:SharedArchiveFile=/app/etcd-snapshotter.jsa", "-jar", "/app/etcd-snapshotter.jar", "snapshot",
+          "--config", "/etc/etcd-snapshot/config.yaml");
       assertThat(container.getResources().getLimits()).containsKey("memory");
       assertThat(container.getVolumeMounts()).extracting(VolumeMount::getName, VolumeMount::getMountPath)
           .containsExactlyInAnyOrder(
