@@ -60,6 +60,11 @@ public final class EtcdChannel implements AutoCloseable {
     return MaintenanceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
   }
 
+  /** The same, for calls whose messages are handled as they arrive, on the channel's own thread. */
+  public MaintenanceGrpc.MaintenanceStub maintenanceAsync() {
+    return MaintenanceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+  }
+
   private void authenticate(String user, String password) {
     String token = AuthGrpc.newBlockingStub(channel)
         .withDeadlineAfter(dialTimeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.volume;
 
+import io.etcdsnapshotter.OneLine;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -112,10 +113,8 @@ final class SyncingWriter implements WritableByteChannel {
       while (chunk.hasRemaining()) {
         file.write(chunk);
       }
-    } catch (IOException e) {
-      failure = e;
-    } catch (RuntimeException e) {
-      failure = new IOException("writing the snapshot failed: " + e, e);
+    } catch (IOException | RuntimeException e) {
+      failure = new IOException("writing the snapshot failed: " + OneLine.message(e), e);
     }
   }
 

@@ -24,14 +24,25 @@ public final class Jar {
 
   /** With {@code environment} added for this run only (credentials, KUBECONFIG), as an operator's shell would. */
   public static ProcessResult run(Map<String, String> environment, String... args) {
-    try (RunningProcess process = start(environment, List.of(), args)) {
+    try (RunningProcess process = start(List.of(), environment, List.of(), args)) {
       return process.await(TIMEOUT);
     }
   }
 
   /** With JVM options before {@code -jar}, as the image's command line has them. */
   public static ProcessResult runWithJvmOptions(List<String> options, String... args) {
-    try (RunningProcess process = start(Map.of(), options, args)) {
+    try (RunningProcess process = start(List.of(), Map.of(), options, args)) {
+      return process.await(TIMEOUT);
+    }
+  }
+
+  /**
+   * With the kernel refusing to let the run write files larger than {@code kib} (ulimit -f): a volume that fills
+   * up while a snapshot streams, without having to mount a small one.
+   */
+  public static ProcessResult runWithFileSizeLimit(long kib, String... args) {
+    List<String> shell = List.of("sh", "-c", "ulimit -f " + kib + " && exec \"$@\"", "sh");
+    try (RunningProcess process = start(shell, Map.of(), List.of(), args)) {
       return process.await(TIMEOUT);
     }
   }
@@ -59,11 +70,12 @@ public final class Jar {
 
   /** Starts a run and returns at once, for tests that act on the world while the tool works; close it after. */
   public static RunningProcess start(String... args) {
-    return start(Map.of(), List.of(), args);
+    return start(List.of(), Map.of(), List.of(), args);
   }
 
-  private static RunningProcess start(Map<String, String> environment, List<String> options, String... args) {
-    List<String> command = new ArrayList<>();
+  private static RunningProcess start(List<String> launcher, Map<String, String> environment, List<String> options,
+      String... args) {
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options);
     command.addAll(List.of("-jar", path().toString()));

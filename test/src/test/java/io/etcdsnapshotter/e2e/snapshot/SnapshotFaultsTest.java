@@ -111,6 +111,19 @@ class SnapshotFaultsTest {
   }
 
   @Test
+  void aVolumeThatFillsUpMidStreamLeavesTheOldSnapshotAndNoTempFile() {
+    Path volume = volumeWithOldSnapshot();
+    Map<String, String> before = Volume.fingerprint(volume);
+    String[] args = SnapshotRun.into(volume).cluster("main", big).args();
+
+    ProcessResult run = Jar.runWithFileSizeLimit(BIG_MEGABYTES * 1024L / 4, args);
+
+    assertFailedOnlyFor(run, big.member(0));
+    assertThat(Jar.messages(run).get(0)).contains("writing the snapshot failed", "File too large");
+    assertThat(Volume.fingerprint(volume)).as("no temp file left, old snapshot intact").isEqualTo(before);
+  }
+
+  @Test
   void aSecondRunWhileTheFirstHoldsTheVolumeIsRefused() {
     Path volume = tmp.resolve("volume");
     EtcdMember member = big.member(0);

@@ -44,11 +44,15 @@ final class SnapshotRun {
     return this;
   }
 
+  String[] args() {
+    return args.toArray(String[]::new);
+  }
+
   ProcessResult run() {
-    return Jar.run(args.toArray(String[]::new));
+    return Jar.run(args());
   }
 
   RunningProcess start() {
-    return Jar.start(args.toArray(String[]::new));
+    return Jar.start(args());
   }
 }
