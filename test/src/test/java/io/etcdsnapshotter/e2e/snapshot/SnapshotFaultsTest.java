@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.e2e.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.e2e.etcd.DataSeeder;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
@@ -10,12 +11,15 @@ import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.etcd.SnapshotTool;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
+import io.etcdsnapshotter.e2e.process.Processes;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -124,6 +128,29 @@ class SnapshotFaultsTest {
   }
 
   @Test
+  void aVolumeTooSmallForTheDatabaseFailsBeforeStreamingNamingBothSizes() throws IOException {
+    assumeTrue(Processes.run(List.of("id", "-u"), Duration.ofSeconds(10)).stdout().strip().equals("0"),
+        "mounting a small volume needs root");
+    Path mount = Files.createDirectory(tmp.resolve("small"));
+    String size = "size=" + BIG_MEGABYTES / 4 + "m";
+    ProcessResult mounted = Processes.run(List.of("mount", "-t", "tmpfs", "-o", size, "tmpfs", mount.toString()),
+        Duration.ofSeconds(10));
+    assumeTrue(mounted.exitCode() == 0, "cannot mount a tmpfs here: " + mounted.stderr());
+    try {
+      Path volume = volumeWithOldSnapshot(mount);
+      Map<String, String> before = Volume.fingerprint(volume);
+
+      ProcessResult run = SnapshotRun.into(volume).cluster("main", big).run();
+
+      assertFailedOnlyFor(run, big.member(0));
+      assertThat(Jar.messages(run).get(0)).containsPattern("needs \\d+\\.\\d MiB .* has \\d+\\.\\d MiB free");
+      assertThat(Volume.fingerprint(volume)).as("nothing written, old snapshot intact").isEqualTo(before);
+    } finally {
+      Processes.run(List.of("umount", mount.toString()), Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
   void aSecondRunWhileTheFirstHoldsTheVolumeIsRefused() {
     Path volume = tmp.resolve("volume");
     EtcdMember member = big.member(0);
@@ -157,8 +184,12 @@ class SnapshotFaultsTest {
 
   /** A volume as a previous run left it: a good snapshot (etcd's own), directory 0700, file 0600. */
   private Path volumeWithOldSnapshot() {
+    return volumeWithOldSnapshot(tmp);
+  }
+
+  private static Path volumeWithOldSnapshot(Path parent) {
     try {
-      Path volume = Files.createDirectory(tmp.resolve("volume"),
+      Path volume = Files.createDirectory(parent.resolve("volume"),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       small.etcdctl().saveSnapshot(volume.resolve("snapshot.db"));
       Files.setPosixFilePermissions(volume.resolve("snapshot.db"), PosixFilePermissions.fromString("rw-------"));
