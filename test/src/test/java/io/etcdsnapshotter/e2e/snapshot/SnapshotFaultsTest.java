@@ -115,6 +115,27 @@ class SnapshotFaultsTest {
   }
 
   @Test
+  void aStreamPastItsCommandTimeoutIsCutOffAndTheOldSnapshotKept() {
+    Path volume = volumeWithOldSnapshot();
+    Map<String, String> before = Volume.fingerprint(volume);
+    EtcdMember member = big.member(0);
+    try (RunningProcess run = SnapshotRun.into(volume).cluster("main", big).with("--command-timeout", "3s").start()) {
+      TempFiles.awaitGrowing(volume, before.keySet(), run);
+      member.freeze(); // a member that stops sending without closing the connection
+      ProcessResult result;
+      try {
+        result = run.await(Jar.TIMEOUT);
+      } finally {
+        member.resume();
+      }
+
+      assertFailedOnlyFor(result, member);
+      assertThat(Jar.messages(result).get(0)).contains("did not finish within 3s", "--command-timeout");
+      assertThat(Volume.fingerprint(volume)).as("no temp file left, old snapshot intact").isEqualTo(before);
+    }
+  }
+
+  @Test
   void aVolumeThatFillsUpMidStreamLeavesTheOldSnapshotAndNoTempFile() {
     Path volume = volumeWithOldSnapshot();
     Map<String, String> before = Volume.fingerprint(volume);
