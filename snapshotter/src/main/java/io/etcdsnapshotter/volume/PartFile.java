@@ -5,7 +5,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A snapshot being written. Its name starts with a dot and ends in {@code .part}, so nothing that looks for
@@ -14,24 +13,24 @@ import java.nio.file.StandardOpenOption;
 public final class PartFile implements AutoCloseable {
   private final Path path;
   private final FileChannel channel;
-  private final SyncingWriter writer;
+  private final FlushingWriter writer;
 
   PartFile(Path path) throws IOException {
     this.path = path;
-    this.channel = PrivateFiles.createNew(path, StandardOpenOption.DSYNC);
-    this.writer = new SyncingWriter(channel, path.getFileName().toString());
+    this.channel = PrivateFiles.createNew(path);
+    this.writer = new FlushingWriter(channel, path.getFileName().toString(), FlushingWriter.STEP);
   }
 
   public Path path() {
     return path;
   }
 
-  /** Where the bytes go: they reach the disk while the stream goes on. */
+  /** Where the bytes go: they are flushed to disk while the stream goes on. */
   public WritableByteChannel channel() {
     return writer;
   }
 
-  /** Waits for the last bytes to reach the disk and closes; the file is then ready to be checked and committed. */
+  /** Flushes what is left to disk and closes; the file is then ready to be checked and committed. */
   public void finish() throws IOException {
     writer.finish();
     channel.force(true);

@@ -27,11 +27,8 @@ public final class PrivateFiles {
   }
 
   /** Opens a new file for writing with mode 0600 from its first byte, never briefly readable by others. */
-  public static FileChannel createNew(Path file, StandardOpenOption... more) throws IOException {
-    java.util.Set<StandardOpenOption> options = new java.util.HashSet<>(java.util.List.of(more));
-    options.add(StandardOpenOption.CREATE_NEW);
-    options.add(StandardOpenOption.WRITE);
-    return FileChannel.open(file, options,
+  public static FileChannel createNew(Path file) throws IOException {
+    return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 
