@@ -47,6 +47,11 @@ public final class Jar {
     }
   }
 
+  /** The java that runs these tests, which runs the jar too. */
+  public static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
   /** The jar's path as given to every run: a class archive is only good for the path it was made with. */
   public static Path path() {
     Path jar = Path.of(System.getProperty("snapshotter.jar", "snapshotter/target/etcd-snapshotter.jar"));
@@ -76,7 +81,7 @@ public final class Jar {
   private static RunningProcess start(List<String> launcher, Map<String, String> environment, List<String> options,
       String... args) {
     List<String> command = new ArrayList<>(launcher);
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaBinary());
     command.addAll(options);
     command.addAll(List.of("-jar", path().toString()));
     command.addAll(List.of(args));

@@ -3,6 +3,7 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.etcdsnapshotter.e2e.jar.Jar;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,12 +129,12 @@ class EtcdRestoredClusterTest {
 
   /** Whether the jar's usage of {@code command} names {@code option}. */
   private static boolean jarHasOption(String command, String option) throws IOException, InterruptedException {
-    Result help = run(List.of(javaBin(), "-jar", System.getProperty("snapshotter.jar"), command, "--help"));
+    Result help = run(List.of(Jar.javaBinary(), "-jar", System.getProperty("snapshotter.jar"), command, "--help"));
     return help.output.contains("Usage: etcd-snapshotter " + command) && help.output.contains(option);
   }
 
   private static void java(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", System.getProperty("snapshotter.jar")));
+    List<String> command = new ArrayList<>(List.of(Jar.javaBinary(), "-jar", System.getProperty("snapshotter.jar")));
     command.addAll(List.of(args));
     Result result = run(command);
     assertThat(result.exitCode).as("etcd-snapshotter %s: %s", String.join(" ", args), result.output).isZero();
@@ -177,7 +178,4 @@ class EtcdRestoredClusterTest {
     return new Result(process.waitFor(), output);
   }
 
-  private static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
 }

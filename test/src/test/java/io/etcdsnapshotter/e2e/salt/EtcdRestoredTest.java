@@ -73,13 +73,7 @@ class EtcdRestoredTest {
 
       StateRun run = salt.apply(SLS, pillar);
 
-      assertThat(run.exitCode()).as("%s", run).isNotZero();
-      assertThat(run.states()).as("%s", run)
-          .filteredOn(state -> state.id().equals("etcd-restore-events-verify")).singleElement()
-          .satisfies(verify -> {
-            assertThat(verify.result()).isFalse();
-            assertThat(String.valueOf(verify.changes().get("stderr"))).contains("snapshot-events.db");
-          });
+      RestoreRefused.byTheEventsVerify(run);
       assertNothingStoppedOrMoved(run);
       etcd.assertHealthy(mainClientPort);
     }
@@ -87,34 +81,30 @@ class EtcdRestoredTest {
 
   @Test
   void pillarListingThisMasterAtAnotherAddressFailsBeforeStoppingAnything() throws Exception {
-    Files.write(salt.path("mnt/etcd/snapshot.db"), randomBytes());
-    Files.write(salt.path("mnt/etcd/snapshot-events.db"), randomBytes());
-
-    StateRun run = salt.apply(SLS, pillar + """
+    assertPillarRefusedBeforeStopping("""
           members:
             - {name: master-1, address: 127.0.0.9}
-        """);
-
-    assertThat(run.exitCode()).as("%s", run).isNotZero();
-    assertThat(run.failures()).as("%s", run).singleElement().asString()
-        .contains("etcd:members lists master-1 at 127.0.0.9 but etcd:advertise_address is 127.0.0.1")
-        .contains("nothing was stopped");
-    assertNothingStoppedOrMoved(run);
+        """, "etcd:members lists master-1 at 127.0.0.9 but etcd:advertise_address is 127.0.0.1");
   }
 
   @Test
   void releaseIsForTheSnapshotVolumeStateAndFailsTheRestoreBeforeStoppingAnything() throws Exception {
+    assertPillarRefusedBeforeStopping("""
+        etcd_restore:
+          ebs_snapshot: release
+        """, "etcd_restore:ebs_snapshot is release, which only kubernetes.etcd.snapshot-volume takes");
+  }
+
+  /** With {@code morePillar} added, the apply fails with one failure naming {@code reason}, having stopped nothing. */
+  private void assertPillarRefusedBeforeStopping(String morePillar, String reason) throws Exception {
     Files.write(salt.path("mnt/etcd/snapshot.db"), randomBytes());
     Files.write(salt.path("mnt/etcd/snapshot-events.db"), randomBytes());
 
-    StateRun run = salt.apply(SLS, pillar + """
-        etcd_restore:
-          ebs_snapshot: release
-        """);
+    StateRun run = salt.apply(SLS, pillar + morePillar);
 
     assertThat(run.exitCode()).as("%s", run).isNotZero();
     assertThat(run.failures()).as("%s", run).singleElement().asString()
-        .contains("etcd_restore:ebs_snapshot is release, which only kubernetes.etcd.snapshot-volume takes")
+        .contains(reason)
         .contains("nothing was stopped");
     assertNothingStoppedOrMoved(run);
   }

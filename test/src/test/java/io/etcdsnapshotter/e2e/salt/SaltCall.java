@@ -3,6 +3,7 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.e2e.Repository;
+import io.etcdsnapshotter.e2e.jar.Jar;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,7 +115,7 @@ final class SaltCall {
           install: false
           java: %2$s
           jar: %3$s
-        """.formatted(root, Path.of(System.getProperty("java.home"), "bin", "java"),
+        """.formatted(root, Jar.javaBinary(),
         System.getProperty("snapshotter.jar"));
   }
 

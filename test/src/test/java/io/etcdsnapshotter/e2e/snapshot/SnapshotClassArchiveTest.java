@@ -24,14 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM options. {@code -Xshare:on} makes the JVM refuse to start unless it maps the archive.
  */
 class SnapshotClassArchiveTest {
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
   @Test
   void aSnapshotRunStartsFromTheArchiveTheImageBuilds(@TempDir Path tmp) throws IOException {
     Path archive = tmp.resolve("etcd-snapshotter.jsa");
     List<String> build = List.of("sh", Repository.root().resolve("scripts/class-archive").toString(),
         Jar.path().toString(), archive.toString());
-    try (RunningProcess script = Processes.start(build, Map.of("JAVA", JAVA))) {
+    try (RunningProcess script = Processes.start(build, Map.of("JAVA", Jar.javaBinary()))) {
       ProcessResult built = script.await(Jar.TIMEOUT);
       assertThat(built.exitCode()).as(built.toString()).isZero();
     }
