@@ -50,7 +50,7 @@ public final class EtcdChannel implements AutoCloseable {
     EventLoopGroup loop = eventLoop();
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
         .eventLoopGroup(loop)
-        .channelType(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+        .channelType(loop instanceof EpollEventLoopGroup ? EpollSocketChannel.class : NioSocketChannel.class)
         .maxInboundMessageSize(64 * 1024 * 1024)
         .directExecutor()
         .flowControlWindow(4 * 1024 * 1024)

@@ -21,7 +21,7 @@ final class FlushingWriter implements WritableByteChannel {
   private final Thread flusher;
   private final Object lock = new Object();
   private long written;
-  private long signalled;
+  /** Written only by the stream's thread, under the lock, so that thread may read it without. */
   private long requested;
   private boolean stopping;
   private volatile IOException failure;
@@ -48,8 +48,7 @@ final class FlushingWriter implements WritableByteChannel {
       throw new IOException("writing the snapshot failed: " + OneLine.message(e), e);
     }
     written += length;
-    if (written - signalled >= step) {
-      signalled = written;
+    if (written - requested >= step) {
       synchronized (lock) {
         requested = written;
         lock.notifyAll();
