@@ -1,4 +1,4 @@
-// Builds the etcd 3.5 server from its published Go modules, for tests and benchmarks only.
+// Builds the etcd server from its published Go modules, for tests and benchmarks only.
 package main
 
 import (

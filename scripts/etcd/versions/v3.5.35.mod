@@ -1,4 +1,4 @@
-module etcdsnapshotter.test/etcd35
+module etcdsnapshotter.test/etcd
 
 go 1.26.0
 

@@ -1,4 +1,4 @@
-// Builds etcdutl 3.5 from its published Go modules, for tests and benchmarks only:
+// Builds etcdutl from its published Go modules, for tests and benchmarks only:
 // the upstream main package cannot be imported, so the root command is assembled here.
 package main
 
@@ -10,7 +10,7 @@ import (
 )
 
 func main() {
-	root := &cobra.Command{Use: "etcdutl", Short: "etcdutl 3.5 (test build)"}
+	root := &cobra.Command{Use: "etcdutl", Short: "etcdutl (test build)"}
 	root.PersistentFlags().StringVarP(&etcdutl.OutputFormat, "write-out", "w", "simple", "output format")
 	root.AddCommand(etcdutl.NewSnapshotCommand(), etcdutl.NewDefragCommand(), etcdutl.NewVersionCommand())
 	if err := root.Execute(); err != nil {

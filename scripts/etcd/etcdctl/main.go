@@ -1,4 +1,4 @@
-// Builds etcdctl 3.5 from its published Go modules, for tests and benchmarks only.
+// Builds etcdctl from its published Go modules, for tests and benchmarks only.
 package main
 
 import "go.etcd.io/etcd/etcdctl/v3/ctlv3"

@@ -1,0 +1,3 @@
+module etcdsnapshotter.test/etcd
+
+go 1.26.0
