@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Regenerates the snapshot fixtures of the bolt/inspect/cli unit tests with real etcd 3.4 and 3.5:
-#   etcd-3.4.db / etcd-3.5.db                 `etcdctl snapshot save` output (bbolt + SHA-256 trailer)
-#   etcd-3.4.status.json / etcd-3.5.status.json   `snapshot status -w json` of etcdctl 3.4 / etcdutl 3.5
-#   etcd-3.4.status.txt / etcd-3.5.status.txt     the same in `-w table`
+# Regenerates the snapshot fixtures of the bolt/inspect/cli/restore unit tests with real etcd 3.4 to 3.7:
+#   etcd-X.Y.db             `etcdctl snapshot save` output (bbolt + SHA-256 trailer)
+#   etcd-X.Y.status.json    `snapshot status -w json` of etcdctl 3.4 / etcdutl 3.5, 3.6, 3.7
+#   etcd-X.Y.status.txt     the same in `-w table`
 # Content: ~2,800 keys (a 3-level `key` tree), a few values of 8-64 KB (overflow pages), overwrites, deletes,
-# a lease with attached keys and a compaction. Usage: make-fixtures.sh [ETCD34_BIN_DIR] [ETCD35_BIN_DIR]
+# a lease with attached keys and a compaction. Usage: make-fixtures.sh [X.Y ...] (default: every release); the
+# binaries come from ETCD34_BIN .. ETCD37_BIN (scripts/setup prints them) or scripts/etcd/build.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../../../.." && pwd)
-bin34=${1:-${ETCD34_BIN:-/usr/bin}}
-bin35=${2:-${ETCD35_BIN:-$root/.tools/etcd-3.5.35}}
+bin34=${ETCD34_BIN:-/usr/bin}
+bin35=${ETCD35_BIN:-$("$root/scripts/etcd/build" 3.5.35)}
+bin36=${ETCD36_BIN:-$("$root/scripts/etcd/build" 3.6.16)}
+bin37=${ETCD37_BIN:-$("$root/scripts/etcd/build" 3.7.3)}
 work=$(mktemp -d)
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
@@ -61,5 +64,13 @@ make_one() { # version etcd-bin-dir status-tool etcdctl-env
   echo "etcd-$version.db: $(stat -c %s "$here/etcd-$version.db") bytes, $(cat "$here/etcd-$version.status.json")"
 }
 
-make_one 3.4 "$bin34" "env ETCDCTL_API=3 $bin34/etcdctl" ETCDCTL_API=3
-make_one 3.5 "$bin35" "$bin35/etcdutl" "-u ETCDCTL_API"
+releases=("$@"); [ $# -gt 0 ] || releases=(3.4 3.5 3.6 3.7)
+for release in "${releases[@]}"; do
+  case $release in
+    3.4) make_one 3.4 "$bin34" "env ETCDCTL_API=3 $bin34/etcdctl" ETCDCTL_API=3 ;;
+    3.5) make_one 3.5 "$bin35" "$bin35/etcdutl" "-u ETCDCTL_API" ;;
+    3.6) make_one 3.6 "$bin36" "$bin36/etcdutl" "-u ETCDCTL_API" ;;
+    3.7) make_one 3.7 "$bin37" "$bin37/etcdutl" "-u ETCDCTL_API" ;;
+    *) echo "make-fixtures: no etcd $release here; give 3.4, 3.5, 3.6 or 3.7" >&2; exit 2 ;;
+  esac
+done

@@ -8,6 +8,7 @@ import io.etcdsnapshotter.restore.RestoreResult;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -17,9 +18,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Writes one member's etcd data dir from a snapshot file, natively (no etcd binary), as etcdutl 3.5 would:"
-          + " the old membership is dropped, the new members come from the flags below, and etcd 3.4 or 3.5"
-          + " starts from the result.",
+      "Writes one member's etcd data dir from a snapshot file, natively (no etcd binary), as etcdutl of the"
+          + " snapshot's release would: the old membership is dropped, the new members come from the flags below,"
+          + " and the storage version is kept, so etcd of the snapshot's release or newer (3.4 to 3.7) starts"
+          + " from the result.",
       "Restore every member of a cluster from the same file with the same --initial-cluster and token. Use a new"
           + " --initial-cluster-token unless you mean to rebuild the old cluster's identity.",
       "For Kubernetes, add --bump-revision 1000000 --mark-compacted so watch caches see a compaction instead of"
@@ -73,6 +75,8 @@ final class RestoreCommand implements Callable<Integer> {
       description = "Build and check the data dir, then delete it again: proves the file restorable.")
   boolean dryRun;
 
+  @Mixin EtcdVersionOption etcdVersion;
+
   @Override
   public Integer call() throws Exception {
     if (bumpRevision < 0) {
@@ -84,7 +88,8 @@ final class RestoreCommand implements Callable<Integer> {
     Cluster cluster = Cluster.bootstrap(name, initialCluster, token, advertisePeerUrls);
     Path target = dataDir != null ? dataDir : Path.of(name + ".etcd");
     RestoreResult result = DataDirRestore.run(
-        new RestoreRequest(snapshot, target, walDir, cluster, skipHashCheck, bumpRevision, dryRun));
+        new RestoreRequest(snapshot, target, walDir, cluster, skipHashCheck, bumpRevision, dryRun,
+            etcdVersion.release()));
     spec.commandLine().getOut().println((dryRun ? "dry run: could restore " : "restored ") + snapshot + " into "
         + target + ": " + result.describe());
     return 0;

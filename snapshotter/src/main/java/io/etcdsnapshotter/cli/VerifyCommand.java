@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
           + " non-empty and strictly ordered, branch separators consistent, the freelist if one is kept.",
       "A file without a trailer (a db copied from a data dir) is not a failure: verify says so and checks the rest.",
       "With --restore it then restores the file into a scratch dir with etcdutl's default member flags, reads the"
-          + " result back and deletes it: proof that the file restores, without touching a real data dir."
+          + " result back and deletes it: proof that the file restores, without touching a real data dir; add"
+          + " --etcd-version to prove it restores for the etcd you run."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -48,6 +50,8 @@ final class VerifyCommand implements Callable<Integer> {
           + " temp dir).")
   Path scratchDir;
 
+  @Mixin EtcdVersionOption etcdVersion;
+
   @Override
   public Integer call() throws Exception {
     Verification verification = Verifier.verify(file);
@@ -66,6 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
     Path target = parent.resolve("etcd-snapshotter-trial-" + ProcessHandle.current().pid());
     Cluster cluster = Cluster.bootstrap("default", "default=http://localhost:2380", "etcd-cluster",
         "http://localhost:2380");
-    return DataDirRestore.run(new RestoreRequest(file, target, null, cluster, noTrailer, 0, true));
+    return DataDirRestore.run(new RestoreRequest(file, target, null, cluster, noTrailer, 0, true,
+        etcdVersion.release()));
   }
 }

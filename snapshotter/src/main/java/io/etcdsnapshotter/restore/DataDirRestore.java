@@ -138,7 +138,10 @@ public final class DataDirRestore {
     RestoreResult result;
     try (BoltFile source = BoltFile.open(snapshot);
         BoltWriter db = BoltWriter.create(snapDir.resolve("db"), source.pageSize())) {
-      SourceVersion.check(source);
+      ServerCompatibility compatibility = ServerCompatibility.of(source);
+      if (request.server() != null) {
+        compatibility.check(request.server());
+      }
       BackendCopy.copy(source, db, request.cluster(), request.bumpRevision(),
           new Progress("copying", source.dataSize()));
       db.finish();
@@ -148,7 +151,8 @@ public final class DataDirRestore {
         PrivateFiles.syncDirectory(dir);
       }
       awaitTrailer(trailer);
-      result = RestoredCheck.verify(snapDir, wal, request.cluster(), db);
+      result = new RestoreResult(request.cluster(), RestoredCheck.verify(snapDir, wal, request.cluster(), db),
+          compatibility.describe());
     }
     if (!request.dryRun()) {
       if (walDir != null) {

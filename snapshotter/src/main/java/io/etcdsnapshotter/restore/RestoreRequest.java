@@ -9,6 +9,8 @@ import java.nio.file.Path;
  *     {@code --wal-dir}
  * @param bumpRevision 0 for none; otherwise the revision jumps by this much and everything below is compacted
  * @param dryRun build and check everything in a scratch dir beside the target, then delete it
+ * @param server the etcd release that will run the member, whose refusals are checked before anything is written;
+ *     null when unknown
  */
 public record RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
-    long bumpRevision, boolean dryRun) {}
+    long bumpRevision, boolean dryRun, EtcdRelease server) {}

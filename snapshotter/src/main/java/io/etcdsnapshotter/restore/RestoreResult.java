@@ -2,11 +2,14 @@ package io.etcdsnapshotter.restore;
 
 import io.etcdsnapshotter.inspect.SnapshotStatus;
 
-/** What a restore produced, as read back from the output: the new identity and the restored db's status. */
-public record RestoreResult(Cluster cluster, SnapshotStatus status) {
+/**
+ * What a restore produced, as read back from the output: the new identity, the restored db's status, and the schema
+ * it carries with the etcd releases that start it.
+ */
+public record RestoreResult(Cluster cluster, SnapshotStatus status, String schema) {
   public String describe() {
-    return String.format("member %s (%s) of cluster %s, %d member(s); db status %s",
+    return String.format("member %s (%s) of cluster %s, %d member(s); db status %s; %s",
         cluster.local().hexId(), cluster.local().name(), Long.toHexString(cluster.clusterId()),
-        cluster.members().size(), status.toJson());
+        cluster.members().size(), status.toJson(), schema);
   }
 }

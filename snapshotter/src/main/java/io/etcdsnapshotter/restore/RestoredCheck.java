@@ -23,11 +23,11 @@ final class RestoredCheck {
     this.cluster = cluster;
   }
 
-  static RestoreResult verify(Path snapDir, Path walDir, Cluster cluster, BoltWriter written) throws IOException {
+  static SnapshotStatus verify(Path snapDir, Path walDir, Cluster cluster, BoltWriter written) throws IOException {
     return new RestoredCheck(cluster).run(snapDir, walDir, written);
   }
 
-  private RestoreResult run(Path snapDir, Path walDir, BoltWriter written) throws IOException {
+  private SnapshotStatus run(Path snapDir, Path walDir, BoltWriter written) throws IOException {
     Path db = snapDir.resolve("db");
     SnapshotStatus status = SnapshotStatus.of(db);
     expect(status.hash() == written.contentHash() && status.totalKey() == written.keyCount(),
@@ -42,7 +42,7 @@ final class RestoredCheck {
     checkFile(walDir.resolve(WalFile.NAME), WalFile.bytes(cluster), WalFile.SEGMENT_SIZE);
     byte[] snap = SnapFile.bytes(cluster);
     checkFile(snapDir.resolve(SnapFile.name(cluster)), snap, snap.length);
-    return new RestoreResult(cluster, status);
+    return status;
   }
 
   private void checkMembers(BoltFile restored) throws IOException {

@@ -69,7 +69,7 @@ class DataDirRestoreTest {
   void emptyWalDirIsFilledInPlace() throws Exception {
     Files.createDirectory(dir.resolve("wal"));
     RestoreRequest request = new RestoreRequest(snapshot(source(), true), dir.resolve("data"), dir.resolve("wal"),
-        ClusterTest.three(), false, 0, false);
+        ClusterTest.three(), false, 0, false, null);
     DataDirRestore.run(request);
     assertThat(Files.list(dir.resolve("wal")).map(p -> p.getFileName().toString())).containsExactly(WalFile.NAME);
   }
@@ -87,7 +87,7 @@ class DataDirRestoreTest {
   @Test
   void walDirCanBeSeparate() throws Exception {
     RestoreRequest request = new RestoreRequest(snapshot(source(), true), dir.resolve("data"), dir.resolve("wal"),
-        ClusterTest.three(), false, 0, false);
+        ClusterTest.three(), false, 0, false, null);
     DataDirRestore.run(request);
     assertThat(dir.resolve("wal").resolve(WalFile.NAME)).hasSize(WalFile.SEGMENT_SIZE);
     assertThat(dir.resolve("data/member/wal")).doesNotExist();
@@ -97,7 +97,7 @@ class DataDirRestoreTest {
   void overlappingWalDirOrOverflowingBumpIsRefused() throws Exception {
     Path snapshot = snapshot(source(), true);
     assertThatThrownBy(() -> DataDirRestore.run(new RestoreRequest(snapshot, dir.resolve("data"),
-        dir.resolve("data/member/wal"), ClusterTest.three(), false, 0, false)))
+        dir.resolve("data/member/wal"), ClusterTest.three(), false, 0, false, null)))
         .isInstanceOf(ConfigException.class).hasMessageContaining("overlap");
     assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("data"), Long.MAX_VALUE - 10)))
         .isInstanceOf(IOException.class).hasMessageContaining("past 2^63-1");
@@ -107,7 +107,7 @@ class DataDirRestoreTest {
   @Test
   void dryRunLeavesNothing() throws Exception {
     RestoreRequest request = new RestoreRequest(snapshot(source(), true), dir.resolve("data"), null,
-        ClusterTest.three(), false, 0, true);
+        ClusterTest.three(), false, 0, true, null);
     assertThat(DataDirRestore.run(request).status().totalKey()).isPositive();
     assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactly("snap.db");
   }
@@ -156,25 +156,63 @@ class DataDirRestoreTest {
   @Test
   void skipHashCheckRestoresADbWithoutTrailerButStillChecksStructure() throws Exception {
     Path raw = snapshot(source(), false);
-    DataDirRestore.run(new RestoreRequest(raw, dir.resolve("data"), null, ClusterTest.three(), true, 0, false));
+    DataDirRestore.run(new RestoreRequest(raw, dir.resolve("data"), null, ClusterTest.three(), true, 0, false, null));
     assertThat(hex(readAll(dir.resolve("data/member/snap/db"))).get("key")).isEqualTo(hex(source()).get("key"));
 
     byte[] damaged = Files.readAllBytes(raw);
     ByteBuffer.wrap(damaged).putLong(3 * 4096 + 8, 0x0007_0000_0000L);
     Path bad = Files.write(dir.resolve("bad.db"), damaged);
     assertThatThrownBy(() -> DataDirRestore.run(new RestoreRequest(bad, dir.resolve("out"), null,
-        ClusterTest.three(), true, 0, false))).isInstanceOf(IOException.class);
+        ClusterTest.three(), true, 0, false, null))).isInstanceOf(IOException.class);
     assertThat(dir.resolve("out")).doesNotExist();
   }
 
   @Test
-  void newerStorageOrClusterVersionIsRefused() throws Exception {
+  void everyStorageVersionIsRestoredAndKept() throws Exception {
+    for (String version : List.of("3.5", "3.6.0", "3.7.0")) {
+      Map<String, Map<String, byte[]>> source = source();
+      source.get("meta").put("storageVersion", utf8(version));
+      source.put("cluster", new TreeMap<>(Map.of("clusterVersion", utf8(version))));
+      Path data = dir.resolve("data-" + version);
+      RestoreResult result = DataDirRestore.run(request(snapshot(source, true), data, 0));
+      assertThat(readAll(data.resolve("member/snap/db")).get("meta").get("storageVersion")).isEqualTo(utf8(version));
+      assertThat(result.describe()).contains("storage version " + EtcdRelease.parse(version).orElseThrow());
+    }
+  }
+
+  @Test
+  void aServerThatWouldRefuseTheSnapshotIsNamedBeforeAnythingIsWritten() throws Exception {
+    Map<String, Map<String, byte[]>> storage37 = source();
+    storage37.get("meta").put("storageVersion", utf8("3.7.0"));
+    assertRefused(snapshot(storage37, true), "3.6.16", "storage version is 3.7.0", "etcd 3.6.16 refuses",
+        "etcd 3.7 or newer");
+    Map<String, Map<String, byte[]>> cluster37 = source();
+    cluster37.put("cluster", new TreeMap<>(Map.of("clusterVersion", utf8("3.7.0"))));
+    assertRefused(snapshot(cluster37, true), "3.6", "cluster version is 3.7.0", "invalid downgrade");
     Map<String, Map<String, byte[]>> storage36 = source();
-    storage36.get("meta").put("storageVersion", utf8("3.6"));
-    assertRefused(snapshot(storage36, true), "storage version", "3.6");
-    Map<String, Map<String, byte[]>> cluster36 = source();
-    cluster36.put("cluster", new TreeMap<>(Map.of("clusterVersion", utf8("3.6.0"))));
-    assertRefused(snapshot(cluster36, true), "cluster version", "3.6.0");
+    storage36.get("meta").put("storageVersion", utf8("3.6.0"));
+    assertRefused(snapshot(storage36, true), "3.4.31", "storage version is 3.6.0", "etcd 3.6 or newer");
+  }
+
+  @Test
+  void aServerThatStartsTheSnapshotIsAccepted() throws Exception {
+    Map<String, Map<String, byte[]>> storage36 = source();
+    storage36.get("meta").put("storageVersion", utf8("3.6.0"));
+    Path snapshot = snapshot(storage36, true);
+    for (String server : List.of("3.7.3", "3.6.0", "3.5.35", "3.4.23")) {
+      DataDirRestore.run(new RestoreRequest(snapshot, dir.resolve(server), null, ClusterTest.three(), false, 0,
+          false, EtcdRelease.parse(server).orElseThrow()));
+      assertThat(dir.resolve(server).resolve("member/wal")).as(server).isDirectory();
+    }
+  }
+
+  @Test
+  void aStorageVersionThatIsNoVersionIsRefused() throws Exception {
+    Map<String, Map<String, byte[]>> source = source();
+    source.get("meta").put("storageVersion", utf8("banana"));
+    assertThatThrownBy(() -> DataDirRestore.run(request(snapshot(source, true), dir.resolve("out"), 0)))
+        .hasMessageContainingAll("storage version", "'banana' is not a version");
+    assertThat(dir.resolve("out")).doesNotExist();
   }
 
   @Test
@@ -186,14 +224,15 @@ class DataDirRestoreTest {
     assertThat(readAll(dir.resolve("data/member/snap/db")).get("cluster")).containsKey("clusterVersion");
   }
 
-  private void assertRefused(Path snapshot, String... message) {
-    assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("out"), 0)))
-        .hasMessageContainingAll(message);
+  private void assertRefused(Path snapshot, String server, String... message) {
+    assertThatThrownBy(() -> DataDirRestore.run(new RestoreRequest(snapshot, dir.resolve("out"), null,
+        ClusterTest.three(), false, 0, false, EtcdRelease.parse(server).orElseThrow())))
+        .hasMessageContainingAll(message).hasMessageNotContaining("\n");
     assertThat(dir.resolve("out")).doesNotExist();
   }
 
   private static RestoreRequest request(Path snapshot, Path dataDir, long bump) {
-    return new RestoreRequest(snapshot, dataDir, null, ClusterTest.three(), false, bump, false);
+    return new RestoreRequest(snapshot, dataDir, null, ClusterTest.three(), false, bump, false, null);
   }
 
   /** An etcd 3.5-like backend: 2,000 revisions with a tombstone, old members, auth, leases, a term and index. */
