@@ -9,8 +9,8 @@
     - etcd-restore-X-pending hashes the snapshot file once (sha256, written 0600 under Salt's cache dir for the states
       after it) and reports a change only when the data dir does not record that sha256 in its marker file: the
       cluster is pending. Everything below runs on that change (onchanges) and nothing else.
-    - Per pending cluster: verify every pending snapshot before stopping any cluster, move the static pod manifest out
-      of the kubelet's directory, wait until etcd stops listening, move the data dir aside (never deleted), run the
+    - Per pending cluster: verify every pending snapshot (and that etcd:image's release starts from it) before
+      stopping any cluster, move the static pod manifest out of the kubelet's directory, wait until etcd stops listening, move the data dir aside (never deleted), run the
       jar's restore (token from pillar, else <token>-restored-<first 12 hex of the sha256>), record the sha256 in the
       new data dir.
     - etcd-restore-X-start always puts a parked manifest back once its cluster's restore (if any) succeeded, so a
@@ -113,7 +113,7 @@ etcd-restore-{{ name }}-pending:
 
 etcd-restore-{{ name }}-verify:
   cmd.run:
-    - name: {{ java_jar }} verify {{ snapshots[name]|quote }}
+    - name: {{ java_jar }} verify {{ snapshots[name]|quote }} --etcd-version {{ etcd.release|quote }}
     - onchanges:
       - cmd: etcd-restore-{{ name }}-pending
 {%-     if restore.installs %}
@@ -129,6 +129,7 @@ etcd-restore-{{ name }}-verify:
           '--name', etcd.member_name,
           '--initial-cluster', cluster.initial_cluster,
           '--initial-advertise-peer-urls', cluster.peer_url,
+          '--etcd-version', etcd.release,
         ] %}
 {%-     if restore.bump_revision|int > 0 %}
 {%-       do flags.extend(['--bump-revision', restore.bump_revision|int|string]) %}

@@ -6,6 +6,7 @@ import io.etcdsnapshotter.restore.Cluster;
 import io.etcdsnapshotter.restore.DataDirRestore;
 import io.etcdsnapshotter.restore.RestoreRequest;
 import io.etcdsnapshotter.restore.RestoreResult;
+import io.etcdsnapshotter.restore.ServerCompatibility;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Spec;
           + " non-empty and strictly ordered, branch separators consistent, the freelist if one is kept.",
       "A file without a trailer (a db copied from a data dir) is not a failure: verify says so and checks the rest.",
       "With --restore it then restores the file into a scratch dir with etcdutl's default member flags, reads the"
-          + " result back and deletes it: proof that the file restores, without touching a real data dir; add"
-          + " --etcd-version to prove it restores for the etcd you run."
+          + " result back and deletes it: proof that the file restores, without touching a real data dir.",
+      "With --etcd-version it also checks that this etcd release would start from a restore of the file."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -59,6 +60,9 @@ final class VerifyCommand implements Callable<Integer> {
     verification.summary().forEach(out::println);
     if (restore) {
       out.println("  restore   " + trialRestore(!verification.trailer().present()).describe());
+    } else if (etcdVersion.release() != null) {
+      ServerCompatibility.check(file, etcdVersion.release());
+      out.println("  server    etcd " + etcdVersion.release() + " starts from a restore of it");
     }
     out.flush();
     return 0;

@@ -3,6 +3,7 @@ package io.etcdsnapshotter.restore;
 import io.etcdsnapshotter.bolt.BoltFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Optional;
  * version ("invalid downgrade"), and etcd 3.4.31+ panics on any storage version but 3.4/3.5. etcd 3.5 and older 3.4
  * check neither and start.
  */
-final class ServerCompatibility {
+public final class ServerCompatibility {
   private static final EtcdRelease NEWEST_SCHEMA_OF_34 = new EtcdRelease(3, 5, 0);
 
   private final Optional<EtcdRelease> storage;
@@ -21,6 +22,13 @@ final class ServerCompatibility {
   private ServerCompatibility(Optional<EtcdRelease> storage, Optional<EtcdRelease> cluster) {
     this.storage = storage;
     this.cluster = cluster;
+  }
+
+  /** Refuses a snapshot file the given server would not start from once restored; reads only two keys. */
+  public static void check(Path snapshot, EtcdRelease server) throws IOException {
+    try (BoltFile source = BoltFile.open(snapshot)) {
+      of(source).check(server);
+    }
   }
 
   static ServerCompatibility of(BoltFile source) throws IOException {

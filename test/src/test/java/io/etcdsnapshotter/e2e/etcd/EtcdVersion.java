@@ -8,10 +8,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The etcd releases the tests run against, each found through the environment variable scripts/test exports. */
+/**
+ * The etcd releases the tests run against, each found through the environment variable scripts/test exports:
+ * Debian's 3.4, and 3.5, 3.6 (what Kubernetes 1.34+ runs) and 3.7 built from etcd's Go modules.
+ */
 public enum EtcdVersion {
   V3_4("3.4", "ETCD34_BIN", "/usr/bin"),
-  V3_5("3.5", "ETCD35_BIN", null);
+  V3_5("3.5", "ETCD35_BIN", null),
+  V3_6("3.6", "ETCD36_BIN", null),
+  V3_7("3.7", "ETCD37_BIN", null);
 
   private final String release;
   private final String binVariable;
@@ -25,7 +30,7 @@ public enum EtcdVersion {
   }
 
   /**
-   * Skips the calling test when this release is not installed (scripts/test always installs both), and fails it
+   * Skips the calling test when this release is not installed (scripts/test always installs every one), and fails it
    * when the directory holds a different release than its variable promises.
    */
   public void assumeInstalled() {
@@ -46,6 +51,12 @@ public enum EtcdVersion {
   /** The minor line, such as "3.5". */
   public String release() {
     return release;
+  }
+
+  /** The directory holding this release's etcd and etcdctl; skips the calling test when it is not installed. */
+  public Path binDir() {
+    assumeInstalled();
+    return binary("etcd").getParent();
   }
 
   public Path binary(String name) {

@@ -77,6 +77,12 @@ public final class Etcdctl {
     return Json.parse(ok("get", "", "--from-key", "--keys-only", "--limit=1", "-w", "json")).path("count").asLong(0);
   }
 
+  /** The first endpoint's hash of the keyspace at {@code revision}: equal on members that hold the same history. */
+  public long hashKv(long revision) {
+    return Json.parse(ok("endpoint", "hashkv", "--rev=" + revision, "-w", "json")).get(0).path("HashKV")
+        .path("hash").asLong();
+  }
+
   public void saveSnapshot(Path file) {
     ok("snapshot", "save", file.toString());
   }

@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.e2e.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -37,8 +38,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A snapshot of a real cluster (auth on, leases, deletes, a compaction), taken with our {@code snapshot} command,
- * restored with our {@code restore} command, served by real etcd: the restored cluster must hold exactly what the
- * source held, accept writes, survive a restart, and have the identity etcd's own restore would give it.
+ * restored with our {@code restore} command, served by real etcd of every release: the restored cluster must hold
+ * exactly what the source held (keys, leases, {@code endpoint hashkv}), accept writes, survive a restart, and have the
+ * identity etcd's own restore would give it; a newer etcd starts from an older snapshot, and an older etcd's refusal
+ * of a newer one comes before anything is written.
  */
 class RestoreEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -59,6 +62,9 @@ class RestoreEndToEndTest {
       assertThat(dump(client)).isEqualTo(source.keys());
       assertThat(leases(Processes.run(restored.etcdctl(nodes.get(1), "lease", "list"), WAIT).orThrow().stdout()))
           .isNotEmpty().isEqualTo(source.leases());
+      for (RestoredCluster.Node node : nodes) {
+        assertThat(restored.hashKv(node, source.revision())).as("hashkv of " + node.name()).isEqualTo(source.hashKv());
+      }
       long revision = client.getKVClient().put(bytes("/after/restore"), bytes("ok")).get(60, TimeUnit.SECONDS)
           .getHeader().getRevision();
       assertThat(revision).isEqualTo(source.revision() + 1);
@@ -91,6 +97,43 @@ class RestoreEndToEndTest {
     }
   }
 
+  /** The upgrade path: a cluster backed up on etcd 3.5 comes back on the 3.6 that Kubernetes 1.34+ runs. */
+  @Test
+  void aSnapshotOfEtcd35StartsOnEtcd36() throws Exception {
+    Source source = snapshotOfSeededCluster(EtcdVersion.V3_5, 200);
+    List<RestoredCluster.Node> nodes = RestoredCluster.plan(dir, 1);
+    ProcessResult restored = restore(source.snapshot(), nodes.get(0), nodes, "--etcd-version", "3.6.16",
+        "--bump-revision", "1000", "--mark-compacted");
+    assertThat(restored.exitCode()).as(restored.toString()).isZero();
+    assertThat(restored.stdout()).contains("no storage version (etcd 3.4 or newer)");
+    try (RestoredCluster cluster = RestoredCluster.start(EtcdVersion.V3_6, nodes, dir);
+        Client client = cluster.client()) {
+      assertThat(dump(client)).isEqualTo(source.keys());
+      assertThat(client.getKVClient().put(bytes("/after/upgrade"), bytes("ok")).get(60, TimeUnit.SECONDS)
+          .getHeader().getRevision()).isEqualTo(source.revision() + 1000 + 1);
+    }
+  }
+
+  /**
+   * A 3.7 snapshot for a 3.6 server: told the server, restore refuses in one line and writes nothing; not told, the
+   * data dir is written and etcd 3.6 itself refuses to start from it, as it would from etcdutl's.
+   */
+  @Test
+  void aSnapshotOfEtcd37IsRefusedForEtcd36() throws Exception {
+    Source source = snapshotOfSeededCluster(EtcdVersion.V3_7, 100);
+    List<RestoredCluster.Node> nodes = RestoredCluster.plan(dir, 1);
+    ProcessResult refused = restore(source.snapshot(), nodes.get(0), nodes, "--etcd-version", "3.6.16");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderrLines()).singleElement().asString()
+        .contains("storage version is 3.7.0", "etcd 3.6.16 refuses", "etcd 3.7 or newer");
+    assertThat(nodes.get(0).dataDir()).doesNotExist();
+
+    ProcessResult written = restore(source.snapshot(), nodes.get(0), nodes);
+    assertThat(written.stdout()).contains("storage version 3.7.0 (etcd 3.7 or newer)");
+    assertThatThrownBy(() -> RestoredCluster.start(EtcdVersion.V3_6, nodes, dir).close())
+        .hasMessageContaining("did not become healthy").hasMessageContaining("not supported");
+  }
+
   @Test
   void badInputIsOneLineAndLeavesNothing() throws Exception {
     Source source = snapshotOfSeededCluster(EtcdVersion.V3_5, 100);
@@ -110,7 +153,7 @@ class RestoreEndToEndTest {
   }
 
   /** What a restore must reproduce: every key with its revisions, the leases, and the revision reached. */
-  private record Source(Path snapshot, Map<String, String> keys, List<String> leases, long revision) {}
+  private record Source(Path snapshot, Map<String, String> keys, List<String> leases, long revision, long hashKv) {}
 
   private Source snapshotOfSeededCluster(EtcdVersion version, int keys) throws Exception {
     try (EtcdCluster cluster = EtcdCluster.start(version, 1, Security.AUTH)) {
@@ -125,7 +168,7 @@ class RestoreEndToEndTest {
         long revision = client.getKVClient().get(bytes("/")).get(60, TimeUnit.SECONDS).getHeader().getRevision();
         assertThat(revision).isGreaterThan(seeded.compactedRevision());
         return new Source(volume.resolve("snapshot.db"), dump(client), leases(cluster.etcdctl().ok("lease", "list")),
-            revision);
+            revision, cluster.etcdctl().hashKv(revision));
       }
     }
   }
@@ -151,8 +194,9 @@ class RestoreEndToEndTest {
     byte[] ours = Files.readAllBytes(node.dataDir().resolve(wal));
     byte[] theirs = Files.readAllBytes(reference.resolve(wal));
     assertThat(metadataRecord(ours)).isEqualTo(metadataRecord(theirs));
-    // etcd 3.4's final snapshot record lacks the ConfState that 3.5 (and we) write: only 3.5's file is identical.
-    if (version == EtcdVersion.V3_5) {
+    // etcd 3.4's final snapshot record lacks the ConfState that 3.5+ (and we) write, and 3.7's protobuf leaves out
+    // zero-valued fields we write: 3.5's and 3.6's files are identical to ours.
+    if (version == EtcdVersion.V3_5 || version == EtcdVersion.V3_6) {
       assertThat(Arrays.equals(ours, theirs)).as("WAL identical to etcdutl's").isTrue();
     }
   }

@@ -3,6 +3,7 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -13,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,13 +30,15 @@ class EtcdRestoredClusterTest {
 
   @TempDir Path root;
 
-  @Test
-  void threeMastersRestoreBothClustersFromTheJarsSnapshotAndASecondApplyChangesNothing() throws Exception {
-    String etcdBin = System.getenv("ETCD35_BIN");
-    assumeTrue(etcdBin != null, "ETCD35_BIN is unset: run scripts/test, which builds etcd 3.5");
+  /** etcd 3.6 is what etcd:image defaults to and Kubernetes 1.34+ runs; 3.5 is what most clusters upgrade from. */
+  @ParameterizedTest
+  @EnumSource(value = EtcdVersion.class, names = {"V3_5", "V3_6"})
+  void threeMastersRestoreBothClustersFromTheJarsSnapshotAndASecondApplyChangesNothing(EtcdVersion version)
+      throws Exception {
+    String etcdBin = version.binDir().toString();
     assumeTrue(jarHasOption("restore", "--initial-cluster") && jarHasOption("snapshot", "--cluster"),
         "the jar has no restore command or snapshot --cluster yet (issues 2, 3): the restore end to end waits for them");
-    Master[] masters = masters();
+    Master[] masters = masters(version);
     List<Kubelet> kubelets = new ArrayList<>();
     try {
       for (Master master : masters) {
@@ -93,7 +97,7 @@ class EtcdRestoredClusterTest {
 
   private record Master(String name, SaltCall salt, String pillar, String mainUrl, String eventsUrl) {}
 
-  private Master[] masters() throws IOException {
+  private Master[] masters(EtcdVersion version) throws IOException {
     int mainPeer = StaticPod.freePort();
     int eventsPeer = StaticPod.freePort();
     StringBuilder members = new StringBuilder();
@@ -106,6 +110,7 @@ class EtcdRestoredClusterTest {
       int eventsClient = StaticPod.freePort();
       String pillar = """
           etcd:
+            version: '%s'
             member_name: master-%d
             advertise_address: 127.0.0.%d
             members:
@@ -114,7 +119,7 @@ class EtcdRestoredClusterTest {
               events: {client_port: %d, peer_port: %d}
           etcd_restore:
             stop_timeout_seconds: 30
-          """.formatted(i, i, members, mainClient, mainPeer, eventsClient, eventsPeer);
+          """.formatted(version.release(), i, i, members, mainClient, mainPeer, eventsClient, eventsPeer);
       masters[i - 1] = new Master("master-" + i, new SaltCall(root.resolve("master-" + i), "master-" + i), pillar,
           "http://127.0.0.1:" + mainClient, "http://127.0.0.1:" + eventsClient);
     }

@@ -3,6 +3,7 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcdsnapshotter.e2e.aws.Moto;
@@ -57,8 +58,8 @@ class EtcdRestoredFromEbsTest {
   @BeforeEach
   void masterWithEtcdRunningAndAnEbsSnapshot() throws Exception {
     SaltCall.saltCallPath();
-    etcdBin = System.getenv("ETCD35_BIN");
-    assumeTrue(etcdBin != null, "ETCD35_BIN is unset: run scripts/test, which builds etcd 3.5");
+    // etcd 3.6, which etcd:image defaults to.
+    etcdBin = EtcdVersion.V3_6.binDir().toString();
     assumeTrue(run("id", "-u").stdout().strip().equals("0"), "mounting needs root");
     Path image = root.resolve("ebs.img");
     assertThat(run("truncate", "-s", "32M", image.toString()).exitCode()).isZero();

@@ -1,8 +1,9 @@
 package io.etcdsnapshotter.e2e.salt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.etcdsnapshotter.e2e.Repository;
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +63,8 @@ class EtcdRestoredTest {
 
   @Test
   void badSnapshotFailsItsVerifyWhileEtcdKeepsRunning() throws Exception {
-    String etcdBin = System.getenv("ETCD35_BIN");
-    assumeTrue(etcdBin != null, "ETCD35_BIN is unset: run scripts/test, which builds etcd 3.5");
+    // etcd 3.6, which etcd:image defaults to.
+    String etcdBin = EtcdVersion.V3_6.binDir().toString();
     try (StaticPod etcd = StaticPod.start(salt.path("etc/kubernetes/manifests/etcd.manifest"), Path.of(etcdBin),
         root.resolve("etcd.log"))) {
       etcd.assertHealthy(mainClientPort);
@@ -77,6 +78,30 @@ class EtcdRestoredTest {
       assertNothingStoppedOrMoved(run);
       etcd.assertHealthy(mainClientPort);
     }
+  }
+
+  /** etcd:image defaults to etcd 3.6, which refuses 3.7 storage at start: the verify says so before any stop. */
+  @Test
+  void snapshotOfANewerEtcdThanTheImageFailsItsVerifyBeforeStoppingAnything() throws Exception {
+    Path etcd37 = Repository.root().resolve("snapshotter/src/test/resources/snapshots/etcd-3.7.db");
+    Files.copy(etcd37, salt.path("mnt/etcd/snapshot.db"));
+    Files.copy(etcd37, salt.path("mnt/etcd/snapshot-events.db"));
+
+    StateRun run = salt.apply(SLS, pillar);
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.states()).as("%s", run)
+        .filteredOn(state -> state.id().endsWith("-verify")).hasSize(2)
+        .allSatisfy(verify -> assertThat(String.valueOf(verify.changes().get("stderr")))
+            .contains("storage version is 3.7.0 and etcd 3.6.16 refuses"));
+    assertNothingStoppedOrMoved(run);
+  }
+
+  @Test
+  void pillarWhoseImageNamesNoReleaseFailsBeforeStoppingAnything() throws Exception {
+    assertPillarRefusedBeforeStopping("""
+          image: registry.example/etcd:latest
+        """, "the tag of etcd:image \"registry.example/etcd:latest\" names no etcd release");
   }
 
   @Test

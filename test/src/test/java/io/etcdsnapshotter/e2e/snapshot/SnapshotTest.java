@@ -107,6 +107,15 @@ class SnapshotTest {
   }
 
   @Test
+  void verifyChecksBothFilesAndATrialRestorePasses() {
+    for (String file : new String[] {"snapshot.db", "snapshot-events.db"}) {
+      ProcessResult verify = Jar.run("verify", volume.resolve(file).toString(), "--restore");
+      assertThat(verify.exitCode()).as(verify.toString()).isZero();
+      assertThat(verify.stdout()).contains(file + ": OK", "sha256    ok", "restore   member");
+    }
+  }
+
+  @Test
   void indexRecordsWhatEachFileHolds() {
     SnapshotTool etcd = new SnapshotTool(version);
     for (var cluster : Map.of("main", main, "events", events).entrySet()) {
@@ -119,6 +128,8 @@ class SnapshotTest {
       for (String field : new String[] {"revision", "hash", "totalKey", "totalSize"}) {
         assertThat(entry.path(field).asText()).as(name + " " + field).isEqualTo(oracle.path(field).asText());
       }
+      assertThat(entry.path("storageVersion").asText("")).as(name + " storage version")
+          .isEqualTo(oracle.path("version").asText(""));
       assertThat(entry.path("revision").asLong()).isEqualTo(seeded.get(name).revision());
       assertThat(entry.path("sha256").asText()).matches("[0-9a-f]{64}");
       assertThat(entry.path("etcdVersion").asText()).startsWith(version.release() + ".");
