@@ -4,6 +4,7 @@ import io.etcdsnapshotter.inspect.Verification;
 import io.etcdsnapshotter.inspect.Verifier;
 import io.etcdsnapshotter.restore.Cluster;
 import io.etcdsnapshotter.restore.DataDirRestore;
+import io.etcdsnapshotter.restore.EtcdRelease;
 import io.etcdsnapshotter.restore.RestoreRequest;
 import io.etcdsnapshotter.restore.RestoreResult;
 import io.etcdsnapshotter.restore.ServerCompatibility;
@@ -56,16 +57,25 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Verification verification = Verifier.verify(file);
+    // Every check runs before anything is printed: a file that fails one never shows as OK.
+    String restoreLine = restore ? "  restore   " + trialRestore(!verification.trailer().present()).describe()
+        : serverLine();
     PrintWriter out = spec.commandLine().getOut();
     verification.summary().forEach(out::println);
-    if (restore) {
-      out.println("  restore   " + trialRestore(!verification.trailer().present()).describe());
-    } else if (etcdVersion.release() != null) {
-      ServerCompatibility.check(file, etcdVersion.release());
-      out.println("  server    etcd " + etcdVersion.release() + " starts from a restore of it");
+    if (restoreLine != null) {
+      out.println(restoreLine);
     }
     out.flush();
     return 0;
+  }
+
+  private String serverLine() throws IOException {
+    EtcdRelease server = etcdVersion.release();
+    if (server == null) {
+      return null;
+    }
+    ServerCompatibility.check(file, server);
+    return "  server    etcd " + server + " starts from a restore of it";
   }
 
   /** A dry run of the restore an operator would do, with etcdutl's default flags, in a dir nobody else uses. */

@@ -39,6 +39,20 @@ class VerifyCommandTest {
   }
 
   @Test
+  void etcdVersionChecksThatThatEtcdStartsFromARestore() {
+    String etcd37 = SnapshotFixtures.snapshot("3.7").toString();
+    CliRun starts = CliRun.of("verify", etcd37, "--etcd-version", "v3.7.3");
+    assertThat(starts.exit()).isZero();
+    assertThat(starts.out()).contains(": OK", "server    etcd 3.7.3 starts from a restore of it");
+
+    assertOneLineFailure(CliRun.of("verify", etcd37, "--etcd-version", "3.6.16"),
+        "the snapshot's storage version is 3.7.0 and etcd 3.6.16 refuses to start from it");
+    CliRun usage = CliRun.of("verify", etcd37, "--etcd-version", "latest");
+    assertThat(usage.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(usage.err()).contains("--etcd-version 'latest' is not an etcd release").hasLineCount(1);
+  }
+
+  @Test
   void aTrialRestoreOfADbWithoutTrailerSkipsOnlyTheHashCheck() throws IOException {
     Path db = SnapshotFixtures.write(tmp, "db", SnapshotFixtures.db("3.5"));
     Path scratch = Files.createDirectory(tmp.resolve("scratch"));

@@ -79,8 +79,12 @@ public final class Etcdctl {
 
   /** The first endpoint's hash of the keyspace at {@code revision}: equal on members that hold the same history. */
   public long hashKv(long revision) {
-    return Json.parse(ok("endpoint", "hashkv", "--rev=" + revision, "-w", "json")).get(0).path("HashKV")
-        .path("hash").asLong();
+    return hashOf(ok("endpoint", "hashkv", "--rev=" + revision, "-w", "json"));
+  }
+
+  /** The first endpoint's hash in the output of {@code endpoint hashkv -w json}. */
+  public static long hashOf(String hashKvJson) {
+    return Json.parse(hashKvJson).get(0).path("HashKV").path("hash").asLong();
   }
 
   public void saveSnapshot(Path file) {

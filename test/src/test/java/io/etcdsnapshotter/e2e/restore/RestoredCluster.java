@@ -4,7 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import io.etcdsnapshotter.e2e.etcd.Json;
+import io.etcdsnapshotter.e2e.etcd.Etcdctl;
 import io.etcdsnapshotter.e2e.process.Processes;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
 import java.io.IOException;
@@ -114,9 +114,8 @@ final class RestoredCluster implements AutoCloseable {
 
   /** The member's hash of the keyspace at {@code revision}, as {@code etcdctl endpoint hashkv --rev} prints it. */
   long hashKv(Node node, long revision) {
-    String json = Processes.run(etcdctl(node, "endpoint", "hashkv", "--rev=" + revision, "-w", "json"), STARTUP)
-        .orThrow().stdout();
-    return Json.parse(json).get(0).path("HashKV").path("hash").asLong();
+    return Etcdctl.hashOf(Processes.run(etcdctl(node, "endpoint", "hashkv", "--rev=" + revision, "-w", "json"),
+        STARTUP).orThrow().stdout());
   }
 
   private void startAll() {
