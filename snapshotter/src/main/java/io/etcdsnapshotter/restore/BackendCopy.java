@@ -14,9 +14,10 @@ import java.util.TreeSet;
 
 /**
  * Streams the snapshot into a new bbolt file in one structural scan (so a damaged source fails here), changing
- * what etcdutl 3.5 changes on restore: the members buckets are emptied and refilled with the new members, the
- * buckets etcd needs are created if missing, meta gets consistent_index = N and term = 1, and an optional bump
- * adds an empty key revision above the latest one and schedules a compaction at it (etcd 3.5.10+).
+ * what etcdutl (3.5 to 3.7) changes on restore: the members buckets are emptied and refilled with the new members,
+ * the buckets etcd needs are created if missing, meta gets consistent_index = N and term = 1, and an optional bump
+ * adds an empty key revision above the latest one and schedules a compaction at it (etcd 3.5.10+). Everything else,
+ * the storage and cluster versions of etcd 3.6+ included, is copied as it is, as etcdutl keeps it.
  */
 final class BackendCopy implements BucketScanVisitor {
   private enum Mode { COPY, KEYS, META, MEMBERS, DROP }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The v2 store etcd 3.4/3.5 keep membership in, as Go's json.Marshal of the store writes it into a .snap: only
- * /0/members/<id>/raftAttributes per member and an empty /1, created in ascending ID order at indexes 1..N.
+ * /0/members/<id>/raftAttributes per member and an empty /1, created in ascending ID order at indexes 1..N. etcd
+ * 3.6+ read membership from the backend but still load this file, and etcdutl 3.6 writes the same content.
  */
 final class V2StoreJson {
   /** The watcher hub's event queue: readers index a fixed array of this length. */

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The first WAL segment of a restored member, record for record what etcdutl 3.5 writes: crc, metadata, an empty
- * snapshot, one AddNode ConfChange entry per member, the HardState, and a snapshot record at index N with the
- * ConfState (which etcd 3.4 also accepts).
+ * The first WAL segment of a restored member, record for record what etcdutl 3.5 and 3.6 write: crc, metadata, an
+ * empty snapshot, one AddNode ConfChange entry per member, the HardState, and a snapshot record at index N with the
+ * ConfState (which etcd 3.4 also accepts; etcd 3.7's encoder leaves out the zero-valued fields we write, a byte
+ * difference its decoder does not see).
  */
 final class WalFile {
   static final String NAME = "0000000000000000-0000000000000000.wal";
