@@ -30,9 +30,10 @@ public final class NvmeDevice {
         return requested;
       }
       if (!Instant.now().isBefore(deadline)) {
+        String waited = wait.toMillis() % 1000 == 0 ? wait.toSeconds() + "s" : wait.toMillis() + "ms";
         throw new AwsException("volume " + volumeId + " is attached, but neither " + requested + " nor " + nvme
-            + " appeared within " + (wait.toMillis() % 1000 == 0 ? wait.toSeconds() + "s" : wait.toMillis() + "ms") + ": look at lsblk and dmesg, run volume-attach again to wait"
-            + " longer (--device-timeout), or volume-release to give the volume back");
+            + " appeared within " + waited + ": look at lsblk and dmesg, run volume-attach again to wait longer"
+            + " (--device-timeout), or volume-release to give the volume back");
       }
       Thread.sleep(POLL.toMillis());
     }

@@ -33,12 +33,13 @@ class PublishConfigLoaderTest {
 
   @Test
   void readsEverySetting() throws IOException {
-    PublishConfig publish = load("clusterName: prod.example.com", "aws:", "  region: eu-west-1", "  endpoint: http://127.0.0.1:5000",
-        "  volumeId: vol-0123456789abcdef0", "  tags: {backup: daily}", "  ebsSnapshots: {keep: 7, maxAge: 30d}")
-        .publish();
+    PublishConfig publish = load("clusterName: prod.example.com", "aws:", "  region: eu-west-1",
+        "  endpoint: http://127.0.0.1:5000", "  volumeId: vol-0123456789abcdef0", "  tags: {backup: daily}",
+        "  ebsSnapshots: {keep: 7, maxAge: 30d}").publish();
     assertThat(publish.kubernetes()).isNull();
     assertThat(publish.aws()).isEqualTo(new PublishConfig.Aws("prod.example.com", "eu-west-1",
-        URI.create("http://127.0.0.1:5000"), "vol-0123456789abcdef0", Map.of("backup", "daily"), new PublishConfig.EbsSnapshots(7, Duration.ofDays(30))));
+        URI.create("http://127.0.0.1:5000"), "vol-0123456789abcdef0", Map.of("backup", "daily"),
+        new PublishConfig.EbsSnapshots(7, Duration.ofDays(30))));
   }
 
   @Test
