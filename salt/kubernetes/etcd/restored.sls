@@ -31,6 +31,9 @@
 {%- if etcd.errors %}
 {%-   do errors.append('etcd pillar: ' ~ etcd.errors|join('; ')) %}
 {%- endif %}
+{%- if restore.errors %}
+{%-   do errors.append('etcd_restore pillar: ' ~ restore.errors|join('; ')) %}
+{%- endif %}
 {%- if ebs_snapshot == 'release' %}
 {%-   do errors.append('etcd_restore:ebs_snapshot is release, which only kubernetes.etcd.snapshot-volume takes: '
         ~ 'set it to latest or a snapshot id to restore from an EBS snapshot, or leave it empty to restore from the '

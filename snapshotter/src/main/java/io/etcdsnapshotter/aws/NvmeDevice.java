@@ -15,7 +15,10 @@ public final class NvmeDevice {
 
   private NvmeDevice() {}
 
-  /** Waits up to {@code wait} for either path to appear; falls back to the requested name. */
+  /**
+   * Waits up to {@code wait} for either path to appear and returns it; fails naming both when neither does, since a
+   * name nothing answers to is no disk to mount.
+   */
   public static Path find(Path byId, String volumeId, Path requested, Duration wait) throws InterruptedException {
     Path nvme = byId.resolve("nvme-Amazon_Elastic_Block_Store_" + volumeId.replace("-", ""));
     Instant deadline = Instant.now().plus(wait);
@@ -23,8 +26,14 @@ public final class NvmeDevice {
       if (Files.exists(nvme)) {
         return nvme;
       }
-      if (Files.exists(requested) || !Instant.now().isBefore(deadline)) {
+      if (Files.exists(requested)) {
         return requested;
+      }
+      if (!Instant.now().isBefore(deadline)) {
+        String waited = wait.toMillis() % 1000 == 0 ? wait.toSeconds() + "s" : wait.toMillis() + "ms";
+        throw new AwsException("volume " + volumeId + " is attached, but neither " + requested + " nor " + nvme
+            + " appeared within " + waited + ": look at lsblk and dmesg, run volume-attach again to wait longer"
+            + " (--device-timeout), or volume-release to give the volume back");
       }
       Thread.sleep(POLL.toMillis());
     }

@@ -21,15 +21,19 @@ public final class VolumeTags {
     if (volumes.isEmpty()) {
       throw new AwsException("EBS volume " + volumeId + " does not exist in this account and region");
     }
-    Map<String, String> tags = new LinkedHashMap<>();
-    volumes.get(0).tags().forEach(tag -> tags.put(tag.key(), tag.value()));
-    return tags;
+    return toMap(volumes.get(0).tags());
   }
 
   /** Adds or overwrites {@code tags}; tags not named stay as they are (the provisioner's own among them). */
   public void write(String volumeId, Map<String, String> tags) {
     ec2.call("tag volume " + volumeId,
         () -> ec2.client().createTags(r -> r.resources(volumeId).tags(toTags(tags))));
+  }
+
+  static Map<String, String> toMap(List<Tag> tags) {
+    Map<String, String> result = new LinkedHashMap<>();
+    tags.forEach(tag -> result.put(tag.key(), tag.value()));
+    return result;
   }
 
   static List<Tag> toTags(Map<String, String> tags) {

@@ -70,10 +70,15 @@ final class SnapshotCommand implements Callable<Integer> {
       description = "Time one cluster's whole snapshot may take (default: 30m).")
   String commandTimeout;
 
+  @Option(names = "--cluster-name", paramLabel = "NAME",
+      description = "Name of this Kubernetes cluster, tagged on the EBS volume and every EBS snapshot, which only"
+          + " this cluster's runs expire and restores find (config: clusterName; required with aws).")
+  String clusterName;
+
   @Override
   public Integer call() throws Exception {
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(config, dir, keep, dialTimeout,
-        commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile));
+        commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile, clusterName));
     StreamingCompiler.optimizeOnlyDigestsInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;

@@ -22,9 +22,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Brings an EBS snapshot taken by the snapshot command back as a volume attached to this instance, for a"
-          + " restore: creates the volume in this instance's zone, attaches it, waits, prints the device path.",
+          + " restore: creates the volume in this instance's zone, attaches it, waits for the disk, prints its path.",
       "Run again, it prints the device of the volume already brought back. volume-release removes it.",
-      "Exit codes: 0 attached, 1 AWS failed or no such snapshot, 2 usage error."
+      "Exit codes: 0 attached, 1 AWS failed, no such snapshot of this cluster, or no disk appeared; 2 usage error."
     })
 final class VolumeAttachCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -32,8 +32,13 @@ final class VolumeAttachCommand implements Callable<Integer> {
   @Mixin AwsOptions aws;
 
   @Option(names = "--snapshot-id", paramLabel = "ID|latest", defaultValue = "latest",
-      description = "The EBS snapshot, or latest: the newest completed one of ours with the --tag tags (default).")
+      description = "The EBS snapshot, or latest: the newest completed one of this cluster's with the --tag tags"
+          + " (default). A snapshot of another cluster is refused.")
   String snapshotId;
+
+  @Option(names = "--allow-other-cluster",
+      description = "With --snapshot-id ID: bring back a snapshot of another cluster (or of none) on purpose.")
+  boolean allowOtherCluster;
 
   @Option(names = "--tag", paramLabel = "KEY=VALUE",
       description = "With latest: only snapshots carrying this tag; repeatable, e.g."
@@ -52,8 +57,8 @@ final class VolumeAttachCommand implements Callable<Integer> {
       description = "EBS volume type (default: gp3).")
   String volumeType;
 
-  @Option(names = "--device-timeout", paramLabel = "DURATION", defaultValue = "60s",
-      description = "Time to wait for the attached disk to appear in /dev (default: 60s).")
+  @Option(names = "--device-timeout", paramLabel = "DURATION", defaultValue = "2m",
+      description = "Time to wait for the attached disk to appear in /dev before failing (default: 2m).")
   String deviceTimeout;
 
   @Override
@@ -62,11 +67,18 @@ final class VolumeAttachCommand implements Callable<Integer> {
     if (!device.startsWith("/dev/")) {
       throw new ConfigException("--device '" + device + "' must be a device path such as /dev/sdf");
     }
+    boolean latest = "latest".equals(snapshotId);
+    if (allowOtherCluster && latest) {
+      throw new ConfigException("--allow-other-cluster needs --snapshot-id ID: latest only ever picks a snapshot of"
+          + " --cluster-name");
+    }
+    String clusterName = aws.clusterName();
     InstanceIdentity instance = InstanceIdentity.resolve(aws.instanceId, availabilityZone);
     try (Ec2 ec2 = aws.connect()) {
-      BroughtBackVolumes volumes = new BroughtBackVolumes(ec2, Duration.ofSeconds(2), Duration.ofMinutes(10));
+      BroughtBackVolumes volumes =
+          new BroughtBackVolumes(ec2, clusterName, Duration.ofSeconds(2), Duration.ofMinutes(10));
       String volumeId = volumes.bringBack(instance, volumeType, device,
-          () -> "latest".equals(snapshotId) ? volumes.newest(tags) : volumes.byId(snapshotId));
+          () -> latest ? volumes.newest(tags) : volumes.byId(snapshotId, allowOtherCluster));
       Path path = NvmeDevice.find(NvmeDevice.BY_ID, volumeId, Path.of(device), deviceWait);
       spec.commandLine().getOut().println(path);
     }

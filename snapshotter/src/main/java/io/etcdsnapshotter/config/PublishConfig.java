@@ -19,11 +19,12 @@ public record PublishConfig(Kubernetes kubernetes, Aws aws) {
   public record Kubernetes(String namespace, String pvc) {}
 
   /**
-   * The EBS volume ({@code volumeId} given, or found through the PVC), the tags external tools select it by, and
-   * the SDK's region ({@code null}: the default chain) and endpoint ({@code null}: AWS's own).
+   * The cluster whose identity the volume and every EBS snapshot carry, the EBS volume ({@code volumeId} given, or
+   * found through the PVC), the tags external tools select it by, and the SDK's region ({@code null}: the default
+   * chain) and endpoint ({@code null}: AWS's own).
    */
-  public record Aws(
-      String region, URI endpoint, String volumeId, Map<String, String> tags, EbsSnapshots ebsSnapshots) {}
+  public record Aws(String clusterName, String region, URI endpoint, String volumeId, Map<String, String> tags,
+      EbsSnapshots ebsSnapshots) {}
 
   /** {@code keep} newest snapshots (0: no limit by count), none older than {@code maxAge} ({@code null}: no limit). */
   public record EbsSnapshots(int keep, Duration maxAge) {}

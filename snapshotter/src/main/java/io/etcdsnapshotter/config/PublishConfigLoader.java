@@ -10,13 +10,17 @@ final class PublishConfigLoader {
   static final String DEFAULT_NAMESPACE = "kube-system";
   static final String DEFAULT_PVC = "kube-etcd-snapshot-pvc";
   static final Map<String, String> DEFAULT_TAGS = Map.of("etcd-snapshot", "true");
+  /** Tags this tool writes and trusts; configured tags could forge them (a brought-back marker, another cluster). */
+  private static final String TOOL_TAGS = "etcd-snapshotter/";
   private static final Pattern VOLUME_ID = Pattern.compile("vol-[0-9a-f]{8,17}");
 
   private PublishConfigLoader() {}
 
-  static PublishConfig load(ConfigFile file) {
+  /** {@code clusterName}: the flag's, else the file's; required with an {@code aws:} section. */
+  static PublishConfig load(ConfigFile file, String clusterName) {
     PublishConfig.Kubernetes kubernetes = file.kubernetes == null ? null : kubernetes(file.kubernetes);
-    PublishConfig.Aws aws = file.aws == null ? null : aws(file.aws);
+    PublishConfig.Aws aws = file.aws == null ? null
+        : aws(file.aws, ClusterName.parse(clusterName, "clusterName (or --cluster-name), which aws needs,"));
     if (aws != null && aws.volumeId() == null && kubernetes == null) {
       throw new ConfigException("aws needs the snapshot volume: set aws.volumeId, or a kubernetes section to find it"
           + " through the PVC");
@@ -28,15 +32,14 @@ final class PublishConfigLoader {
     return new PublishConfig.Kubernetes(orDefault(k.namespace, DEFAULT_NAMESPACE), orDefault(k.pvc, DEFAULT_PVC));
   }
 
-  private static PublishConfig.Aws aws(ConfigFile.Aws a) {
+  private static PublishConfig.Aws aws(ConfigFile.Aws a, String clusterName) {
     if (a.volumeId != null && !VOLUME_ID.matcher(a.volumeId).matches()) {
       throw new ConfigException("aws.volumeId '" + a.volumeId + "' is not an EBS volume id like vol-0123456789abcdef0");
     }
     Map<String, String> tags = a.tags == null ? DEFAULT_TAGS : new LinkedHashMap<>(a.tags);
     tags.forEach(PublishConfigLoader::checkTag);
-    return new PublishConfig.Aws(blankToNull(a.region), AwsEndpoint.parse(a.endpoint, "aws.endpoint"), a.volumeId,
-        Map.copyOf(tags),
-        a.ebsSnapshots == null ? null : ebsSnapshots(a.ebsSnapshots));
+    return new PublishConfig.Aws(clusterName, blankToNull(a.region), AwsEndpoint.parse(a.endpoint, "aws.endpoint"),
+        a.volumeId, Map.copyOf(tags), a.ebsSnapshots == null ? null : ebsSnapshots(a.ebsSnapshots));
   }
 
   private static PublishConfig.EbsSnapshots ebsSnapshots(ConfigFile.EbsSnapshots e) {
@@ -52,6 +55,10 @@ final class PublishConfigLoader {
     if (key == null || key.isBlank() || key.startsWith("aws:") || value == null) {
       throw new ConfigException("aws.tags entry '" + key + "' needs a key not starting with aws: and a value"
           + " (\"\" is allowed)");
+    }
+    if (key.startsWith(TOOL_TAGS)) {
+      throw new ConfigException("aws.tags entry '" + key + "': keys under " + TOOL_TAGS + " are the tool's own (the"
+          + " cluster, the runs, volumes brought back): choose another key");
     }
   }
 

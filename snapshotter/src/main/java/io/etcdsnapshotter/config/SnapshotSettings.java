@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What the command line says; {@code null} (or an empty list) means "not given", so the config file or the
- * default decides. {@code clusters} holds {@code NAME=URL[,URL...]} as typed.
+ * default decides. {@code clusters} holds {@code NAME=URL[,URL...]} as typed; {@code clusterName} is the Kubernetes
+ * cluster's name, the identity of its EBS snapshots.
  */
 public record SnapshotSettings(
     Path configFile,
@@ -16,4 +17,5 @@ public record SnapshotSettings(
     List<String> clusters,
     TlsFiles tls,
     String user,
-    Path passwordFile) {}
+    Path passwordFile,
+    String clusterName) {}

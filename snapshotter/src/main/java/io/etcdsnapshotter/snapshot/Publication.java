@@ -71,7 +71,14 @@ final class Publication {
     try (Ec2 ec2 = Ec2.connect(aws.region(), aws.endpoint())) {
       VolumeTags volumeTags = new VolumeTags(ec2);
       Map<String, String> tags = userTags(volumeTags.read(volumeId));
+      String owner = tags.get(EbsSnapshots.CLUSTER);
+      if (owner != null && !owner.equals(aws.clusterName())) {
+        throw new AwsException("EBS volume " + volumeId + " is tagged " + EbsSnapshots.CLUSTER + "=" + owner
+            + ", not " + aws.clusterName() + ": it holds another cluster's snapshots; check clusterName and the"
+            + " volume (aws.volumeId or the PVC)");
+      }
       Map<String, String> facts = new LinkedHashMap<>(aws.tags());
+      facts.put(EbsSnapshots.CLUSTER, aws.clusterName());
       facts.put(TAG + "last-run", at.toString());
       clusters.forEach(c -> facts.put(TAG + "revision/" + c.cluster(), c.entry().revision.toString()));
       volumeTags.write(volumeId, facts);
@@ -81,7 +88,7 @@ final class Publication {
       }
       tags.putAll(facts);
       clusters.forEach(c -> tags.put(TAG + "sha256/" + c.cluster(), c.entry().sha256));
-      EbsSnapshots snapshots = new EbsSnapshots(ec2);
+      EbsSnapshots snapshots = new EbsSnapshots(ec2, aws.clusterName());
       String snapshotId = snapshots.create(volumeId, tags, "etcd-snapshotter run of " + at);
       List<String> expired = snapshots.expire(volumeId,
           new Retention(aws.ebsSnapshots().keep(), aws.ebsSnapshots().maxAge()), at);

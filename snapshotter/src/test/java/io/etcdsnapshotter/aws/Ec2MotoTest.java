@@ -57,7 +57,7 @@ class Ec2MotoTest {
     int accountBefore = allSnapshots().size();
     assertThat(accountBefore).as("moto's pre-seeded snapshots").isGreaterThan(1_000);
     String foreign = moto.client().createSnapshot(r -> r.volumeId(volume)).snapshotId(); // someone else's
-    EbsSnapshots snapshots = new EbsSnapshots(ec2);
+    EbsSnapshots snapshots = new EbsSnapshots(ec2, "prod");
     String neighbours = snapshots.create(neighbour, Map.of(), "neighbour");
     List<String> ours = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -77,13 +77,30 @@ class Ec2MotoTest {
   @Test
   void tagsOurSnapshotsWithTheGivenTagsAndOurMarker() {
     String volume = volume(Map.of());
-    String id = new EbsSnapshots(ec2).create(volume, Map.of("etcd-snapshotter/sha256/main", "ab".repeat(32)), "run");
+    String id =
+        new EbsSnapshots(ec2, "prod").create(volume, Map.of("etcd-snapshotter/sha256/main", "ab".repeat(32)), "run");
 
     Snapshot snapshot = moto.client().describeSnapshots(r -> r.snapshotIds(id)).snapshots().get(0);
     assertThat(snapshot.volumeId()).isEqualTo(volume);
     assertThat(snapshot.tags()).extracting(Tag::key, Tag::value).contains(
         tuple("etcd-snapshotter/sha256/main", "ab".repeat(32)),
-        tuple(EbsSnapshots.CREATED_BY, EbsSnapshots.CREATED_BY_VALUE));
+        tuple(EbsSnapshots.CREATED_BY, EbsSnapshots.CREATED_BY_VALUE),
+        tuple(EbsSnapshots.CLUSTER, "prod"));
+  }
+
+  @Test
+  void expiresOnlyThisClustersSnapshotsEvenOfTheSameVolume() throws InterruptedException {
+    String volume = volume(Map.of());
+    String staging = new EbsSnapshots(ec2, "staging").create(volume, Map.of(), "staging's run");
+    Thread.sleep(1_100); // start times have whole seconds
+    EbsSnapshots prod = new EbsSnapshots(ec2, "prod");
+    String prods = prod.create(volume, Map.of(), "prod's run");
+
+    List<String> expired = prod.expire(volume, new Retention(1, null), Instant.now());
+
+    assertThat(expired).isEmpty();
+    assertThat(prod.list(volume)).extracting(Snapshot::snapshotId).containsExactly(prods);
+    assertThat(moto.client().describeSnapshots(r -> r.snapshotIds(staging)).snapshots()).hasSize(1);
   }
 
   @Test

@@ -14,11 +14,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Volume;
 
-/** volume-attach and volume-release as the restore runbook runs them, against moto with an instance of its own. */
+/**
+ * volume-attach and volume-release as the restore runbook runs them, against moto with an instance of its own. moto
+ * attaches nothing, so where a disk must appear the device asked for is one that exists ({@link #DISK}).
+ */
 class VolumeCommandsTest {
   private static final String ZONE = MotoServer.REGION + "b";
+  private static final String CLUSTER = "prod";
+  private static final String DISK = "/dev/null";
   private static MotoServer moto;
   private String instanceId;
   private String pvcTag;
@@ -49,22 +55,22 @@ class VolumeCommandsTest {
     Thread.sleep(1_100); // start times have whole seconds
     String newest = snapshot("newer");
 
-    CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--tag",
+    CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--device", DISK, "--tag",
         "kubernetes.io/created-for/pvc/name=" + pvcTag);
 
     assertThat(attach.exit()).as(attach.err()).isZero();
-    assertThat(attach.out()).isEqualTo("/dev/sdf" + System.lineSeparator());
+    assertThat(attach.out()).isEqualTo(DISK + System.lineSeparator());
     List<Volume> brought = broughtBack();
     assertThat(brought).singleElement().satisfies(v -> {
       assertThat(v.snapshotId()).isEqualTo(newest);
       assertThat(v.availabilityZone()).isEqualTo(ZONE);
       assertThat(v.attachments()).singleElement().satisfies(a -> {
         assertThat(a.instanceId()).isEqualTo(instanceId);
-        assertThat(a.device()).isEqualTo("/dev/sdf");
+        assertThat(a.device()).isEqualTo(DISK);
       });
     });
 
-    CliRun again = run("volume-attach", "--availability-zone", ZONE, "--tag",
+    CliRun again = run("volume-attach", "--availability-zone", ZONE, "--device", DISK, "--tag",
         "kubernetes.io/created-for/pvc/name=" + pvcTag);
     assertThat(again.exit()).as(again.err()).isZero();
     assertThat(broughtBack()).extracting(Volume::volumeId).containsExactly(brought.get(0).volumeId());
@@ -84,11 +90,118 @@ class VolumeCommandsTest {
     snapshot("newer");
     String chosen = snapshot("chosen");
 
-    CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--snapshot-id", chosen, "--device", "/dev/sdg");
+    CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--snapshot-id", chosen, "--device", DISK);
 
     assertThat(attach.exit()).as(attach.err()).isZero();
     assertThat(broughtBack()).singleElement().extracting(Volume::snapshotId).isEqualTo(chosen);
     assertThat(run("volume-release").exit()).isZero();
+  }
+
+  @Test
+  void latestIsTheNewestSnapshotOfThisClusterNeverAnothersOfTheSameAccount() throws InterruptedException {
+    String ours = snapshot("prod's");
+    Thread.sleep(1_100); // start times have whole seconds: staging's is the newest of the account
+    snapshot("staging's", "staging");
+
+    CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--device", DISK, "--tag",
+        "kubernetes.io/created-for/pvc/name=" + pvcTag);
+
+    assertThat(attach.exit()).as(attach.err()).isZero();
+    assertThat(broughtBack()).singleElement().satisfies(v -> {
+      assertThat(v.snapshotId()).isEqualTo(ours);
+      assertThat(v.tags()).contains(tag(EbsSnapshots.CLUSTER, CLUSTER));
+    });
+    assertThat(run("volume-release").exit()).isZero();
+  }
+
+  @Test
+  void anotherClustersSnapshotByIdIsRefusedUnlessAllowed() {
+    String staging = snapshot("staging's", "staging");
+
+    CliRun refused = run("volume-attach", "--availability-zone", ZONE, "--device", DISK, "--snapshot-id", staging);
+
+    assertThat(refused.exit()).isEqualTo(Main.EXIT_FAILED);
+    assertThat(refused.err().strip()).isEqualTo("etcd-snapshotter volume-attach: EBS snapshot " + staging
+        + " is of cluster staging, not of prod: give a snapshot of prod, or --allow-other-cluster to restore another"
+        + " cluster's data on purpose");
+    assertThat(broughtBack()).isEmpty();
+
+    CliRun allowed = run("volume-attach", "--availability-zone", ZONE, "--device", DISK, "--snapshot-id", staging,
+        "--allow-other-cluster");
+    assertThat(allowed.exit()).as(allowed.err()).isZero();
+    assertThat(broughtBack()).singleElement().extracting(Volume::snapshotId).isEqualTo(staging);
+    assertThat(run("volume-release").exit()).isZero();
+  }
+
+  @Test
+  void releaseDeletesOnlyWhatAttachCreatedNeverTheSnapshotVolumeTaggedToLookBroughtBack() {
+    String source = snapshot("restored from");
+    CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--device", DISK, "--snapshot-id", source);
+    assertThat(attach.exit()).as(attach.err()).isZero();
+    String restoreVolume = broughtBack().get(0).volumeId();
+    // The PVC's volume, tagged by a role that may tag it (the CronJob's) with every tag a brought-back volume has.
+    String pvcVolume = moto.client().createVolume(r -> r.availabilityZone(ZONE).size(1).tagSpecifications(t -> t
+        .resourceType("volume").tags(tag("kubernetes.io/created-for/pvc/name", pvcTag),
+            tag("kubernetes.io/created-for/pv/name", "pvc-0a1b"), tag(BroughtBackVolumes.TO, instanceId),
+            tag(BroughtBackVolumes.FROM, source), tag(EbsSnapshots.CLUSTER, CLUSTER)))).volumeId();
+    moto.client().attachVolume(r -> r.volumeId(pvcVolume).instanceId(instanceId).device("/dev/sdh"));
+
+    CliRun release = run("volume-release");
+
+    assertThat(release.exit()).isEqualTo(Main.EXIT_FAILED);
+    assertThat(release.out()).contains("released " + restoreVolume);
+    assertThat(release.err().strip()).endsWith("\netcd-snapshotter volume-release: left volume " + pvcVolume
+        + " alone: it carries tag kubernetes.io/created-for/pvc/name, so it may back a PersistentVolume or be the"
+        + " snapshot volume; look at it and delete it by hand if it is a restore's");
+    assertThat(broughtBack()).extracting(Volume::volumeId).containsExactly(pvcVolume);
+    assertThat(broughtBack().get(0).attachments()).singleElement()
+        .satisfies(a -> assertThat(a.instanceId()).isEqualTo(instanceId));
+  }
+
+  @Test
+  void releaseLeavesAVolumeNotCreatedFromTheSnapshotItNames() {
+    String source = snapshot("named");
+    String blank = moto.client().createVolume(r -> r.availabilityZone(ZONE).size(1).tagSpecifications(t -> t
+        .resourceType("volume").tags(tag(BroughtBackVolumes.TO, instanceId), tag(BroughtBackVolumes.FROM, source),
+            tag(EbsSnapshots.CLUSTER, CLUSTER)))).volumeId();
+
+    CliRun release = run("volume-release");
+
+    assertThat(release.exit()).isEqualTo(Main.EXIT_FAILED);
+    assertThat(release.err()).contains("left volume " + blank + " alone: it was not created from the snapshot its "
+        + BroughtBackVolumes.FROM + " tag names");
+    assertThat(broughtBack()).extracting(Volume::volumeId).containsExactly(blank);
+    CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--device", DISK, "--snapshot-id", source);
+    assertThat(attach.exit()).as(attach.err()).isZero();
+    assertThat(broughtBack()).as("attach does not reuse it either").hasSize(2);
+  }
+
+  @Test
+  void failsInOneLineWhenTheDiskNeverAppears() {
+    String source = snapshot("attached but unseen");
+
+    CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--snapshot-id", source,
+        "--device", "/dev/sdf");
+
+    assertThat(attach.exit()).isEqualTo(Main.EXIT_FAILED);
+    String volume = broughtBack().get(0).volumeId();
+    assertThat(attach.out()).isEmpty();
+    assertThat(attach.err().strip()).endsWith("\netcd-snapshotter volume-attach: volume " + volume + " is attached,"
+        + " but neither /dev/sdf nor /dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_" + volume.replace("-", "")
+        + " appeared within 1s: look at lsblk and dmesg, run volume-attach again to wait longer (--device-timeout), or"
+        + " volume-release to give the volume back");
+    assertThat(run("volume-release").exit()).isZero();
+  }
+
+  @Test
+  void theClusterNameIsRequired() {
+    CliRun attach = CliRun.of("volume-attach", "--region", MotoServer.REGION, "--endpoint", moto.endpoint().toString(),
+        "--instance-id", instanceId, "--availability-zone", ZONE);
+
+    assertThat(attach.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(attach.err()).contains("Missing required option: '--cluster-name=NAME'");
+    assertThat(run("volume-release", "--cluster-name", "not a name").err())
+        .contains("--cluster-name 'not a name' is not a cluster name");
   }
 
   @Test
@@ -98,7 +211,8 @@ class VolumeCommandsTest {
 
     assertThat(attach.exit()).isEqualTo(Main.EXIT_FAILED);
     assertThat(attach.err().strip()).isEqualTo("etcd-snapshotter volume-attach: no completed EBS snapshot of"
-        + " etcd-snapshotter tagged {kubernetes.io/created-for/pvc/name=none} in this account and region");
+        + " etcd-snapshotter for cluster prod tagged {kubernetes.io/created-for/pvc/name=none} in this account and"
+        + " region");
     assertThat(broughtBack()).isEmpty();
   }
 
@@ -117,7 +231,7 @@ class VolumeCommandsTest {
     String refused = "http://127.0.0.1:" + MotoServer.closedPort();
 
     CliRun release = CliRun.of("volume-release", "--region", MotoServer.REGION, "--endpoint", refused,
-        "--instance-id", instanceId);
+        "--instance-id", instanceId, "--cluster-name", CLUSTER);
 
     assertThat(release.exit()).isEqualTo(Main.EXIT_FAILED);
     assertThat(release.err().strip()).startsWith("etcd-snapshotter volume-release: EC2 at " + refused
@@ -136,6 +250,9 @@ class VolumeCommandsTest {
   private CliRun run(String command, String... more) {
     List<String> args = new ArrayList<>(List.of(command, "--region", MotoServer.REGION,
         "--endpoint", moto.endpoint().toString(), "--instance-id", instanceId));
+    if (!List.of(more).contains("--cluster-name")) {
+      args.addAll(List.of("--cluster-name", CLUSTER));
+    }
     if (command.equals("volume-attach")) {
       args.addAll(List.of("--device-timeout", "1s"));
     }
@@ -143,13 +260,22 @@ class VolumeCommandsTest {
     return CliRun.of(args.toArray(String[]::new));
   }
 
-  /** An EBS snapshot as the snapshot command takes them, of a volume of this test's own PVC. */
+  /** An EBS snapshot as the snapshot command of cluster prod takes them, of a volume of this test's own PVC. */
   private String snapshot(String description) {
+    return snapshot(description, CLUSTER);
+  }
+
+  private String snapshot(String description, String cluster) {
     String volume = moto.client().createVolume(r -> r.availabilityZone(MotoServer.REGION + "a").size(1))
         .volumeId();
     try (Ec2 ec2 = Ec2.connect(MotoServer.REGION, moto.endpoint())) {
-      return new EbsSnapshots(ec2).create(volume, Map.of("kubernetes.io/created-for/pvc/name", pvcTag), description);
+      return new EbsSnapshots(ec2, cluster)
+          .create(volume, Map.of("kubernetes.io/created-for/pvc/name", pvcTag), description);
     }
+  }
+
+  private static Tag tag(String key, String value) {
+    return Tag.builder().key(key).value(value).build();
   }
 
   private List<Volume> broughtBack() {

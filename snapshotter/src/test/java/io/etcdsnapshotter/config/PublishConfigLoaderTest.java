@@ -20,40 +20,64 @@ class PublishConfigLoaderTest {
   void withoutSectionsNothingIsPublished() throws IOException {
     assertThat(load("dir: /snap").publish()).isEqualTo(PublishConfig.NONE);
     assertThat(SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null, List.of(),
-        TlsFiles.NONE, null, null)).publish().enabled()).isFalse();
+        TlsFiles.NONE, null, null, null)).publish().enabled()).isFalse();
   }
 
   @Test
   void emptySectionsTakeTheAddonsDefaults() throws IOException {
-    PublishConfig publish = load("kubernetes: {}", "aws: {}").publish();
+    PublishConfig publish = load("clusterName: prod", "kubernetes: {}", "aws: {}").publish();
     assertThat(publish.kubernetes()).isEqualTo(new PublishConfig.Kubernetes("kube-system", "kube-etcd-snapshot-pvc"));
-    assertThat(publish.aws()).isEqualTo(new PublishConfig.Aws(null, null, null, Map.of("etcd-snapshot", "true"), null));
+    assertThat(publish.aws())
+        .isEqualTo(new PublishConfig.Aws("prod", null, null, null, Map.of("etcd-snapshot", "true"), null));
   }
 
   @Test
   void readsEverySetting() throws IOException {
-    PublishConfig publish = load("aws:", "  region: eu-west-1", "  endpoint: http://127.0.0.1:5000",
-        "  volumeId: vol-0123456789abcdef0", "  tags: {backup: daily}", "  ebsSnapshots: {keep: 7, maxAge: 30d}")
-        .publish();
+    PublishConfig publish = load("clusterName: prod.example.com", "aws:", "  region: eu-west-1",
+        "  endpoint: http://127.0.0.1:5000", "  volumeId: vol-0123456789abcdef0", "  tags: {backup: daily}",
+        "  ebsSnapshots: {keep: 7, maxAge: 30d}").publish();
     assertThat(publish.kubernetes()).isNull();
-    assertThat(publish.aws()).isEqualTo(new PublishConfig.Aws("eu-west-1", URI.create("http://127.0.0.1:5000"),
-        "vol-0123456789abcdef0", Map.of("backup", "daily"), new PublishConfig.EbsSnapshots(7, Duration.ofDays(30))));
+    assertThat(publish.aws()).isEqualTo(new PublishConfig.Aws("prod.example.com", "eu-west-1",
+        URI.create("http://127.0.0.1:5000"), "vol-0123456789abcdef0", Map.of("backup", "daily"),
+        new PublishConfig.EbsSnapshots(7, Duration.ofDays(30))));
+  }
+
+  @Test
+  void theFlagsClusterNameWinsOverTheFiles() throws IOException {
+    Path yaml = Files.writeString(tmp.resolve("c.yaml"), "clusterName: prod\nkubernetes: {}\naws: {}\n");
+    assertThat(SnapshotConfigLoader.load(new SnapshotSettings(yaml, null, null, null, null, List.of(),
+        TlsFiles.NONE, null, null, "staging")).publish().aws().clusterName()).isEqualTo("staging");
+  }
+
+  @Test
+  void awsNeedsAClusterNameAndKeepsTheToolsOwnTags() {
+    assertThatThrownBy(() -> load("kubernetes: {}", "aws: {}")).isInstanceOf(ConfigException.class)
+        .hasMessage("clusterName (or --cluster-name), which aws needs, is not set: give the name of this Kubernetes"
+            + " cluster, which every EBS snapshot is tagged and found by (the same name on the restore side, e.g."
+            + " pillar cluster_name)");
+    assertThatThrownBy(() -> load("clusterName: 'prod/*'", "kubernetes: {}", "aws: {}"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith(
+            "clusterName (or --cluster-name), which aws needs, 'prod/*' is not a cluster name");
+    assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}",
+        "aws: {tags: {'etcd-snapshotter/brought-back-to': i-0123}}")).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("aws.tags entry 'etcd-snapshotter/brought-back-to': keys under etcd-snapshotter/ are"
+            + " the tool's own");
   }
 
   @Test
   void mistakesAreOneLineConfigErrors() throws IOException {
-    assertThatThrownBy(() -> load("aws: {}")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> load("clusterName: prod", "aws: {}")).isInstanceOf(ConfigException.class)
         .hasMessage(
             "aws needs the snapshot volume: set aws.volumeId, or a kubernetes section to find it through the PVC");
-    assertThatThrownBy(() -> load("aws: {volumeId: vol-1}")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> load("clusterName: prod", "aws: {volumeId: vol-1}")).isInstanceOf(ConfigException.class)
         .hasMessageContaining("aws.volumeId 'vol-1' is not an EBS volume id");
-    assertThatThrownBy(() -> load("kubernetes: {}", "aws: {ebsSnapshots: {keep: -1}}"))
+    assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}", "aws: {ebsSnapshots: {keep: -1}}"))
         .hasMessage("aws.ebsSnapshots.keep must be 0 (no limit) or more, not -1");
-    assertThatThrownBy(() -> load("kubernetes: {}", "aws: {ebsSnapshots: {maxAge: 1w}}"))
+    assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}", "aws: {ebsSnapshots: {maxAge: 1w}}"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("aws.ebsSnapshots.maxAge '1w' is not a duration");
-    assertThatThrownBy(() -> load("kubernetes: {}", "aws: {tags: {'aws:x': y}}"))
+    assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}", "aws: {tags: {'aws:x': y}}"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("aws.tags entry 'aws:x'");
-    assertThatThrownBy(() -> load("kubernetes: {}", "aws: {endpoint: 'not a url'}"))
+    assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}", "aws: {endpoint: 'not a url'}"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("aws.endpoint 'not a url' is not a URL");
     assertThatThrownBy(() -> load("aws: {accessKey: AKIA}")).isInstanceOf(ConfigException.class)
         .hasMessageContaining("accessKey");
@@ -62,6 +86,6 @@ class PublishConfigLoaderTest {
   private SnapshotConfig load(String... lines) throws IOException {
     Path yaml = Files.writeString(tmp.resolve("c.yaml"), String.join("\n", lines) + "\n");
     return SnapshotConfigLoader.load(new SnapshotSettings(yaml, null, null, null, null, List.of(), TlsFiles.NONE,
-        null, null));
+        null, null, null));
   }
 }

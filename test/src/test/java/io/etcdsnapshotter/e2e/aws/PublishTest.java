@@ -39,6 +39,7 @@ class PublishTest {
   private static final String PVC = "kube-etcd-snapshot-pvc";
   private static final String CREATED_BY = "etcd-snapshotter/created-by";
   private static final String VOLUME = "volume";
+  private static final String CLUSTER = "prod";
   private static EtcdCluster etcd;
   private static Moto moto;
   private static MockApiServer kube;
@@ -97,6 +98,7 @@ class PublishTest {
     assertThat(tags).containsEntry("etcd-snapshot", "true")
         .containsEntry("kubernetes.io/created-for/pvc/name", PVC)
         .containsEntry("etcd-snapshotter/revision/main", index().path("revision").asText())
+        .containsEntry("etcd-snapshotter/cluster", CLUSTER)
         .containsKey("etcd-snapshotter/last-run");
   }
 
@@ -108,7 +110,23 @@ class PublishTest {
     assertThat(newest.tags()).contains(
         tag("etcd-snapshotter/sha256/main", index().path("sha256").asText()),
         tag("etcd-snapshotter/revision/main", index().path("revision").asText()),
-        tag("kubernetes.io/created-for/pvc/name", PVC));
+        tag("kubernetes.io/created-for/pvc/name", PVC), tag("etcd-snapshotter/cluster", CLUSTER));
+  }
+
+  @Test
+  void aVolumeTaggedForAnotherClusterGetsNoSnapshotOfThisOne() {
+    String staging = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).tagSpecifications(
+        t -> t.resourceType("volume").tags(tag("etcd-snapshotter/cluster", "staging")))).volumeId();
+    Path config = config("other-clusters-volume", "aws:", "  endpoint: " + moto.endpoint(), "  volumeId: " + staging,
+        "  ebsSnapshots: {}");
+
+    ProcessResult run = Jar.run(environment, "snapshot", "--config", config.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(Jar.messages(run)).singleElement().asString().startsWith("etcd-snapshotter snapshot: EBS volume "
+        + staging + " is tagged etcd-snapshotter/cluster=staging, not prod: it holds another cluster's snapshots");
+    assertThat(moto.ec2().describeSnapshots(r -> r.filters(Filter.builder().name("volume-id").values(staging).build()))
+        .snapshots()).isEmpty();
   }
 
   @Test
@@ -140,12 +158,13 @@ class PublishTest {
             + " vol-0000000000000000f: InvalidVolume.NotFound")
         .endsWith("the snapshot files written are valid: snapshot.db (revision "
             + index("failed-volume").path("revision").asText() + ")");
-    assertThat(events()).filteredOn(e -> e.getType().equals("Warning")).singleElement()
+    assertThat(events()).filteredOn(e -> e.getType().equals("Warning"))
+        .filteredOn(e -> e.getMessage().contains("vol-0000000000000000f")).singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains("InvalidVolume.NotFound"));
   }
 
   private static Path config(String volume, String... aws) {
-    List<String> lines = new ArrayList<>(List.of("dir: " + work.resolve(volume),
+    List<String> lines = new ArrayList<>(List.of("dir: " + work.resolve(volume), "clusterName: " + CLUSTER,
         "clusters:", "  main:", "    endpoints: [" + etcd.endpoints() + "]", "kubernetes: {}"));
     lines.addAll(List.of(aws));
     try {

@@ -91,10 +91,15 @@ class EtcdRestoredFromEbsTest {
     String imageId = moto.ec2().describeImages().images().get(0).imageId();
     instanceId = moto.ec2().runInstances(r -> r.imageId(imageId).minCount(1).maxCount(1)
         .placement(p -> p.availabilityZone(ZONE))).instances().get(0).instanceId();
+    ebsSnapshot("prod");
+  }
+
+  /** An EBS snapshot as the snapshot command of cluster {@code cluster} takes them; returns its id. */
+  private String ebsSnapshot(String cluster) {
     String volume = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1)).volumeId();
-    moto.ec2().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
-        .tags(tag("etcd-snapshotter/created-by", "etcd-snapshotter"),
-            tag("kubernetes.io/created-for/pvc/name", "kube-etcd-snapshot-pvc"))));
+    return moto.ec2().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
+        .tags(tag("etcd-snapshotter/created-by", "etcd-snapshotter"), tag("etcd-snapshotter/cluster", cluster),
+            tag("kubernetes.io/created-for/pvc/name", "kube-etcd-snapshot-pvc")))).snapshotId();
   }
 
   @AfterEach
@@ -194,6 +199,30 @@ class EtcdRestoredFromEbsTest {
     assertThat(broughtBack()).isEmpty();
   }
 
+  @Test
+  void anotherClustersSnapshotIsRefusedBeforeAnythingIsStoppedUnlessThePillarAllowsIt() throws Exception {
+    volumeHolding(snapshots.resolve("snapshot.db"), snapshots.resolve("snapshot-events.db"));
+    String staging = ebsSnapshot("staging");
+
+    StateRun run = salt.apply(SLS, pillar().replace("ebs_snapshot: latest", "ebs_snapshot: " + staging),
+        Moto.CREDENTIALS);
+
+    assertThat(run.succeeded()).as("%s", run).isFalse();
+    assertThat(run.toString()).contains("EBS snapshot " + staging + " is of cluster staging, not of prod");
+    assertThat(broughtBack()).isEmpty();
+    assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted").isNotZero();
+    assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
+    assertThat(etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
+    assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/lost"))
+        .as("etcd main still serves its old data").isEqualTo("after the snapshot\n");
+
+    StateRun allowed = salt.apply(SLS, pillar().replace("ebs_snapshot: latest", "ebs_snapshot: " + staging
+        + "\n  allow_other_cluster: true"), Moto.CREDENTIALS);
+    assertThat(allowed.succeeded()).as("%s", allowed).isTrue();
+    assertThat(etcdctl(mainUrl, "get", "/registry/pods/default/lost")).isEmpty();
+    assertThat(broughtBack()).isEmpty();
+  }
+
   /** The file system of the EBS snapshot, on the loop device: the given files, at its root. */
   private void volumeHolding(Path... files) throws IOException {
     Path content = Files.createDirectories(root.resolve("volume-content"));
@@ -206,6 +235,7 @@ class EtcdRestoredFromEbsTest {
 
   private String pillar() {
     return etcdPillar + """
+        cluster_name: prod
         etcd_restore:
           stop_timeout_seconds: 30
           ebs_snapshot: latest

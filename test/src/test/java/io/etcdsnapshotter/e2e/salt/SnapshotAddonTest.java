@@ -120,6 +120,7 @@ class SnapshotAddonTest {
     Map<String, HasMetadata> addon = render("""
         enable_etcd_snapshot: true
         etcd_snapshot_zone: eu-west-1b
+        cluster_name: prod-eu-west-1
         etcd_snapshot:
           aws:
             enabled: true
@@ -133,6 +134,7 @@ class SnapshotAddonTest {
     ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
     Map<String, Object> jar = yaml(config.getData().get("config.yaml"));
     assertThat(jar).containsEntry("kubernetes", Map.of("namespace", "kube-system", "pvc", "kube-etcd-snapshot-pvc"));
+    assertThat(jar).containsEntry("clusterName", "prod-eu-west-1");
     assertThat(jar).containsEntry("aws", Map.of("region", "eu-west-1",
         "tags", Map.of("etcd-snapshot", "true", "backup", "etcd"),
         "ebsSnapshots", Map.of("keep", 5, "maxAge", "30d")));
@@ -260,6 +262,8 @@ class SnapshotAddonTest {
       GB is not a quantity      | {etcd_snapshot_hostname: m1, etcd_snapshot_disk_size: 1GB} | etcd_snapshot_disk_size "1GB" is not a positive Kubernetes quantity
       zero size                 | {etcd_snapshot_hostname: m1, etcd_snapshot_disk_size: 0} | etcd_snapshot_disk_size "0" is not a positive Kubernetes quantity
       hostname with a space     | {etcd_snapshot_hostname: 'master 1'}                    | etcd_snapshot_hostname "master 1" is not a Kubernetes label value
+      aws without cluster name  | {etcd_snapshot_hostname: m1, etcd_snapshot: {aws: {enabled: true}}} | etcd_snapshot:aws:enabled needs the cluster name its EBS snapshots are tagged with: set pillar cluster_name
+      cluster name with a slash | {etcd_snapshot_hostname: m1, cluster_name: 'prod/1', etcd_snapshot: {aws: {enabled: true}}} | cluster name "prod/1" is not a cluster name
       """)
   void pillarMistakeFailsWithItsMessageAndWritesNoManifest(String mistake, String flowPillar, String message)
       throws Exception {

@@ -52,11 +52,18 @@ class SnapshotVolumeTest {
     String imageId = moto.ec2().describeImages().images().get(0).imageId();
     instanceId = moto.ec2().runInstances(r -> r.imageId(imageId).minCount(1).maxCount(1)
         .placement(p -> p.availabilityZone(ZONE))).instances().get(0).instanceId();
-    String volume = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1)).volumeId();
-    snapshotId = moto.ec2().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
-        .tags(tag("etcd-snapshotter/created-by", "etcd-snapshotter"),
-            tag("kubernetes.io/created-for/pvc/name", "kube-etcd-snapshot-pvc")))).snapshotId();
+    snapshotId = ebsSnapshot("prod");
+    Thread.sleep(1_100); // start times have whole seconds: another cluster's is the newest of the account
+    ebsSnapshot("staging");
     salt = new SaltCall(root, "master-1");
+  }
+
+  /** An EBS snapshot as the snapshot command of cluster {@code cluster} takes them; returns its id. */
+  private String ebsSnapshot(String cluster) {
+    String volume = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1)).volumeId();
+    return moto.ec2().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
+        .tags(tag("etcd-snapshotter/created-by", "etcd-snapshotter"), tag("etcd-snapshotter/cluster", cluster),
+            tag("kubernetes.io/created-for/pvc/name", "kube-etcd-snapshot-pvc")))).snapshotId();
   }
 
   @AfterEach
@@ -71,7 +78,7 @@ class SnapshotVolumeTest {
   }
 
   @Test
-  void bringsTheNewestSnapshotBackMountedAndReleasesIt() throws Exception {
+  void bringsTheNewestSnapshotOfThisClusterBackMountedAndReleasesIt() throws Exception {
     Path dir = root.resolve("mnt/etcd");
 
     StateRun attached = salt.apply(SLS, pillar("latest"), Moto.CREDENTIALS);
@@ -106,8 +113,19 @@ class SnapshotVolumeTest {
     assertThat(broughtBack()).isEmpty();
   }
 
+  @Test
+  void withoutAClusterNameNothingIsBroughtBack() throws Exception {
+    StateRun run = salt.apply(SLS, pillar("latest").replace("cluster_name: prod\n", ""), Moto.CREDENTIALS);
+
+    assertThat(run.succeeded()).isFalse();
+    assertThat(run.toString()).contains("etcd_restore:ebs_snapshot needs the cluster name its EBS snapshots are"
+        + " tagged with: set pillar cluster_name");
+    assertThat(broughtBack()).isEmpty();
+  }
+
   private String pillar(String ebsSnapshot) {
     return """
+        cluster_name: prod
         etcd_restore:
           ebs_snapshot: %s
           ebs_device: %s
