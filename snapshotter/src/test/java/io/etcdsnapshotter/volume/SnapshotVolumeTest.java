@@ -79,6 +79,40 @@ class SnapshotVolumeTest {
   }
 
   @Test
+  void olderGenerationsAreKeptWhenGivingThemUpWouldNotMakeRoom() throws IOException {
+    try (SnapshotVolume volume = SnapshotVolume.open(tmp, 3)) {
+      for (int i = 1; i <= 3; i++) {
+        write(volume, "snapshot.db", "gen" + i);
+        Files.setLastModifiedTime(tmp.resolve("snapshot.db"), FileTime.from(Instant.ofEpochSecond(i * 100L)));
+      }
+      long moreThanAllOfThemFree = Files.getFileStore(tmp).getUsableSpace() + (1L << 40);
+
+      assertThatThrownBy(() -> volume.ensureRoom("snapshot.db", moreThanAllOfThemFree))
+          .hasMessageContaining("needs").hasMessageContaining("2 older generations would not make it fit");
+    }
+    assertThat(new Generations(tmp).list(tmp.resolve("snapshot.db"))).hasSize(2);
+    assertThat(Files.readString(tmp.resolve("snapshot.db"))).isEqualTo("gen3");
+  }
+
+  @Test
+  void onlyAsManyOfTheOldestGenerationsAreChosenAsFreeTheShortfall() throws IOException {
+    try (SnapshotVolume volume = SnapshotVolume.open(tmp, 3)) {
+      for (int i = 1; i <= 4; i++) {
+        write(volume, "snapshot.db", "x".repeat(1000 * i));
+        Files.setLastModifiedTime(tmp.resolve("snapshot.db"), FileTime.from(Instant.ofEpochSecond(i * 100L)));
+      }
+    }
+    Generations generations = new Generations(tmp);
+    var all = generations.list(tmp.resolve("snapshot.db"));
+
+    assertThat(all).hasSize(3); // of 1000, 2000 and 3000 bytes
+    assertThat(generations.freeing(tmp.resolve("snapshot.db"), 1000)).containsExactlyElementsOf(all.subList(0, 1));
+    assertThat(generations.freeing(tmp.resolve("snapshot.db"), 1001)).containsExactlyElementsOf(all.subList(0, 2));
+    assertThat(generations.freeing(tmp.resolve("snapshot.db"), 6000)).containsExactlyElementsOf(all);
+    assertThat(generations.freeing(tmp.resolve("snapshot.db"), 6001)).isEmpty();
+  }
+
+  @Test
   void partsLeftByACrashedRunAreClearedAtTheNextStart() throws IOException {
     Files.writeString(tmp.resolve(".snapshot.db.part"), "debris");
     SnapshotVolume.open(tmp, 0).close();
