@@ -70,10 +70,15 @@ final class SnapshotCommand implements Callable<Integer> {
       description = "Time one cluster's whole snapshot may take (default: 30m).")
   String commandTimeout;
 
+  @Option(names = "--allow-cluster-change",
+      description = "Let a snapshot of another etcd cluster (other cluster ID) replace the one on the volume, as"
+          + " after a restore with a new token; without it that cluster fails and its previous snapshot stays.")
+  Boolean allowClusterChange;
+
   @Override
   public Integer call() throws Exception {
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(config, dir, keep, dialTimeout,
-        commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile));
+        commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile, allowClusterChange));
     StreamingCompiler.optimizeOnlyDigestsInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;

@@ -12,6 +12,7 @@ public final class ConfigFile {
   public Integer keep;
   public String dialTimeout;
   public String commandTimeout;
+  public Boolean allowClusterChange;
   public Map<String, Cluster> clusters = new LinkedHashMap<>();
   public Kubernetes kubernetes;
   public Aws aws;

@@ -33,7 +33,8 @@ public final class SnapshotConfigLoader {
     Duration dial = DurationParser.parse(first(flags.dialTimeout(), file.dialTimeout, "5s"), "dial timeout");
     Duration command =
         DurationParser.parse(first(flags.commandTimeout(), file.commandTimeout, "30m"), "command timeout");
-    return new SnapshotConfig(dir, keep, dial, command, clusters(flags, file), PublishConfigLoader.load(file));
+    return new SnapshotConfig(dir, keep, dial, command, clusters(flags, file), PublishConfigLoader.load(file),
+        first(flags.allowClusterChange(), file.allowClusterChange, false));
   }
 
   static ConfigFile read(Path path) {

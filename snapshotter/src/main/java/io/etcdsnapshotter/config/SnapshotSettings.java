@@ -16,4 +16,5 @@ public record SnapshotSettings(
     List<String> clusters,
     TlsFiles tls,
     String user,
-    Path passwordFile) {}
+    Path passwordFile,
+    Boolean allowClusterChange) {}
