@@ -36,7 +36,8 @@ final class SnapshotCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file; flags override it.")
   Path config;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Snapshot directory (default: /var/etcd-snapshot).")
+  @Option(names = "--dir", paramLabel = "DIR", description = "Snapshot directory (default: /var/etcd-snapshot);"
+      + " an existing one must be empty or hold only this tool's files.")
   Path dir;
 
   @Option(names = "--cluster", paramLabel = "NAME=URL[,URL...]",

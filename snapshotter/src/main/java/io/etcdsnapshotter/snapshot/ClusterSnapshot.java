@@ -57,7 +57,6 @@ final class ClusterSnapshot {
       Instant streamed = Instant.now();
       part.finish();
       SnapshotIndex.Entry entry = SnapshotCheck.inspect(part.path());
-      termination.commit(() -> volume.commit(part, name));
       Duration took = Duration.between(start, Instant.now());
       entry.file = name;
       entry.size = stream.bytes();
@@ -68,6 +67,7 @@ final class ClusterSnapshot {
       entry.endpoint = member.endpoint().toString();
       entry.takenAt = start.toString();
       entry.durationMillis = took.toMillis();
+      termination.commit(() -> volume.commit(part, name), entry);
       LOG.info("cluster {}: saved {} ({}, revision {}) in {} ms, of which {} ms checking and flushing",
           cluster.name(), volume.file(name), Bytes.human(stream.bytes()), entry.revision, took.toMillis(),
           Duration.between(streamed, Instant.now()).toMillis());

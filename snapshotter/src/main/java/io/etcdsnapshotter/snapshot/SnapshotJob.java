@@ -27,7 +27,9 @@ public final class SnapshotJob {
         for (ClusterConfig cluster : config.clusters()) {
           termination.begin(cluster.name());
           ClusterOutcome outcome = snapshot.take(cluster, index.clusters().get(cluster.name()));
-          termination.record(outcome);
+          if (!outcome.ok()) {
+            termination.failed(outcome); // a success was recorded as it was committed
+          }
           outcomes.add(outcome);
         }
       }

@@ -33,28 +33,34 @@ final class Termination implements AutoCloseable {
     void run() throws IOException;
   }
 
-  synchronized void begin(String cluster) {
+  /** Takes {@code cluster} in hand; after a stop no other cluster is begun while the JVM winds down. */
+  synchronized void begin(String cluster) throws IOException {
+    requireRunning();
     inHand = cluster;
   }
 
-  /** Runs {@code step} unless the run has been told to stop, which the step would then outlive. */
-  synchronized void commit(VolumeStep step) throws IOException {
-    if (terminated) {
-      throw new IOException("the run was terminated");
-    }
+  /**
+   * Commits the cluster in hand with {@code step} and records {@code entry} for it, both or neither: a stop that
+   * comes between them would otherwise record a failure beside a committed snapshot.
+   */
+  synchronized void commit(VolumeStep step, SnapshotIndex.Entry entry) throws IOException {
+    requireRunning();
     step.run();
+    index.recordSuccess(inHand, entry);
+    inHand = null;
   }
 
-  /** Records the cluster's outcome in the index, unless the hook has already recorded its termination. */
-  synchronized void record(ClusterOutcome outcome) throws IOException {
+  /** Records why the cluster in hand failed, unless the hook has already recorded its termination. */
+  synchronized void failed(ClusterOutcome outcome) throws IOException {
     inHand = null;
-    if (terminated) {
-      return;
-    }
-    if (outcome.ok()) {
-      index.recordSuccess(outcome.cluster(), outcome.entry());
-    } else {
+    if (!terminated) {
       index.recordFailure(outcome.cluster(), Instant.now().toString(), outcome.failure());
+    }
+  }
+
+  private void requireRunning() throws IOException {
+    if (terminated) {
+      throw new IOException("the run was terminated");
     }
   }
 

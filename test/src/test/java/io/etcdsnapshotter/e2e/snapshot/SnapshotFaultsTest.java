@@ -202,7 +202,8 @@ class SnapshotFaultsTest {
       Map<String, String> before = fingerprintWithGenerations(volume);
       assertThat(before).as("the newest snapshot and two older generations").hasSize(3);
 
-      ProcessResult run = SnapshotRun.into(volume).cluster("main", big).with("--keep", "3").run();
+      ProcessResult run = SnapshotRun.into(volume).cluster("main", big).with("--keep", "3", "--allow-cluster-change")
+          .run();
 
       assertFailedOnlyFor(run, big.member(0));
       assertThat(Jar.messages(run).get(0)).contains("needs", "older generations would not make it fit");
