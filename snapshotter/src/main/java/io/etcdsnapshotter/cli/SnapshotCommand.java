@@ -36,7 +36,8 @@ final class SnapshotCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file; flags override it.")
   Path config;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Snapshot directory (default: /var/etcd-snapshot).")
+  @Option(names = "--dir", paramLabel = "DIR", description = "Snapshot directory (default: /var/etcd-snapshot);"
+      + " an existing one must be empty or hold only this tool's files.")
   Path dir;
 
   @Option(names = "--cluster", paramLabel = "NAME=URL[,URL...]",
@@ -75,10 +76,16 @@ final class SnapshotCommand implements Callable<Integer> {
           + " this cluster's runs expire and restores find (config: clusterName; required with aws).")
   String clusterName;
 
+  @Option(names = "--allow-cluster-change",
+      description = "Let a snapshot of another etcd cluster (other cluster ID) replace the one on the volume, as"
+          + " after a restore with a new token; without it that cluster fails and its previous snapshot stays.")
+  Boolean allowClusterChange;
+
   @Override
   public Integer call() throws Exception {
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(config, dir, keep, dialTimeout,
-        commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile, clusterName));
+        commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile, clusterName,
+        allowClusterChange));
     StreamingCompiler.optimizeOnlyDigestsInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;

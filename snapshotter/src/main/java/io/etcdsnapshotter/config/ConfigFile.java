@@ -13,6 +13,7 @@ public final class ConfigFile {
   public String dialTimeout;
   public String commandTimeout;
   public String clusterName;
+  public Boolean allowClusterChange;
   public Map<String, Cluster> clusters = new LinkedHashMap<>();
   public Kubernetes kubernetes;
   public Aws aws;

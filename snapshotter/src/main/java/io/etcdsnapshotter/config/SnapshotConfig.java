@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Everything one run of {@code snapshot} needs, after the config file and the flags have been merged; {@code publish}
- * says where the run is reported beyond the volume ({@link PublishConfig#NONE}: nowhere).
+ * says where the run is reported beyond the volume ({@link PublishConfig#NONE}: nowhere). With
+ * {@code allowClusterChange} a snapshot may replace one of another etcd cluster (another cluster ID).
  */
 public record SnapshotConfig(Path dir, int keep, Duration dialTimeout, Duration commandTimeout,
-    List<ClusterConfig> clusters, PublishConfig publish) {}
+    List<ClusterConfig> clusters, PublishConfig publish, boolean allowClusterChange) {}

@@ -34,7 +34,8 @@ public final class SnapshotConfigLoader {
     Duration command =
         DurationParser.parse(first(flags.commandTimeout(), file.commandTimeout, "30m"), "command timeout");
     return new SnapshotConfig(dir, keep, dial, command, clusters(flags, file), PublishConfigLoader.load(file,
-        flags.clusterName() != null ? flags.clusterName() : file.clusterName));
+        flags.clusterName() != null ? flags.clusterName() : file.clusterName),
+        first(flags.allowClusterChange(), file.allowClusterChange, false));
   }
 
   static ConfigFile read(Path path) {

@@ -18,4 +18,4 @@ public record SnapshotSettings(
     TlsFiles tls,
     String user,
     Path passwordFile,
-    String clusterName) {}
+    String clusterName, Boolean allowClusterChange) {}

@@ -42,8 +42,8 @@ public final class MemberSelector {
           .withDeadlineAfter(dialTimeout.toMillis(), TimeUnit.MILLISECONDS)
           .status(StatusRequest.getDefaultInstance());
       if (status.getErrorsCount() == 0) {
-        return new EtcdMember(channel, endpoint, status.getHeader().getMemberId(), status.getVersion(),
-            status.getDbSize());
+        return new EtcdMember(channel, endpoint, status.getHeader().getMemberId(), status.getHeader().getClusterId(),
+            status.getVersion(), status.getDbSize());
       }
       LOG.warn("cluster {}: {} reports {}", cluster.name(), endpoint, status.getErrorsList());
     } catch (RuntimeException e) {

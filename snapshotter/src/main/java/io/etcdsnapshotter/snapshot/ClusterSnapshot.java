@@ -24,19 +24,23 @@ final class ClusterSnapshot {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterSnapshot.class);
   private final SnapshotConfig config;
   private final SnapshotVolume volume;
+  private final Termination termination;
 
-  ClusterSnapshot(SnapshotConfig config, SnapshotVolume volume) {
+  ClusterSnapshot(SnapshotConfig config, SnapshotVolume volume, Termination termination) {
     this.config = config;
     this.volume = volume;
+    this.termination = termination;
   }
 
-  ClusterOutcome take(ClusterConfig cluster) {
+  /** {@code previous} is the cluster's entry in the index, or null: the snapshot this one is to replace. */
+  ClusterOutcome take(ClusterConfig cluster, SnapshotIndex.Entry previous) {
     Instant start = Instant.now();
     String endpoint = null;
     try (EtcdMember member = MemberSelector.firstHealthy(cluster, config.dialTimeout())) {
       endpoint = member.endpoint().toString();
       LOG.info("cluster {}: streaming from {} (member {}, etcd {}, database {})", cluster.name(), endpoint,
           member.memberIdHex(), member.version(), Bytes.human(member.dbSize()));
+      requireSameCluster(member, previous);
       SnapshotIndex.Entry entry = save(cluster, member, start);
       return new ClusterOutcome(cluster.name(), endpoint, entry, null);
     } catch (IOException | RuntimeException e) {
@@ -53,20 +57,36 @@ final class ClusterSnapshot {
       Instant streamed = Instant.now();
       part.finish();
       SnapshotIndex.Entry entry = SnapshotCheck.inspect(part.path());
-      volume.commit(part, name);
       Duration took = Duration.between(start, Instant.now());
       entry.file = name;
       entry.size = stream.bytes();
       entry.sha256 = stream.sha256();
       entry.etcdVersion = member.version();
       entry.member = member.memberIdHex();
+      entry.clusterId = member.clusterIdHex();
       entry.endpoint = member.endpoint().toString();
       entry.takenAt = start.toString();
       entry.durationMillis = took.toMillis();
+      termination.commit(() -> volume.commit(part, name), entry);
       LOG.info("cluster {}: saved {} ({}, revision {}) in {} ms, of which {} ms checking and flushing",
           cluster.name(), volume.file(name), Bytes.human(stream.bytes()), entry.revision, took.toMillis(),
           Duration.between(streamed, Instant.now()).toMillis());
       return entry;
     }
+  }
+
+  /**
+   * A member of another etcd cluster behind the same endpoints (a rebuilt or restored cluster, or a wrong address)
+   * must not silently replace the snapshot of the old one: that may be the only copy left of it.
+   */
+  private void requireSameCluster(EtcdMember member, SnapshotIndex.Entry previous) throws IOException {
+    if (previous == null || previous.clusterId == null || previous.clusterId.equals(member.clusterIdHex())
+        || config.allowClusterChange()) {
+      return;
+    }
+    throw new IOException("etcd cluster ID is " + member.clusterIdHex() + " but the snapshot on the volume"
+        + (previous.takenAt == null ? "" : " (taken " + previous.takenAt + ")") + " is of cluster "
+        + previous.clusterId + "; previous snapshot kept. If the cluster was replaced on purpose (a restore with a"
+        + " new token, a rebuild), run with --allow-cluster-change (config allowClusterChange: true)");
   }
 }

@@ -20,23 +20,20 @@ public final class SnapshotJob {
   /** Saves every cluster, then reports the run where the config says (nowhere by default). */
   public JobOutcome run() throws IOException {
     try (SnapshotVolume volume = SnapshotVolume.open(config.dir(), config.keep())) {
-      SnapshotIndex index = SnapshotIndex.load(config.dir());
-      ClusterSnapshot snapshot = new ClusterSnapshot(config, volume);
+      SnapshotIndex index = SnapshotIndex.load(volume.dir());
       List<ClusterOutcome> outcomes = new ArrayList<>();
-      for (ClusterConfig cluster : config.clusters()) {
-        ClusterOutcome outcome = snapshot.take(cluster);
-        record(index, outcome);
-        outcomes.add(outcome);
+      try (Termination termination = new Termination(volume, index)) {
+        ClusterSnapshot snapshot = new ClusterSnapshot(config, volume, termination);
+        for (ClusterConfig cluster : config.clusters()) {
+          termination.begin(cluster.name());
+          ClusterOutcome outcome = snapshot.take(cluster, index.clusters().get(cluster.name()));
+          if (!outcome.ok()) {
+            termination.failed(outcome); // a success was recorded as it was committed
+          }
+          outcomes.add(outcome);
+        }
       }
       return new JobOutcome(outcomes, new Publication(config.publish()).publish(outcomes, Instant.now()));
-    }
-  }
-
-  private static void record(SnapshotIndex index, ClusterOutcome outcome) throws IOException {
-    if (outcome.ok()) {
-      index.recordSuccess(outcome.cluster(), outcome.entry());
-    } else {
-      index.recordFailure(outcome.cluster(), Instant.now().toString(), outcome.failure());
     }
   }
 }

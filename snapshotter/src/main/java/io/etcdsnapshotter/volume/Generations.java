@@ -2,11 +2,14 @@ package io.etcdsnapshotter.volume;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -26,11 +29,11 @@ final class Generations {
 
   /** Keeps the current {@code file} as a generation before it is replaced; costs no space until it is. */
   void keep(Path file) throws IOException {
-    if (!Files.exists(file)) {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     PrivateFiles.ensureDirectory(dir);
-    Instant written = Files.getLastModifiedTime(file).toInstant();
+    Instant written = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
     Path link = dir.resolve(base(file) + "." + STAMP.format(written) + ".db");
     Files.deleteIfExists(link);
     Files.createLink(link, file);
@@ -45,15 +48,32 @@ final class Generations {
     }
   }
 
-  /** Deletes the oldest generation of {@code file}; false when there is none left to delete. */
-  boolean dropOldest(Path file) throws IOException {
-    List<Path> all = list(file);
-    return !all.isEmpty() && Files.deleteIfExists(all.get(0));
+  /**
+   * The oldest generations of {@code file} whose deletion frees at least {@code bytes}, oldest first; empty when
+   * deleting all of them would not: then none is worth giving up.
+   */
+  List<Path> freeing(Path file, long bytes) throws IOException {
+    List<Path> chosen = new ArrayList<>();
+    long freed = 0;
+    for (Path generation : list(file)) {
+      if (freed >= bytes) {
+        break;
+      }
+      chosen.add(generation);
+      freed += freedByDeleting(generation);
+    }
+    return freed >= bytes ? chosen : List.of();
+  }
+
+  /** What deleting a generation frees: its size, or nothing while another name still links the same file. */
+  private static long freedByDeleting(Path generation) throws IOException {
+    Map<String, Object> attributes = Files.readAttributes(generation, "unix:size,nlink", LinkOption.NOFOLLOW_LINKS);
+    return (Integer) attributes.get("nlink") > 1 ? 0 : (Long) attributes.get("size");
   }
 
   List<Path> list(Path file) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of(); // absent, or a link that is not ours to look into (the volume refuses to open with one)
     }
     String prefix = base(file) + ".";
     try (Stream<Path> entries = Files.list(dir)) {

@@ -2,33 +2,47 @@ package io.etcdsnapshotter.volume;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /** File operations with the modes and durability a volume full of Secrets needs: 0600 files, 0700 dirs, fsync. */
 public final class PrivateFiles {
+  private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+
   private PrivateFiles() {}
 
-  /** Creates {@code dir} (and parents) as 0700, or tightens an existing one to 0700. */
-  public static void ensureDirectory(Path dir) throws IOException {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+  /**
+   * Creates {@code dir} (and parents) as 0700, or tightens an existing directory to 0700. A link is refused, never
+   * followed: the mode and the contents of whatever it points to are not ours to change.
+   */
+  static void ensureDirectory(Path dir) throws IOException {
+    if (Files.isSymbolicLink(dir)) {
+      throw new IOException(dir + " is a symbolic link; this tool writes only into a directory of its own there:"
+          + " remove the link and run again");
+    }
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+    } else if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(dir + " exists but is not a directory");
     }
-    try {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (FileAlreadyExistsException e) {
-      // a symlink to a directory: createDirectories refuses it, but it is usable
+    if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE_DIR)) {
+      Files.setPosixFilePermissions(dir, PRIVATE_DIR);
     }
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
 
-  /** Opens a new file for writing with mode 0600 from its first byte, never briefly readable by others. */
+  /**
+   * Opens a new file for writing with mode 0600 from its first byte, never briefly readable by others; an existing
+   * file or link of that name is refused, never followed.
+   */
   public static FileChannel createNew(Path file) throws IOException {
-    return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+    return FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 

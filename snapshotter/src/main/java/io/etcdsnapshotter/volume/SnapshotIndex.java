@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,13 +31,16 @@ public final class SnapshotIndex {
     this.contents = contents;
   }
 
-  /** Reads the index; one that is missing or unreadable starts empty, since the snapshot files stand alone. */
+  /**
+   * Reads the index; one that is missing or unreadable starts empty, since the snapshot files stand alone. A link
+   * in its place is not followed: it is unreadable here, and the next save replaces the link, not its target.
+   */
   public static SnapshotIndex load(Path dir) {
     Path path = dir.resolve(FILE);
     Contents contents = new Contents();
-    if (Files.exists(path)) {
-      try {
-        contents = JSON.readValue(path.toFile(), Contents.class);
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+        contents = JSON.readValue(in, Contents.class);
       } catch (IOException e) {
         LOG.warn("{} is unreadable ({}); starting a new one", path, e.getMessage());
       }
@@ -79,6 +84,8 @@ public final class SnapshotIndex {
     public String sha256;
     public String etcdVersion;
     public String member;
+    /** The etcd cluster ID (hex) the member reported: a snapshot of another cluster never silently replaces this. */
+    public String clusterId;
     public String endpoint;
     public String takenAt;
     public Long durationMillis;

@@ -5,12 +5,16 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The snapshot volume, held under its lock for one run. Snapshots arrive as {@link PartFile}s and replace the
  * previous file only by an atomic rename once they are whole, flushed and checked.
  */
 public final class SnapshotVolume implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotVolume.class);
   private final Path dir;
   private final int keep;
   private final VolumeLock lock;
@@ -23,14 +27,21 @@ public final class SnapshotVolume implements AutoCloseable {
     this.generations = new Generations(dir);
   }
 
-  /** Creates the directory 0700 if needed, takes the lock, and clears part files a crashed run left behind. */
-  public static SnapshotVolume open(Path dir, int keep) throws IOException {
+  /**
+   * Creates the directory 0700 if needed, takes the lock, and clears part files a crashed run left behind. An
+   * existing directory must hold only this tool's files: it is checked before anything in it changes, its mode
+   * included.
+   */
+  public static SnapshotVolume open(Path given, int keep) throws IOException {
+    // A link the operator named as --dir is theirs to point; links inside the directory are never followed.
+    Path dir = Files.isSymbolicLink(given) && Files.isDirectory(given) ? given.toRealPath() : given;
+    if (Files.isDirectory(dir)) {
+      OwnFiles.requireOnlyOurs(dir);
+    }
     PrivateFiles.ensureDirectory(dir);
     VolumeLock lock = VolumeLock.acquire(dir);
-    try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, ".*.part")) {
-      for (Path part : parts) {
-        Files.deleteIfExists(part);
-      }
+    try {
+      discardParts(dir);
     } catch (IOException e) {
       lock.close();
       throw e;
@@ -50,20 +61,48 @@ public final class SnapshotVolume implements AutoCloseable {
     return new PartFile(dir.resolve("." + name + ".part"));
   }
 
+  /** Removes every part file, as a run that ends early must: only a whole, checked snapshot stays on the volume. */
+  public void discardParts() throws IOException {
+    discardParts(dir);
+  }
+
+  private static void discardParts(Path dir) throws IOException {
+    try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, OwnFiles::isPart)) {
+      for (Path part : parts) {
+        Files.deleteIfExists(part);
+      }
+    }
+  }
+
   /**
-   * Makes sure {@code needed} bytes fit beside the current snapshot, giving up older generations (oldest first,
-   * never the current file) when that is what it takes.
+   * Makes sure {@code needed} bytes fit beside the current snapshot. Older generations (oldest first, never the
+   * current file) are given up only when that makes it fit; when even all of them would not, all are kept.
    */
   public void ensureRoom(String name, long needed) throws IOException {
-    Path file = file(name);
-    while (Files.getFileStore(dir).getUsableSpace() < needed && generations.dropOldest(file)) {
-      // each pass frees one older generation
-    }
     long free = Files.getFileStore(dir).getUsableSpace();
-    if (free < needed) {
-      throw new IOException("needs " + Bytes.human(needed) + " (the member's database size) but " + dir + " has "
-          + Bytes.human(free) + " free; grow the volume (pillar etcd_snapshot_disk_size) or free space on it");
+    if (free >= needed) {
+      return;
     }
+    Path file = file(name);
+    List<Path> giveUp = generations.freeing(file, needed - free);
+    if (giveUp.isEmpty()) {
+      throw tooSmall(needed, free, generations.list(file).size());
+    }
+    for (Path old : giveUp) {
+      LOG.info("giving up older generation {} to make room for {}", old, name);
+      Files.deleteIfExists(old);
+    }
+    free = Files.getFileStore(dir).getUsableSpace();
+    if (free < needed) {
+      throw tooSmall(needed, free, 0);
+    }
+  }
+
+  private IOException tooSmall(long needed, long free, int keptGenerations) {
+    return new IOException("needs " + Bytes.human(needed) + " (the member's database size) but " + dir + " has "
+        + Bytes.human(free) + " free" + (keptGenerations == 0 ? "" : "; giving up its " + keptGenerations
+            + " older generations would not make it fit, so they are kept")
+        + "; grow the volume (pillar etcd_snapshot_disk_size) or free space on it");
   }
 
   /** Replaces {@code name} with the finished part, keeping the replaced file as a generation when asked to. */

@@ -5,11 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Keeps two runs from writing one volume at once. The lock is the kernel's, so it dies with its process: a crashed
@@ -17,6 +18,8 @@ import java.time.Instant;
  */
 public final class VolumeLock implements AutoCloseable {
   static final String FILE = ".lock";
+  /** "pid N since T" is far shorter; a longer file is not one this tool wrote. */
+  private static final int HOLDER_MAX = 256;
   private final FileChannel channel;
   private final FileLock lock;
 
@@ -25,13 +28,15 @@ public final class VolumeLock implements AutoCloseable {
     this.lock = lock;
   }
 
+  /** Takes the lock; the lock file is opened without following links, so a link there truncates nothing. */
   public static VolumeLock acquire(Path dir) throws IOException {
     Path file = dir.resolve(FILE);
-    FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     FileLock lock = tryLock(channel);
     if (lock == null) {
-      String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
+      String holder = holder(channel);
       channel.close();
       throw new VolumeBusyException("another snapshot run holds the lock on " + dir
           + (holder.isEmpty() ? "" : " (" + holder + ")") + "; wait for it to finish, then run again");
@@ -40,6 +45,15 @@ public final class VolumeLock implements AutoCloseable {
     channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " since " + Instant.now())
         .getBytes(StandardCharsets.UTF_8)), 0);
     return new VolumeLock(channel, lock);
+  }
+
+  /** What the holder wrote into the lock file: its pid and start time, read through the channel already open. */
+  private static String holder(FileChannel channel) throws IOException {
+    ByteBuffer text = ByteBuffer.allocate(HOLDER_MAX);
+    while (text.hasRemaining() && channel.read(text, text.position()) > 0) {
+      // reads on until the buffer is full or the file ends
+    }
+    return new String(text.array(), 0, text.position(), StandardCharsets.UTF_8).trim();
   }
 
   /** Within one JVM a held lock throws instead of returning null; both mean "busy". */

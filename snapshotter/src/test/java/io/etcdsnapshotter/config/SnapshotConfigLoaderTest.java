@@ -44,7 +44,7 @@ class SnapshotConfigLoaderTest {
         "  main:", "    endpoints: [http://127.0.0.1:2379, http://127.0.0.2:2379]",
         "    user: root", "    passwordFile: " + password, ""));
     SnapshotConfig config = SnapshotConfigLoader.load(new SnapshotSettings(
-        yaml, tmp, null, "1s", null, List.of(), TlsFiles.NONE, null, null, null));
+        yaml, tmp, null, "1s", null, List.of(), TlsFiles.NONE, null, null, null, null));
     assertThat(config.dir()).isEqualTo(tmp);
     assertThat(config.keep()).isEqualTo(3);
     assertThat(config.dialTimeout()).isEqualTo(Duration.ofSeconds(1));
@@ -52,6 +52,15 @@ class SnapshotConfigLoaderTest {
       assertThat(c.user()).isEqualTo("root");
       assertThat(c.endpoints()).hasSize(2);
     });
+  }
+
+  @Test
+  void aClusterChangeIsAllowedOnlyWhenTheFileOrTheFlagSaysSo() throws IOException {
+    Path yaml = Files.writeString(tmp.resolve("c.yaml"), "allowClusterChange: true\n");
+    assertThat(SnapshotConfigLoader.load(flags(null, List.of())).allowClusterChange()).isFalse();
+    assertThat(SnapshotConfigLoader.load(flags(yaml, List.of())).allowClusterChange()).isTrue();
+    assertThat(SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null, List.of(),
+        TlsFiles.NONE, null, null, null, true)).allowClusterChange()).isTrue();
   }
 
   @Test
@@ -68,15 +77,15 @@ class SnapshotConfigLoaderTest {
     assertThatThrownBy(() -> SnapshotConfigLoader.load(flags(tmp.resolve("missing.yaml"), List.of())))
         .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, "5 s", null,
-        List.of(), TlsFiles.NONE, null, null, null))).hasMessageContaining("not a duration");
+        List.of(), TlsFiles.NONE, null, null, null, null))).hasMessageContaining("not a duration");
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
-        List.of(), new TlsFiles(null, tmp.resolve("nope.pem"), null), null, null, null)))
+        List.of(), new TlsFiles(null, tmp.resolve("nope.pem"), null), null, null, null, null)))
         .hasMessageContaining("--cert").hasMessageContaining("not a readable file");
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
-        List.of(), TlsFiles.NONE, "root", null, null))).hasMessageContaining("--user and --password-file go together");
+        List.of(), TlsFiles.NONE, "root", null, null, null))).hasMessageContaining("--user and --password-file go together");
   }
 
   private static SnapshotSettings flags(Path config, List<String> clusters) {
-    return new SnapshotSettings(config, null, null, null, null, clusters, TlsFiles.NONE, null, null, null);
+    return new SnapshotSettings(config, null, null, null, null, clusters, TlsFiles.NONE, null, null, null, null);
   }
 }

@@ -48,10 +48,7 @@ class SnapshotVolumeTest {
   @Test
   void keepsTheAskedNumberOfOlderGenerationsNewestFirst() throws IOException {
     try (SnapshotVolume volume = SnapshotVolume.open(tmp, 2)) {
-      for (int i = 1; i <= 4; i++) {
-        write(volume, "snapshot-events.db", "gen" + i);
-        Files.setLastModifiedTime(tmp.resolve("snapshot-events.db"), FileTime.from(Instant.ofEpochSecond(i * 100L)));
-      }
+      writeInTurn(volume, "snapshot-events.db", "gen1", "gen2", "gen3", "gen4");
     }
     var kept = new Generations(tmp).list(tmp.resolve("snapshot-events.db"));
     assertThat(kept).hasSize(2);
@@ -79,10 +76,46 @@ class SnapshotVolumeTest {
   }
 
   @Test
+  void olderGenerationsAreKeptWhenGivingThemUpWouldNotMakeRoom() throws IOException {
+    try (SnapshotVolume volume = SnapshotVolume.open(tmp, 3)) {
+      writeInTurn(volume, "snapshot.db", "gen1", "gen2", "gen3");
+      long moreThanAllOfThemFree = Files.getFileStore(tmp).getUsableSpace() + (1L << 40);
+
+      assertThatThrownBy(() -> volume.ensureRoom("snapshot.db", moreThanAllOfThemFree))
+          .hasMessageContaining("needs").hasMessageContaining("2 older generations would not make it fit");
+    }
+    assertThat(new Generations(tmp).list(tmp.resolve("snapshot.db"))).hasSize(2);
+    assertThat(Files.readString(tmp.resolve("snapshot.db"))).isEqualTo("gen3");
+  }
+
+  @Test
+  void onlyAsManyOfTheOldestGenerationsAreChosenAsFreeTheShortfall() throws IOException {
+    try (SnapshotVolume volume = SnapshotVolume.open(tmp, 3)) {
+      writeInTurn(volume, "snapshot.db", "x".repeat(1000), "x".repeat(2000), "x".repeat(3000), "x".repeat(4000));
+    }
+    Generations generations = new Generations(tmp);
+    var all = generations.list(tmp.resolve("snapshot.db"));
+
+    assertThat(all).hasSize(3); // of 1000, 2000 and 3000 bytes
+    assertThat(generations.freeing(tmp.resolve("snapshot.db"), 1000)).containsExactlyElementsOf(all.subList(0, 1));
+    assertThat(generations.freeing(tmp.resolve("snapshot.db"), 1001)).containsExactlyElementsOf(all.subList(0, 2));
+    assertThat(generations.freeing(tmp.resolve("snapshot.db"), 6000)).containsExactlyElementsOf(all);
+    assertThat(generations.freeing(tmp.resolve("snapshot.db"), 6001)).isEmpty();
+  }
+
+  @Test
   void partsLeftByACrashedRunAreClearedAtTheNextStart() throws IOException {
     Files.writeString(tmp.resolve(".snapshot.db.part"), "debris");
     SnapshotVolume.open(tmp, 0).close();
     assertThat(tmp.resolve(".snapshot.db.part")).doesNotExist();
+  }
+
+  /** Commits each content in turn, each stamped 100 s after the one before, as runs of successive days would. */
+  private void writeInTurn(SnapshotVolume volume, String name, String... contents) throws IOException {
+    for (int i = 0; i < contents.length; i++) {
+      write(volume, name, contents[i]);
+      Files.setLastModifiedTime(tmp.resolve(name), FileTime.from(Instant.ofEpochSecond((i + 1) * 100L)));
+    }
   }
 
   private static void write(SnapshotVolume volume, String name, String content) throws IOException {

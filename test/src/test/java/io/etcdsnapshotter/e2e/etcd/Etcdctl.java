@@ -69,6 +69,11 @@ public final class Etcdctl {
     return id.toString(16);
   }
 
+  /** The cluster ID in hex, as the first endpoint's status header reports it. */
+  public String clusterIdHex() {
+    return firstStatus().path("header").path("cluster_id").bigIntegerValue().toString(16);
+  }
+
   /**
    * How many keys the cluster holds now: etcd reports the size of the whole range even when it returns only one
    * key (etcdctl 3.4 has no --count-only), and protobuf leaves out a count of zero.

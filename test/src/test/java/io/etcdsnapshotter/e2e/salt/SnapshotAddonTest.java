@@ -70,7 +70,9 @@ class SnapshotAddonTest {
     assertThat(cronJob.getSpec().getSuccessfulJobsHistoryLimit()).isPositive();
     assertThat(cronJob.getSpec().getFailedJobsHistoryLimit()).isPositive();
     assertThat(cronJob.getSpec().getJobTemplate().getSpec().getBackoffLimit()).isPositive();
-    assertThat(cronJob.getSpec().getJobTemplate().getSpec().getActiveDeadlineSeconds()).isPositive();
+    assertThat(cronJob.getSpec().getJobTemplate().getSpec().getActiveDeadlineSeconds())
+        .as("both clusters' command timeouts and a margin, so the kubelet never stops a run within them")
+        .isEqualTo(2 * 1800 + 300);
 
     PodSpec pod = cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
     assertThat(pod.getHostNetwork()).isTrue();
@@ -100,6 +102,7 @@ class SnapshotAddonTest {
     assertThat(yaml(config.getData().get("config.yaml"))).isEqualTo(Map.of(
         "dir", "/var/etcd-snapshot",
         "keep", 3,
+        "commandTimeout", "1800s",
         "clusters", Map.of(
             "main", Map.of("endpoints", List.of("http://127.0.0.1:2379")),
             "events", Map.of("endpoints", List.of("http://127.0.0.1:4002")))));
@@ -113,6 +116,23 @@ class SnapshotAddonTest {
     assertThat(addon.values()).allSatisfy(object ->
         assertThat(object.getMetadata().getLabels()).containsKey("addonmanager.kubernetes.io/mode"));
     assertCreatedOnApiServer(addon);
+  }
+
+  @Test
+  void commandTimeoutAndClusterChangeReachTheJarAndTheDeadlineCoversEveryCluster() throws Exception {
+    Map<String, HasMetadata> addon = render("""
+        enable_etcd_snapshot: true
+        etcd_snapshot_hostname: m1
+        etcd_snapshot:
+          command_timeout_seconds: 600
+          allow_cluster_change: true
+        """);
+
+    ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
+    Map<String, Object> jar = yaml(config.getData().get("config.yaml"));
+    assertThat(jar).containsEntry("commandTimeout", "600s").containsEntry("allowClusterChange", true);
+    assertThat(((CronJob) addon.get("CronJob/etcd-snapshot")).getSpec().getJobTemplate().getSpec()
+        .getActiveDeadlineSeconds()).isEqualTo(2 * 600 + 300);
   }
 
   @Test
@@ -264,6 +284,8 @@ class SnapshotAddonTest {
       hostname with a space     | {etcd_snapshot_hostname: 'master 1'}                    | etcd_snapshot_hostname "master 1" is not a Kubernetes label value
       aws without cluster name  | {etcd_snapshot_hostname: m1, etcd_snapshot: {aws: {enabled: true}}} | etcd_snapshot:aws:enabled needs the cluster name its EBS snapshots are tagged with: set pillar cluster_name
       cluster name with a slash | {etcd_snapshot_hostname: m1, cluster_name: 'prod/1', etcd_snapshot: {aws: {enabled: true}}} | cluster name "prod/1" is not a cluster name
+      one cluster's deadline    | {etcd_snapshot_hostname: m1, etcd_snapshot: {active_deadline_seconds: 1800}} | etcd_snapshot:active_deadline_seconds "1800" does not cover 2 clusters of etcd_snapshot:command_timeout_seconds 1800 plus 300 s: set it to at least 3900
+      words for a timeout       | {etcd_snapshot_hostname: m1, etcd_snapshot: {command_timeout_seconds: 30m}} | etcd_snapshot:command_timeout_seconds "30m" is not a positive number of seconds
       """)
   void pillarMistakeFailsWithItsMessageAndWritesNoManifest(String mistake, String flowPillar, String message)
       throws Exception {

@@ -136,6 +136,30 @@ class SnapshotFaultsTest {
   }
 
   @Test
+  void aSigtermMidStreamLeavesTheOldSnapshotNoTempFileAndRecordsTheFailure() {
+    Path volume = volumeWithOldSnapshot();
+    Map<String, String> before = Volume.fingerprint(volume);
+    EtcdMember member = big.member(0);
+    try (RunningProcess run = SnapshotRun.into(volume).cluster("main", big).start()) {
+      TempFiles.awaitGrowing(volume, before.keySet(), run);
+      member.freeze(); // the stream hangs as at a Job's deadline, when the kubelet sends SIGTERM
+      ProcessResult result;
+      try {
+        run.stop(Jar.TIMEOUT);
+        result = run.await(Duration.ZERO);
+      } finally {
+        member.resume();
+      }
+
+      assertThat(result.exitCode()).as(result.toString()).isNotZero();
+      assertThat(Volume.fingerprint(volume)).as("no temp file left, old snapshot intact").isEqualTo(before);
+      assertThat(Volume.entry(volume, "main").path("lastFailure").path("message").asText())
+          .as(result.toString()).contains("terminated", "previous snapshot kept");
+      assertThat(Jar.hasStackTrace(result)).as(result.toString()).isFalse();
+    }
+  }
+
+  @Test
   void aVolumeThatFillsUpMidStreamLeavesTheOldSnapshotAndNoTempFile() {
     Path volume = volumeWithOldSnapshot();
     Map<String, String> before = Volume.fingerprint(volume);
@@ -150,13 +174,7 @@ class SnapshotFaultsTest {
 
   @Test
   void aVolumeTooSmallForTheDatabaseFailsBeforeStreamingNamingBothSizes() throws IOException {
-    assumeTrue(Processes.run(List.of("id", "-u"), Duration.ofSeconds(10)).stdout().strip().equals("0"),
-        "mounting a small volume needs root");
-    Path mount = Files.createDirectory(tmp.resolve("small"));
-    String size = "size=" + BIG_MEGABYTES / 4 + "m";
-    ProcessResult mounted = Processes.run(List.of("mount", "-t", "tmpfs", "-o", size, "tmpfs", mount.toString()),
-        Duration.ofSeconds(10));
-    assumeTrue(mounted.exitCode() == 0, "cannot mount a tmpfs here: " + mounted.stderr());
+    Path mount = smallVolume();
     try {
       Path volume = volumeWithOldSnapshot(mount);
       Map<String, String> before = Volume.fingerprint(volume);
@@ -169,6 +187,50 @@ class SnapshotFaultsTest {
     } finally {
       Processes.run(List.of("umount", mount.toString()), Duration.ofSeconds(30));
     }
+  }
+
+  @Test
+  void olderGenerationsThatCannotMakeRoomAreKept() throws IOException {
+    Path mount = smallVolume();
+    try {
+      Path volume = mount.resolve("volume");
+      for (int run = 1; run <= 3; run++) {
+        small.etcdctl().ok("put", "/registry/run", Integer.toString(run));
+        ProcessResult saved = SnapshotRun.into(volume).cluster("main", small).with("--keep", "3").run();
+        assertThat(saved.exitCode()).as(saved.toString()).isZero();
+      }
+      Map<String, String> before = fingerprintWithGenerations(volume);
+      assertThat(before).as("the newest snapshot and two older generations").hasSize(3);
+
+      ProcessResult run = SnapshotRun.into(volume).cluster("main", big).with("--keep", "3", "--allow-cluster-change")
+          .run();
+
+      assertFailedOnlyFor(run, big.member(0));
+      assertThat(Jar.messages(run).get(0)).contains("needs", "older generations would not make it fit");
+      assertThat(fingerprintWithGenerations(volume)).as("every generation kept").isEqualTo(before);
+    } finally {
+      Processes.run(List.of("umount", mount.toString()), Duration.ofSeconds(30));
+    }
+  }
+
+  /** The snapshot files of the volume and of its generations/, by path relative to it. */
+  private static Map<String, String> fingerprintWithGenerations(Path volume) {
+    Map<String, String> files = new java.util.TreeMap<>(Volume.fingerprint(volume));
+    files.remove("generations");
+    Volume.fingerprint(volume.resolve("generations")).forEach((name, sha) -> files.put("generations/" + name, sha));
+    return files;
+  }
+
+  /** A tmpfs a quarter of the big database's size, mounted in the test's directory (skips without root). */
+  private Path smallVolume() throws IOException {
+    assumeTrue(Processes.run(List.of("id", "-u"), Duration.ofSeconds(10)).stdout().strip().equals("0"),
+        "mounting a small volume needs root");
+    Path mount = Files.createDirectory(tmp.resolve("small"));
+    String size = "size=" + BIG_MEGABYTES / 4 + "m";
+    ProcessResult mounted = Processes.run(List.of("mount", "-t", "tmpfs", "-o", size, "tmpfs", mount.toString()),
+        Duration.ofSeconds(10));
+    assumeTrue(mounted.exitCode() == 0, "cannot mount a tmpfs here: " + mounted.stderr());
+    return mount;
   }
 
   @Test

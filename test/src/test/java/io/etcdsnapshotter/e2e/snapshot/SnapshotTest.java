@@ -134,9 +134,35 @@ class SnapshotTest {
       assertThat(entry.path("sha256").asText()).matches("[0-9a-f]{64}");
       assertThat(entry.path("etcdVersion").asText()).startsWith(version.release() + ".");
       assertThat(entry.path("member").asText()).isEqualTo(cluster.getValue().etcdctl().memberIdHex());
+      assertThat(entry.path("clusterId").asText()).isEqualTo(cluster.getValue().etcdctl().clusterIdHex());
       assertThat(Instant.parse(entry.path("takenAt").asText())).isBefore(Instant.now());
       assertThat(entry.path("durationMillis").asLong(-1)).isNotNegative();
     }
+  }
+
+  @Test
+  void aSnapshotOfAnotherEtcdClusterIsRefusedUnlessTheChangeIsAllowed(@TempDir Path tmp) {
+    Path dir = tmp.resolve("volume");
+    ProcessResult first = SnapshotRun.into(dir).cluster("main", main).run();
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    Map<String, String> before = Volume.fingerprint(dir);
+
+    ProcessResult other = SnapshotRun.into(dir).cluster("main", events).run();
+
+    assertThat(other.exitCode()).as(other.toString()).isEqualTo(1);
+    assertThat(Jar.messages(other)).as(other.toString()).singleElement().satisfies(line -> assertThat(line)
+        .contains("main", "cluster ID", events.etcdctl().clusterIdHex(), main.etcdctl().clusterIdHex(),
+            "--allow-cluster-change"));
+    assertThat(Volume.fingerprint(dir)).as("the previous snapshot is kept").isEqualTo(before);
+    JsonNode refused = Volume.entry(dir, "main");
+    assertThat(refused.path("clusterId").asText()).isEqualTo(main.etcdctl().clusterIdHex());
+    assertThat(refused.path("lastFailure").path("message").asText()).contains("cluster ID");
+
+    ProcessResult allowed = SnapshotRun.into(dir).cluster("main", events).with("--allow-cluster-change").run();
+
+    assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
+    assertThat(Volume.entry(dir, "main").path("clusterId").asText()).isEqualTo(events.etcdctl().clusterIdHex());
+    assertThat(Volume.entry(dir, "main").has("lastFailure")).isFalse();
   }
 
   @Test
