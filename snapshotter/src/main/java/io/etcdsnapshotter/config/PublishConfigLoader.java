@@ -36,7 +36,8 @@ final class PublishConfigLoader {
     tags.forEach(PublishConfigLoader::checkTag);
     return new PublishConfig.Aws(blankToNull(a.region), AwsEndpoint.parse(a.endpoint, "aws.endpoint"), a.volumeId,
         Map.copyOf(tags),
-        a.ebsSnapshots == null ? null : ebsSnapshots(a.ebsSnapshots));
+        a.ebsSnapshots == null ? null : ebsSnapshots(a.ebsSnapshots),
+        Boolean.TRUE.equals(a.requireEncrypted), Boolean.TRUE.equals(a.useInstanceMetadata));
   }
 
   private static PublishConfig.EbsSnapshots ebsSnapshots(ConfigFile.EbsSnapshots e) {

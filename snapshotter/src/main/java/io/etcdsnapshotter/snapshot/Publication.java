@@ -68,7 +68,7 @@ final class Publication {
   /** Returns the id of the EBS snapshot started, or null when EBS snapshots are off. */
   private String publishToAws(String volumeId, List<ClusterOutcome> clusters, Instant at, List<String> done) {
     PublishConfig.Aws aws = config.aws();
-    try (Ec2 ec2 = Ec2.connect(aws.region(), aws.endpoint())) {
+    try (Ec2 ec2 = Ec2.connect(aws.region(), aws.endpoint(), aws.useInstanceMetadata())) {
       VolumeTags volumeTags = new VolumeTags(ec2);
       Map<String, String> tags = userTags(volumeTags.read(volumeId));
       Map<String, String> facts = new LinkedHashMap<>(aws.tags());
