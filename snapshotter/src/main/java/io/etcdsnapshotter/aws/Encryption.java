@@ -1,8 +1,7 @@
 package io.etcdsnapshotter.aws;
 
 import java.util.List;
-import software.amazon.awssdk.services.ec2.model.Snapshot;
-import software.amazon.awssdk.services.ec2.model.Volume;
+import java.util.function.Supplier;
 
 /**
  * Whether EBS encrypts what holds the snapshot files: they carry every Secret of the cluster, and a StorageClass
@@ -17,20 +16,21 @@ public final class Encryption {
   }
 
   public boolean volumeEncrypted(String volumeId) {
-    List<Volume> volumes = ec2.call("describe volume " + volumeId,
-        () -> ec2.client().describeVolumes(r -> r.volumeIds(volumeId)).volumes());
-    if (volumes.isEmpty()) {
-      throw new AwsException("EBS volume " + volumeId + " does not exist in this account and region");
-    }
-    return Boolean.TRUE.equals(volumes.get(0).encrypted());
+    return Boolean.TRUE.equals(only("volume " + volumeId,
+        () -> ec2.client().describeVolumes(r -> r.volumeIds(volumeId)).volumes()).encrypted());
   }
 
   public boolean snapshotEncrypted(String snapshotId) {
-    List<Snapshot> snapshots = ec2.call("describe snapshot " + snapshotId,
-        () -> ec2.client().describeSnapshots(r -> r.snapshotIds(snapshotId)).snapshots());
-    if (snapshots.isEmpty()) {
-      throw new AwsException("EBS snapshot " + snapshotId + " does not exist in this account and region");
+    return Boolean.TRUE.equals(only("snapshot " + snapshotId,
+        () -> ec2.client().describeSnapshots(r -> r.snapshotIds(snapshotId)).snapshots()).encrypted());
+  }
+
+  /** The one {@code what} (e.g. "volume vol-...") the request describes; fails naming it when there is none. */
+  private <T> T only(String what, Supplier<List<T>> describe) {
+    List<T> found = ec2.call("describe " + what, describe);
+    if (found.isEmpty()) {
+      throw new AwsException("EBS " + what + " does not exist in this account and region");
     }
-    return Boolean.TRUE.equals(snapshots.get(0).encrypted());
+    return found.get(0);
   }
 }

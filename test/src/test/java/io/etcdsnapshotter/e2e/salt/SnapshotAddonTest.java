@@ -235,38 +235,6 @@ class SnapshotAddonTest {
   }
 
   @Test
-  void theContainerRunsAsRootWithoutCapabilitiesOnAReadOnlyRootWithTempFilesOnAnEmptyDir() throws Exception {
-    Map<String, HasMetadata> addon = render("""
-        enable_etcd_snapshot: true
-        etcd_snapshot_hostname: master-1
-        etcd:
-          client_tls:
-            ca_file: /srv/kubernetes/etcd-ca.crt
-            cert_file: /srv/kubernetes/etcd-client.crt
-            key_file: /srv/kubernetes/etcd-client.key
-        """);
-
-    PodSpec pod = podOf(addon);
-    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    Container container = pod.getContainers().get(0);
-    SecurityContext security = container.getSecurityContext();
-    assertThat(security.getRunAsUser()).isZero();
-    assertThat(security.getPrivileged()).isFalse();
-    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
-    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
-    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(security.getCapabilities().getAdd()).isEmpty();
-    assertThat(container.getVolumeMounts()).filteredOn(mount -> !Boolean.TRUE.equals(mount.getReadOnly()))
-        .extracting(VolumeMount::getName, VolumeMount::getMountPath)
-        .as("the only writable paths: the snapshot volume and the temp dir")
-        .containsExactlyInAnyOrder(tuple("snapshots", "/var/etcd-snapshot"), tuple("tmp", "/tmp"));
-    assertThat(volume(pod, "tmp").getEmptyDir()).isNotNull();
-    assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
-        .containsExactly(tuple("AWS_EC2_METADATA_DISABLED", "true"));
-    assertCreatedOnApiServer(addon);
-  }
-
-  @Test
   void keysOfAnotherOwnerAddOnlyTheReadCapabilityAndInstanceMetadataIsAskedOnlyWhenThePillarSays() throws Exception {
     Map<String, HasMetadata> addon = render("""
         enable_etcd_snapshot: true
@@ -308,7 +276,7 @@ class SnapshotAddonTest {
   }
 
   @Test
-  void clientTlsFromPillarReachesTheJarConfigAndIsMountedFromTheMaster() throws Exception {
+  void clientTlsIsMountedFromTheMasterIntoARootContainerWithoutCapabilities() throws Exception {
     Map<String, HasMetadata> addon = render("""
         enable_etcd_snapshot: true
         etcd_snapshot_hostname: master-1
@@ -326,12 +294,30 @@ class SnapshotAddonTest {
         "key", "/srv/kubernetes/etcd-client.key");
     ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
     assertThat(yaml(config.getData().get("config.yaml"))).extracting("clusters").extracting("main").isEqualTo(main);
-    PodSpec pod = ((CronJob) addon.get("CronJob/etcd-snapshot")).getSpec().getJobTemplate().getSpec().getTemplate()
-        .getSpec();
+    PodSpec pod = podOf(addon);
     assertThat(pod.getVolumes()).filteredOn(volume -> volume.getHostPath() != null)
         .extracting(volume -> volume.getHostPath().getPath())
         .containsExactlyInAnyOrder("/srv/kubernetes/etcd-ca.crt", "/srv/kubernetes/etcd-client.crt",
             "/srv/kubernetes/etcd-client.key");
+
+    // Root to read those keys (root, 0600), but nothing more: see cronjob.yaml.
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container container = pod.getContainers().get(0);
+    SecurityContext security = container.getSecurityContext();
+    assertThat(security.getRunAsUser()).isZero();
+    assertThat(security.getPrivileged()).isFalse();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getCapabilities().getAdd()).isEmpty();
+    assertThat(container.getVolumeMounts()).filteredOn(mount -> !Boolean.TRUE.equals(mount.getReadOnly()))
+        .extracting(VolumeMount::getName, VolumeMount::getMountPath)
+        .as("the only writable paths: the snapshot volume and the temp dir")
+        .containsExactlyInAnyOrder(tuple("snapshots", "/var/etcd-snapshot"), tuple("tmp", "/tmp"));
+    assertThat(volume(pod, "tmp").getEmptyDir()).isNotNull();
+    assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+        .containsExactly(tuple("AWS_EC2_METADATA_DISABLED", "true"));
+    assertCreatedOnApiServer(addon);
   }
 
   @Test
