@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 
 /**
  * The EC2 API as this tool uses it: credentials from the SDK's default chain only (web identity of a
- * ServiceAccount, instance profile, environment), never from config; every failure turned into one line.
+ * ServiceAccount, instance profile, environment), never from config, the instance profile only where allowed;
+ * every failure turned into one line.
  */
 public final class Ec2 implements AutoCloseable {
   private final Ec2Client client;
@@ -27,13 +28,24 @@ public final class Ec2 implements AutoCloseable {
 
   /** {@code region} null: the default chain (AWS_REGION, profile, instance metadata); {@code endpoint} null: AWS's. */
   public static Ec2 connect(String region, URI endpoint) {
+    return connect(region, endpoint, true);
+  }
+
+  /**
+   * As above; without {@code instanceMetadata} neither credentials nor region ever come from the instance metadata
+   * service ({@link ChainsWithoutInstanceMetadata}).
+   */
+  public static Ec2 connect(String region, URI endpoint, boolean instanceMetadata) {
     Ec2ClientBuilder builder = Ec2Client.builder()
         .httpClient(UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(5))
             .socketTimeout(Duration.ofSeconds(60))
             .build())
         .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(2)));
-    if (region != null) {
+    if (!instanceMetadata) {
+      builder.credentialsProvider(ChainsWithoutInstanceMetadata.credentials())
+          .region(ChainsWithoutInstanceMetadata.region(region));
+    } else if (region != null) {
       builder.region(Region.of(region));
     }
     if (endpoint != null) {

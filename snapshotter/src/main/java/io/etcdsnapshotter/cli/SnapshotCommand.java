@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
       "Each file is streamed from the first healthy endpoint, checked (etcd's SHA-256 and the database"
           + " structure) and only then renamed over the previous one. Files are 0600, the directory 0700.",
       "With kubernetes/aws sections in the config, the run is then recorded on the PVC (annotations, an Event),"
-          + " the EBS volume is tagged and, if asked, an EBS snapshot taken and old ones expired.",
+          + " the EBS volume is tagged and, if asked, an EBS snapshot taken and old ones expired. AWS credentials"
+          + " and region never come from the instance metadata service unless aws.useInstanceMetadata is true; an"
+          + " unencrypted volume is a warning, or a failure with aws.requireEncrypted.",
       "Exit codes: 0 all saved (and published), 1 any cluster or the publishing failed (all are still attempted),"
           + " 2 usage or config error."
     })

@@ -44,6 +44,8 @@ public final class ConfigFile {
     public String volumeId;
     public Map<String, String> tags;
     public EbsSnapshots ebsSnapshots;
+    public Boolean requireEncrypted;
+    public Boolean useInstanceMetadata;
   }
 
   /** Present (even empty) to take an EBS snapshot after each good run; older ones expire by count and/or age. */

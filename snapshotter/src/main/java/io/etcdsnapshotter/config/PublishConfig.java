@@ -20,11 +20,14 @@ public record PublishConfig(Kubernetes kubernetes, Aws aws) {
 
   /**
    * The cluster whose identity the volume and every EBS snapshot carry, the EBS volume ({@code volumeId} given, or
-   * found through the PVC), the tags external tools select it by, and the SDK's region ({@code null}: the default
-   * chain) and endpoint ({@code null}: AWS's own).
+   * found through the PVC), the tags external tools select it by, and the SDK's region ({@code null}: AWS_REGION or
+   * the profile) and endpoint ({@code null}: AWS's own).
+   * {@code requireEncrypted}: an unencrypted volume or EBS snapshot fails the run instead of warning.
+   * {@code useInstanceMetadata}: the instance metadata service may give credentials and region; without it the
+   * CronJob, which shares the master's network, never asks it.
    */
   public record Aws(String clusterName, String region, URI endpoint, String volumeId, Map<String, String> tags,
-      EbsSnapshots ebsSnapshots) {}
+      EbsSnapshots ebsSnapshots, boolean requireEncrypted, boolean useInstanceMetadata) {}
 
   /** {@code keep} newest snapshots (0: no limit by count), none older than {@code maxAge} ({@code null}: no limit). */
   public record EbsSnapshots(int keep, Duration maxAge) {}

@@ -3,6 +3,7 @@ package io.etcdsnapshotter.snapshot;
 import io.etcdsnapshotter.aws.AwsException;
 import io.etcdsnapshotter.aws.EbsSnapshots;
 import io.etcdsnapshotter.aws.Ec2;
+import io.etcdsnapshotter.aws.Encryption;
 import io.etcdsnapshotter.aws.Retention;
 import io.etcdsnapshotter.aws.VolumeTags;
 import io.etcdsnapshotter.config.PublishConfig;
@@ -14,13 +15,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reports a run once its files are committed: tags the EBS volume and takes an EBS snapshot (only when every
- * cluster was saved), annotates the PVC and writes an Event (Normal, or Warning when anything failed). A failure
- * here never touches the files: its message says which of them are valid.
+ * Reports a run once its files are committed: checks that EBS encrypts the volume and the snapshot it takes, tags
+ * the EBS volume and takes an EBS snapshot (only when every cluster was saved), annotates the PVC and writes an
+ * Event (Normal, or Warning when anything failed), plus a Warning Event for anything unencrypted. A failure here
+ * never touches the files: its message says which of them are valid.
  */
 final class Publication {
+  private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
   private static final String ANNOTATION = "etcd-snapshotter.io/";
   private static final String TAG = "etcd-snapshotter/";
   private final PublishConfig config;
@@ -34,29 +39,29 @@ final class Publication {
       return PublishOutcome.NONE;
     }
     List<String> done = new ArrayList<>();
+    // What this run found unencrypted, each a Warning Event; with requireEncrypted the first fails the run instead.
+    List<String> unencrypted = new ArrayList<>();
     String failure = null;
     try (SnapshotClaim claim = config.kubernetes() == null ? null
         : SnapshotClaim.connect(config.kubernetes().namespace(), config.kubernetes().pvc())) {
       try {
-        publishTo(claim, clusters, at, done);
+        publishTo(claim, clusters, at, done, unencrypted);
       } catch (AwsException | KubeException e) {
         failure = e.getMessage() + "; " + filesStatement(clusters);
       }
-      failure = recordEvent(claim, clusters, failure);
+      failure = recordEvents(claim, clusters, failure, unencrypted);
     } catch (KubeException e) {
       failure = e.getMessage() + "; " + filesStatement(clusters);
     }
     return new PublishOutcome(List.copyOf(done), failure);
   }
 
-  private void publishTo(SnapshotClaim claim, List<ClusterOutcome> clusters, Instant at, List<String> done) {
+  private void publishTo(SnapshotClaim claim, List<ClusterOutcome> clusters, Instant at, List<String> done,
+      List<String> unencrypted) {
     Map<String, String> annotations = new LinkedHashMap<>();
     if (config.aws() != null && clusters.stream().allMatch(ClusterOutcome::ok)) {
       String volumeId = config.aws().volumeId() != null ? config.aws().volumeId() : claim.ebsVolumeId();
-      String snapshotId = publishToAws(volumeId, clusters, at, done);
-      if (snapshotId != null) {
-        annotations.put(ANNOTATION + "ebs-snapshot", snapshotId);
-      }
+      publishToAws(volumeId, clusters, at, done, annotations, unencrypted);
     }
     if (claim != null) {
       annotations.putAll(annotations(clusters, at));
@@ -65,10 +70,17 @@ final class Publication {
     }
   }
 
-  /** Returns the id of the EBS snapshot started, or null when EBS snapshots are off. */
-  private String publishToAws(String volumeId, List<ClusterOutcome> clusters, Instant at, List<String> done) {
+  /** Adds whether the volume is encrypted and the id of the EBS snapshot started (if any) to {@code annotations}. */
+  private void publishToAws(String volumeId, List<ClusterOutcome> clusters, Instant at, List<String> done,
+      Map<String, String> annotations, List<String> unencrypted) {
     PublishConfig.Aws aws = config.aws();
-    try (Ec2 ec2 = Ec2.connect(aws.region(), aws.endpoint())) {
+    try (Ec2 ec2 = Ec2.connect(aws.region(), aws.endpoint(), aws.useInstanceMetadata())) {
+      Encryption encryption = new Encryption(ec2);
+      boolean volumeEncrypted = encryption.volumeEncrypted(volumeId);
+      annotations.put(ANNOTATION + "volume-encrypted", Boolean.toString(volumeEncrypted));
+      if (!volumeEncrypted) {
+        unencrypted.add(notEncrypted("EBS volume " + volumeId));
+      }
       VolumeTags volumeTags = new VolumeTags(ec2);
       Map<String, String> tags = userTags(volumeTags.read(volumeId));
       String owner = tags.get(EbsSnapshots.CLUSTER);
@@ -84,18 +96,36 @@ final class Publication {
       volumeTags.write(volumeId, facts);
       done.add("tagged EBS volume " + volumeId);
       if (aws.ebsSnapshots() == null) {
-        return null;
+        return;
       }
       tags.putAll(facts);
       clusters.forEach(c -> tags.put(TAG + "sha256/" + c.cluster(), c.entry().sha256));
       EbsSnapshots snapshots = new EbsSnapshots(ec2, aws.clusterName());
       String snapshotId = snapshots.create(volumeId, tags, "etcd-snapshotter run of " + at);
+      annotations.put(ANNOTATION + "ebs-snapshot", snapshotId);
+      if (!encryption.snapshotEncrypted(snapshotId)) {
+        unencrypted.add(notEncrypted("EBS snapshot " + snapshotId));
+      }
       List<String> expired = snapshots.expire(volumeId,
           new Retention(aws.ebsSnapshots().keep(), aws.ebsSnapshots().maxAge()), at);
       done.add("started EBS snapshot " + snapshotId + " of " + volumeId
           + (expired.isEmpty() ? "" : "; expired " + String.join(", ", expired)));
-      return snapshotId;
     }
+  }
+
+  /**
+   * Returns the warning about {@code what}; with requireEncrypted fails the publishing instead, before anything more
+   * is copied unencrypted.
+   */
+  private String notEncrypted(String what) {
+    String problem = what + " is not encrypted, yet the snapshot files hold every Secret of the cluster";
+    String fix = "give the PVC an encrypted volume (StorageClass parameter encrypted: \"true\", or EBS encryption"
+        + " by default)";
+    if (config.aws().requireEncrypted()) {
+      throw new AwsException(problem + ": aws.requireEncrypted is true; " + fix);
+    }
+    LOG.warn("{}: {}", problem, fix);
+    return problem + ": " + fix;
   }
 
   /** Tags AWS reserves ({@code aws:...}) cannot be copied onto a snapshot. */
@@ -119,8 +149,12 @@ final class Publication {
     return annotations;
   }
 
-  /** Writes the run's Event; returns the run's failure line, which the Event's own failure may become. */
-  private static String recordEvent(SnapshotClaim claim, List<ClusterOutcome> clusters, String failure) {
+  /**
+   * Writes the run's Event and a Warning for each unencrypted thing; returns the run's failure line, which the
+   * Events' own failure may become.
+   */
+  private static String recordEvents(SnapshotClaim claim, List<ClusterOutcome> clusters, String failure,
+      List<String> unencrypted) {
     if (claim == null) {
       return failure;
     }
@@ -134,6 +168,9 @@ final class Publication {
         claim.event(false, "SnapshotSaved", summary(clusters));
       } else {
         claim.event(true, "SnapshotFailed", String.join("; ", problems));
+      }
+      for (String warning : unencrypted) {
+        claim.event(true, "NotEncrypted", warning);
       }
       return failure;
     } catch (KubeException e) {

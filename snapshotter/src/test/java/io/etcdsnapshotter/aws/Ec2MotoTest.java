@@ -122,6 +122,28 @@ class Ec2MotoTest {
     }
   }
 
+  @Test
+  void tellsAnEncryptedVolumeAndItsSnapshotFromAPlainOneAndItsSnapshot() {
+    Encryption encryption = new Encryption(ec2);
+    String encrypted = encryptedVolume(true);
+    String plain = encryptedVolume(false);
+
+    assertThat(encryption.volumeEncrypted(encrypted)).isTrue();
+    assertThat(encryption.volumeEncrypted(plain)).isFalse();
+    assertThat(encryption.snapshotEncrypted(moto.client().createSnapshot(r -> r.volumeId(encrypted)).snapshotId()))
+        .isTrue();
+    assertThat(encryption.snapshotEncrypted(moto.client().createSnapshot(r -> r.volumeId(plain)).snapshotId()))
+        .isFalse();
+    assertThatThrownBy(() -> encryption.volumeEncrypted("vol-0000000000000000f")).isInstanceOf(AwsException.class)
+        .hasMessageStartingWith("EC2 at " + moto.endpoint() + ": cannot describe volume vol-0000000000000000f:"
+            + " InvalidVolume.NotFound");
+  }
+
+  private static String encryptedVolume(boolean encrypted) {
+    return moto.client().createVolume(r -> r.availabilityZone(MotoServer.REGION + "a").size(1).encrypted(encrypted))
+        .volumeId();
+  }
+
   private static String volume(Map<String, String> tags) {
     return moto.client().createVolume(r -> r.availabilityZone(MotoServer.REGION + "a").size(1)
         .tagSpecifications(t -> t.resourceType("volume").tags(VolumeTags.toTags(tags.isEmpty()

@@ -27,19 +27,19 @@ class PublishConfigLoaderTest {
   void emptySectionsTakeTheAddonsDefaults() throws IOException {
     PublishConfig publish = load("clusterName: prod", "kubernetes: {}", "aws: {}").publish();
     assertThat(publish.kubernetes()).isEqualTo(new PublishConfig.Kubernetes("kube-system", "kube-etcd-snapshot-pvc"));
-    assertThat(publish.aws())
-        .isEqualTo(new PublishConfig.Aws("prod", null, null, null, Map.of("etcd-snapshot", "true"), null));
+    assertThat(publish.aws()).isEqualTo(new PublishConfig.Aws("prod", null, null, null,
+        Map.of("etcd-snapshot", "true"), null, false, false));
   }
 
   @Test
   void readsEverySetting() throws IOException {
     PublishConfig publish = load("clusterName: prod.example.com", "aws:", "  region: eu-west-1",
         "  endpoint: http://127.0.0.1:5000", "  volumeId: vol-0123456789abcdef0", "  tags: {backup: daily}",
-        "  ebsSnapshots: {keep: 7, maxAge: 30d}").publish();
+        "  ebsSnapshots: {keep: 7, maxAge: 30d}", "  requireEncrypted: true", "  useInstanceMetadata: true").publish();
     assertThat(publish.kubernetes()).isNull();
     assertThat(publish.aws()).isEqualTo(new PublishConfig.Aws("prod.example.com", "eu-west-1",
         URI.create("http://127.0.0.1:5000"), "vol-0123456789abcdef0", Map.of("backup", "daily"),
-        new PublishConfig.EbsSnapshots(7, Duration.ofDays(30))));
+        new PublishConfig.EbsSnapshots(7, Duration.ofDays(30)), true, true));
   }
 
   @Test

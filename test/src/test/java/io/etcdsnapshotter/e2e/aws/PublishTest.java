@@ -54,8 +54,9 @@ class PublishTest {
     moto = Moto.start();
     kube = MockApiServer.start();
     work = TempDirectory.create("e2e-publish-");
-    volumeId = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).tagSpecifications(t -> t
-        .resourceType("volume").tags(tag("kubernetes.io/created-for/pvc/name", PVC)))).volumeId();
+    volumeId = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).encrypted(true)
+        .tagSpecifications(t -> t.resourceType("volume").tags(tag("kubernetes.io/created-for/pvc/name", PVC))))
+        .volumeId();
     bindPvcTo(volumeId);
     environment = new HashMap<>(Moto.CREDENTIALS);
     environment.put("KUBECONFIG", kube.writeKubeconfig(work.resolve("kubeconfig")).toString());
@@ -131,12 +132,12 @@ class PublishTest {
 
   @Test
   void recordsTheRunOnThePvcForKubectlDescribe() {
-    Map<String, String> annotations = kube.client().persistentVolumeClaims().inNamespace(NS).withName(PVC).get()
-        .getMetadata().getAnnotations();
+    Map<String, String> annotations = annotations(PVC);
     assertThat(annotations)
         .containsEntry("etcd-snapshotter.io/main.revision", index().path("revision").asText())
         .containsEntry("etcd-snapshotter.io/main.sha256", index().path("sha256").asText())
-        .containsEntry("etcd-snapshotter.io/last-result", "ok");
+        .containsEntry("etcd-snapshotter.io/last-result", "ok")
+        .containsEntry("etcd-snapshotter.io/volume-encrypted", "true");
     String newestId = ourSnapshots().stream().max(Comparator.comparing(Snapshot::startTime))
         .orElseThrow().snapshotId();
     assertThat(annotations).containsEntry("etcd-snapshotter.io/ebs-snapshot", newestId);
@@ -163,9 +164,53 @@ class PublishTest {
         .satisfies(e -> assertThat(e.getMessage()).contains("InvalidVolume.NotFound"));
   }
 
+  @Test
+  void aPlainVolumeIsAWarningEventByDefault() {
+    String plain = plainVolume("plain-warned");
+    Path config = configOnClaim("plain-warned", "plain-warned", "aws:", "  endpoint: " + moto.endpoint());
+
+    ProcessResult run = Jar.run(environment, "snapshot", "--config", config.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stderr()).contains("WARN  EBS volume " + plain + " is not encrypted");
+    assertThat(annotations("plain-warned")).containsEntry("etcd-snapshotter.io/volume-encrypted", "false");
+    assertThat(events("plain-warned")).filteredOn(e -> e.getReason().equals("NotEncrypted")).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).startsWith("EBS volume " + plain + " is not encrypted"));
+  }
+
+  @Test
+  void aPlainVolumeFailsTheRunWithRequireEncryptedInOneLineAndTheFilesStay() {
+    String plain = plainVolume("plain-refused");
+    Path config = configOnClaim("plain-refused", "plain-refused", "aws:", "  endpoint: " + moto.endpoint(),
+        "  requireEncrypted: true");
+
+    ProcessResult run = Jar.run(environment, "snapshot", "--config", config.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
+    assertThat(Jar.messages(run)).singleElement().asString()
+        .startsWith("etcd-snapshotter snapshot: EBS volume " + plain + " is not encrypted")
+        .contains("aws.requireEncrypted is true")
+        .endsWith("the snapshot files written are valid: snapshot.db (revision "
+            + index("plain-refused").path("revision").asText() + ")");
+    assertThat(work.resolve("plain-refused").resolve("snapshot.db")).exists();
+  }
+
+  /** An unencrypted volume behind a PVC of its own, as an existing unencrypted gp2 class would provision it. */
+  private static String plainVolume(String pvc) {
+    String plain = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).encrypted(false))
+        .volumeId();
+    bind(pvc, plain);
+    return plain;
+  }
+
   private static Path config(String volume, String... aws) {
+    return configOnClaim(volume, PVC, aws);
+  }
+
+  private static Path configOnClaim(String volume, String pvc, String... aws) {
     List<String> lines = new ArrayList<>(List.of("dir: " + work.resolve(volume), "clusterName: " + CLUSTER,
-        "clusters:", "  main:", "    endpoints: [" + etcd.endpoints() + "]", "kubernetes: {}"));
+        "clusters:", "  main:", "    endpoints: [" + etcd.endpoints() + "]", "kubernetes: {pvc: " + pvc + "}"));
     lines.addAll(List.of(aws));
     try {
       return Files.writeString(Files.createTempFile(work.path(), "config-", ".yaml"), String.join("\n", lines) + "\n");
@@ -175,12 +220,20 @@ class PublishTest {
   }
 
   private static void bindPvcTo(String volume) {
-    kube.client().resource(new PersistentVolumeBuilder().withNewMetadata().withName("pvc-0a1b").endMetadata()
+    bind(PVC, volume);
+  }
+
+  private static void bind(String pvc, String volume) {
+    kube.client().resource(new PersistentVolumeBuilder().withNewMetadata().withName("pv-" + pvc).endMetadata()
         .withNewSpec().addToCapacity("storage", new Quantity("1Gi")).withAccessModes("ReadWriteOnce")
         .withNewCsi().withDriver("ebs.csi.aws.com").withVolumeHandle(volume).endCsi().endSpec().build()).create();
-    kube.client().resource(new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace(NS).withName(PVC)
-        .endMetadata().withNewSpec().withVolumeName("pvc-0a1b").withAccessModes("ReadWriteOnce").endSpec().build())
+    kube.client().resource(new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace(NS).withName(pvc)
+        .endMetadata().withNewSpec().withVolumeName("pv-" + pvc).withAccessModes("ReadWriteOnce").endSpec().build())
         .create();
+  }
+
+  private static Map<String, String> annotations(String pvc) {
+    return kube.client().persistentVolumeClaims().inNamespace(NS).withName(pvc).get().getMetadata().getAnnotations();
   }
 
   private static JsonNode index() {
@@ -202,8 +255,12 @@ class PublishTest {
   }
 
   private static List<Event> events() {
+    return events(PVC);
+  }
+
+  private static List<Event> events(String pvc) {
     return kube.client().v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> PVC.equals(e.getInvolvedObject().getName())).toList();
+        .filter(e -> pvc.equals(e.getInvolvedObject().getName())).toList();
   }
 
   private static Tag tag(String key, String value) {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -92,9 +95,11 @@ class SnapshotAddonTest {
       assertThat(container.getVolumeMounts()).extracting(VolumeMount::getName, VolumeMount::getMountPath)
           .containsExactlyInAnyOrder(
               tuple("config", "/etc/etcd-snapshot"),
-              tuple("snapshots", "/var/etcd-snapshot"));
+              tuple("snapshots", "/var/etcd-snapshot"),
+              tuple("tmp", "/tmp"));
     });
-    assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactlyInAnyOrder("config", "snapshots");
+    assertThat(pod.getVolumes()).extracting(Volume::getName)
+        .containsExactlyInAnyOrder("config", "snapshots", "tmp");
     assertThat(volume(pod, "config").getConfigMap().getName()).isEqualTo("etcd-snapshot-config");
     assertThat(volume(pod, "snapshots").getPersistentVolumeClaim().getClaimName()).isEqualTo("kube-etcd-snapshot-pvc");
 
@@ -149,6 +154,7 @@ class SnapshotAddonTest {
             ebs_snapshots: true
             ebs_snapshots_keep: 5
             ebs_snapshots_max_age: 30d
+            require_encrypted: true
         """);
 
     ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
@@ -157,7 +163,8 @@ class SnapshotAddonTest {
     assertThat(jar).containsEntry("clusterName", "prod-eu-west-1");
     assertThat(jar).containsEntry("aws", Map.of("region", "eu-west-1",
         "tags", Map.of("etcd-snapshot", "true", "backup", "etcd"),
-        "ebsSnapshots", Map.of("keep", 5, "maxAge", "30d")));
+        "ebsSnapshots", Map.of("keep", 5, "maxAge", "30d"),
+        "requireEncrypted", true, "useInstanceMetadata", false));
     assertCreatedOnApiServer(addon);
   }
 
@@ -195,24 +202,89 @@ class SnapshotAddonTest {
   }
 
   @Test
-  void serviceAccountMayOnlyReadItsClaimAndVolumeAnnotateTheClaimAndReportEvents() throws Exception {
+  void withoutRecordingOrAwsTheJobGetsNoApiTokenAndNoRules() throws Exception {
     Map<String, HasMetadata> addon = render("""
         enable_etcd_snapshot: true
         etcd_snapshot_hostname: master-1
         """);
 
-    assertThat(addon.get("ServiceAccount/etcd-snapshot")).isInstanceOf(ServiceAccount.class);
+    ServiceAccount account = (ServiceAccount) addon.get("ServiceAccount/etcd-snapshot");
+    assertThat(account.getAutomountServiceAccountToken()).isFalse();
+    assertThat(podOf(addon).getAutomountServiceAccountToken()).isFalse();
+    assertThat(addon.keySet()).filteredOn(key -> key.contains("Role")).isEmpty();
+    assertCreatedOnApiServer(addon);
+  }
+
+  @Test
+  void recordingOnThePvcMayOnlyReadAndAnnotateItsClaimAndReportEvents() throws Exception {
+    Map<String, HasMetadata> addon = render("""
+        enable_etcd_snapshot: true
+        etcd_snapshot_hostname: master-1
+        etcd_snapshot:
+          record_on_pvc: true
+        """);
+
+    assertThat(((ServiceAccount) addon.get("ServiceAccount/etcd-snapshot")).getAutomountServiceAccountToken()).isTrue();
+    assertThat(podOf(addon).getAutomountServiceAccountToken()).isTrue();
+    assertClaimAndEventRules(addon);
+    assertThat(addon).doesNotContainKeys("ClusterRole/etcd-snapshot", "ClusterRoleBinding/etcd-snapshot");
+    assertCreatedOnApiServer(addon);
+  }
+
+  @Test
+  void awsAlsoMayReadPersistentVolumesAndItsServiceAccountCarriesTheIrsaRole() throws Exception {
+    Map<String, HasMetadata> addon = render("""
+        enable_etcd_snapshot: true
+        etcd_snapshot_hostname: master-1
+        etcd_snapshot:
+          aws:
+            enabled: true
+            region: eu-west-1
+            role_arn: arn:aws:iam::123456789012:role/etcd-snapshot
+        """);
+
+    ServiceAccount account = (ServiceAccount) addon.get("ServiceAccount/etcd-snapshot");
+    assertThat(account.getMetadata().getAnnotations())
+        .containsExactly(Map.entry("eks.amazonaws.com/role-arn", "arn:aws:iam::123456789012:role/etcd-snapshot"));
+    assertClaimAndEventRules(addon);
+    ClusterRole clusterRole = (ClusterRole) addon.get("ClusterRole/etcd-snapshot");
+    assertThat(clusterRole.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getResources()).containsExactly("persistentvolumes");
+      assertThat(rule.getVerbs()).containsExactly("get");
+    });
+    assertThat(addon).containsKey("ClusterRoleBinding/etcd-snapshot");
+    assertCreatedOnApiServer(addon);
+  }
+
+  @Test
+  void keysOfAnotherOwnerAddOnlyTheReadCapabilityAndInstanceMetadataIsAskedOnlyWhenThePillarSays() throws Exception {
+    Map<String, HasMetadata> addon = render("""
+        enable_etcd_snapshot: true
+        etcd_snapshot_hostname: master-1
+        etcd_snapshot:
+          read_keys_of_other_owners: true
+          aws:
+            enabled: true
+            use_instance_metadata: true
+        """);
+
+    Container container = podOf(addon).getContainers().get(0);
+    assertThat(container.getSecurityContext().getCapabilities().getAdd()).containsExactly("DAC_READ_SEARCH");
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getEnv()).isEmpty();
+    ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
+    assertThat(yaml(config.getData().get("config.yaml"))).extracting("aws")
+        .isEqualTo(Map.of("tags", Map.of("etcd-snapshot", "true"), "requireEncrypted", false,
+            "useInstanceMetadata", true));
+  }
+
+  private static void assertClaimAndEventRules(Map<String, HasMetadata> addon) {
     Role role = (Role) addon.get("Role/etcd-snapshot");
     assertThat(role.getRules()).extracting(PolicyRule::getResources, PolicyRule::getVerbs)
         .containsExactlyInAnyOrder(
             tuple(List.of("persistentvolumeclaims"), List.of("get", "patch")),
             tuple(List.of("events"), List.of("create")));
     assertThat(role.getRules().get(0).getResourceNames()).containsExactly("kube-etcd-snapshot-pvc");
-    ClusterRole clusterRole = (ClusterRole) addon.get("ClusterRole/etcd-snapshot");
-    assertThat(clusterRole.getRules()).singleElement().satisfies(rule -> {
-      assertThat(rule.getResources()).containsExactly("persistentvolumes");
-      assertThat(rule.getVerbs()).containsExactly("get");
-    });
     RoleBinding binding = (RoleBinding) addon.get("RoleBinding/etcd-snapshot");
     assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
       assertThat(subject.getKind()).isEqualTo("ServiceAccount");
@@ -221,8 +293,12 @@ class SnapshotAddonTest {
     });
   }
 
+  private static PodSpec podOf(Map<String, HasMetadata> addon) {
+    return ((CronJob) addon.get("CronJob/etcd-snapshot")).getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+  }
+
   @Test
-  void clientTlsFromPillarReachesTheJarConfigAndIsMountedFromTheMaster() throws Exception {
+  void clientTlsIsMountedFromTheMasterIntoARootContainerWithoutCapabilities() throws Exception {
     Map<String, HasMetadata> addon = render("""
         enable_etcd_snapshot: true
         etcd_snapshot_hostname: master-1
@@ -240,12 +316,30 @@ class SnapshotAddonTest {
         "key", "/srv/kubernetes/etcd-client.key");
     ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
     assertThat(yaml(config.getData().get("config.yaml"))).extracting("clusters").extracting("main").isEqualTo(main);
-    PodSpec pod = ((CronJob) addon.get("CronJob/etcd-snapshot")).getSpec().getJobTemplate().getSpec().getTemplate()
-        .getSpec();
+    PodSpec pod = podOf(addon);
     assertThat(pod.getVolumes()).filteredOn(volume -> volume.getHostPath() != null)
         .extracting(volume -> volume.getHostPath().getPath())
         .containsExactlyInAnyOrder("/srv/kubernetes/etcd-ca.crt", "/srv/kubernetes/etcd-client.crt",
             "/srv/kubernetes/etcd-client.key");
+
+    // Root to read those keys (root, 0600), but nothing more: see cronjob.yaml.
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container container = pod.getContainers().get(0);
+    SecurityContext security = container.getSecurityContext();
+    assertThat(security.getRunAsUser()).isZero();
+    assertThat(security.getPrivileged()).isFalse();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getCapabilities().getAdd()).isEmpty();
+    assertThat(container.getVolumeMounts()).filteredOn(mount -> !Boolean.TRUE.equals(mount.getReadOnly()))
+        .extracting(VolumeMount::getName, VolumeMount::getMountPath)
+        .as("the only writable paths: the snapshot volume and the temp dir")
+        .containsExactlyInAnyOrder(tuple("snapshots", "/var/etcd-snapshot"), tuple("tmp", "/tmp"));
+    assertThat(volume(pod, "tmp").getEmptyDir()).isNotNull();
+    assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+        .containsExactly(tuple("AWS_EC2_METADATA_DISABLED", "true"));
+    assertCreatedOnApiServer(addon);
   }
 
   @Test
@@ -282,10 +376,11 @@ class SnapshotAddonTest {
       GB is not a quantity      | {etcd_snapshot_hostname: m1, etcd_snapshot_disk_size: 1GB} | etcd_snapshot_disk_size "1GB" is not a positive Kubernetes quantity
       zero size                 | {etcd_snapshot_hostname: m1, etcd_snapshot_disk_size: 0} | etcd_snapshot_disk_size "0" is not a positive Kubernetes quantity
       hostname with a space     | {etcd_snapshot_hostname: 'master 1'}                    | etcd_snapshot_hostname "master 1" is not a Kubernetes label value
-      aws without cluster name  | {etcd_snapshot_hostname: m1, etcd_snapshot: {aws: {enabled: true}}} | etcd_snapshot:aws:enabled needs the cluster name its EBS snapshots are tagged with: set pillar cluster_name
-      cluster name with a slash | {etcd_snapshot_hostname: m1, cluster_name: 'prod/1', etcd_snapshot: {aws: {enabled: true}}} | cluster name "prod/1" is not a cluster name
+      aws without cluster name  | {etcd_snapshot_hostname: m1, etcd_snapshot: {aws: {enabled: true, region: eu-west-1}}} | etcd_snapshot:aws:enabled needs the cluster name its EBS snapshots are tagged with: set pillar cluster_name
+      cluster name with a slash | {etcd_snapshot_hostname: m1, cluster_name: 'prod/1', etcd_snapshot: {aws: {enabled: true, region: eu-west-1}}} | cluster name "prod/1" is not a cluster name
       one cluster's deadline    | {etcd_snapshot_hostname: m1, etcd_snapshot: {active_deadline_seconds: 1800}} | etcd_snapshot:active_deadline_seconds "1800" does not cover 2 clusters of etcd_snapshot:command_timeout_seconds 1800 plus 300 s: set it to at least 3900
       words for a timeout       | {etcd_snapshot_hostname: m1, etcd_snapshot: {command_timeout_seconds: 30m}} | etcd_snapshot:command_timeout_seconds "30m" is not a positive number of seconds
+      aws without a region      | {etcd_snapshot_hostname: m1, cluster_name: prod, etcd_snapshot: {aws: {enabled: true}}} | etcd_snapshot:aws:region is empty
       """)
   void pillarMistakeFailsWithItsMessageAndWritesNoManifest(String mistake, String flowPillar, String message)
       throws Exception {
