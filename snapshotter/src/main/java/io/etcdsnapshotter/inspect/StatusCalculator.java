@@ -77,6 +77,10 @@ public final class StatusCalculator implements BucketScanVisitor {
   private void countLive(ByteBuffer key, ByteBuffer value) throws IOException {
     try {
       liveKeys.accept(key, value);
+    } catch (OutOfMemoryError e) {
+      // The key set is all that grows with the database: its next segment did not fit. Say so in one line.
+      throw new IOException(file + ": the heap is too small for the live-key count of etcdutl 3.6+ semantics ("
+          + liveKeys.count() + " keys so far, about 30 bytes each); give the JVM more -Xmx");
     } catch (IllegalArgumentException e) {
       long sub = key.getLong(key.position() + 9);
       throw new IOException(file + ": cannot unmarshal the value at revision " + revision + " (sub " + sub
