@@ -1,23 +1,29 @@
 package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.inspect.SnapshotStatus;
+import io.etcdsnapshotter.inspect.StatusSemantics;
 import io.etcdsnapshotter.inspect.StatusTable;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints a snapshot's hash, revision, total keys and total size.",
-      "Read natively, without etcd binaries: the numbers are those of `etcdctl snapshot status` (etcd 3.4) and"
-          + " `etcdutl snapshot status` (etcd 3.5). Like them, it checks the whole bbolt structure on the way;"
-          + " `verify` also checks the SHA-256 trailer and both meta pages."
+      "Prints a snapshot's hash, revision, total keys and total size, read natively without etcd binaries. Like"
+          + " etcd's tools it checks the whole bbolt structure on the way; `verify` also checks the SHA-256 trailer"
+          + " and both meta pages.",
+      "etcd 3.6 changed the numbers: etcdutl 3.6+ counts only the user keys that are not deleted and adds the"
+          + " storage version. By default the output is what etcdutl of the snapshot's own storage version prints:"
+          + " a file with a meta/storageVersion (written by etcd 3.6+) gets 3.6 semantics, any other 3.5 semantics."
+          + " --semantics picks one explicitly."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -39,9 +45,24 @@ final class StatusCommand implements Callable<Integer> {
       description = "table (default), json (the same line as etcdctl/etcdutl -w json) or simple")
   Format format;
 
+  @Option(
+      names = "--semantics",
+      paramLabel = "auto|3.5|3.6",
+      defaultValue = "auto",
+      converter = SemanticsConverter.class,
+      description = {
+        "auto (default): those of etcdutl of the file's own storage version: 3.6 if it has one, else 3.5.",
+        "3.5: exactly `etcdctl snapshot status` of etcd 3.4 and `etcdutl snapshot status` of etcd 3.5: total keys"
+            + " counts the key/value pairs of every bucket; no version.",
+        "3.6: exactly `etcdutl snapshot status -w json` of etcd 3.6 and 3.7, and etcdutl 3.6's table and simple"
+            + " lines: total keys counts the user keys whose latest revision is not a deletion, and a version"
+            + " column shows the storage version (empty if the file has none)."
+      })
+  StatusSemantics semantics;
+
   @Override
   public Integer call() throws Exception {
-    SnapshotStatus status = SnapshotStatus.of(file);
+    SnapshotStatus status = SnapshotStatus.of(file, semantics);
     spec.commandLine().getOut().print(switch (format) {
       case json -> status.toJson() + "\n";
       case simple -> StatusTable.simple(status) + "\n";
@@ -49,5 +70,13 @@ final class StatusCommand implements Callable<Integer> {
     });
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  static final class SemanticsConverter implements ITypeConverter<StatusSemantics> {
+    @Override
+    public StatusSemantics convert(String text) {
+      return StatusSemantics.ofFlag(text).orElseThrow(() -> new TypeConversionException(
+          "'" + text + "' is not one of auto, 3.5, 3.6"));
+    }
   }
 }

@@ -2,28 +2,35 @@ package io.etcdsnapshotter.inspect;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.List;
 
-/** {@code snapshot status -w table} as etcdctl prints it: hash in hex, size in SI units like go-humanize. */
+/**
+ * {@code snapshot status -w table} and {@code -w simple} as etcdctl 3.4 / etcdutl 3.5 print them, and with a
+ * VERSION column as etcdutl 3.6 prints them for a 3.6-semantics status: hash in hex, size in SI units like
+ * go-humanize, in tablewriter 0.0.5's ASCII box (etcdutl 3.7's tablewriter 1.x draws Unicode boxes; we keep 3.6's).
+ */
 public final class StatusTable {
-  private static final List<String> HEADER = List.of("HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE");
+  private static final List<String> HEADER_35 = List.of("HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE");
+  private static final List<String> HEADER_36 = List.of("HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE", "VERSION");
   private static final String[] UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
 
   private StatusTable() {}
 
+  /** Headers centred, cells right-aligned; an empty version is an empty cell as wide as its header. */
   public static String render(SnapshotStatus s) {
-    List<String> row = List.of(Long.toHexString(s.hash()), Long.toString(s.revision()),
-        Long.toString(s.totalKey()), humanBytes(s.totalSize()));
-    int[] widths = new int[HEADER.size()];
+    List<String> header = s.version() == null ? HEADER_35 : HEADER_36;
+    List<String> row = cells(s);
+    int[] widths = new int[header.size()];
     StringBuilder rule = new StringBuilder("+");
     for (int i = 0; i < widths.length; i++) {
-      widths[i] = Math.max(HEADER.get(i).length(), row.get(i).length());
+      widths[i] = Math.max(header.get(i).length(), row.get(i).length());
       rule.append("-".repeat(widths[i] + 2)).append('+');
     }
     StringBuilder out = new StringBuilder().append(rule).append('\n').append('|');
     for (int i = 0; i < widths.length; i++) {
-      int gap = widths[i] - HEADER.get(i).length();
-      out.append(' ').append(" ".repeat(gap / 2)).append(HEADER.get(i)).append(" ".repeat(gap - gap / 2)).append(" |");
+      int gap = widths[i] - header.get(i).length();
+      out.append(' ').append(" ".repeat(gap / 2)).append(header.get(i)).append(" ".repeat(gap - gap / 2)).append(" |");
     }
     out.append('\n').append(rule).append('\n').append('|');
     for (int i = 0; i < widths.length; i++) {
@@ -32,9 +39,21 @@ public final class StatusTable {
     return out.append('\n').append(rule).append('\n').toString();
   }
 
-  /** {@code -w simple}: "hash, revision, total keys, total size". */
+  /**
+   * {@code -w simple}: the table's cells joined by ", " ("hash, revision, total keys, total size", then ", version"
+   * under 3.6 semantics, which leaves a trailing ", " when the file has no storage version, as etcdutl 3.6 prints).
+   */
   public static String simple(SnapshotStatus s) {
-    return Long.toHexString(s.hash()) + ", " + s.revision() + ", " + s.totalKey() + ", " + humanBytes(s.totalSize());
+    return String.join(", ", cells(s));
+  }
+
+  private static List<String> cells(SnapshotStatus s) {
+    List<String> cells = new ArrayList<>(List.of(Long.toHexString(s.hash()), Long.toString(s.revision()),
+        Long.toString(s.totalKey()), humanBytes(s.totalSize())));
+    if (s.version() != null) {
+      cells.add(s.version());
+    }
+    return cells;
   }
 
   /** go-humanize's Bytes: powers of 1000, one decimal below 10, none above ("881 kB", "1.2 GB", "7 B"). */

@@ -27,10 +27,11 @@ public final class Verifier {
         throw new IntegrityException(file + ": SHA-256 mismatch: the trailer says " + trailer.stored()
             + " but the content hashes to " + trailer.computed() + " (the file is damaged or was modified)");
       }
-      StatusCalculator status = new StatusCalculator(file);
+      // The summary shows the revision and hash, the same in both semantics: 3.5's need no key set.
+      StatusCalculator status = new StatusCalculator(bolt, StatusSemantics.ETCD_35);
       ScanSummary scan = bolt.scan(status);
       return new Verification(file, bolt.fileSize(), bolt.pageSize(), bolt.pageCount(), bolt.metaPages(), trailer,
-          scan, status.result(bolt.dataSize()));
+          scan, status.result());
     }
   }
 }

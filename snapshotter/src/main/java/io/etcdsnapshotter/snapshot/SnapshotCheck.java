@@ -7,7 +7,9 @@ import java.nio.file.Path;
 
 /**
  * Reads a freshly streamed file as a database before it may replace the previous snapshot: etcd's digest only
- * proves the bytes arrived as sent, this proves they are a sound bbolt file, and yields what the index records.
+ * proves the bytes arrived as sent, this proves they are a sound bbolt file, and yields what the index records: the
+ * status etcdutl of the file's own storage version prints ({@link SnapshotStatus#of(Path)}), so the numbers in
+ * {@code snapshots.json} are the ones an operator gets from {@code status FILE} or from that etcdutl.
  */
 final class SnapshotCheck {
   private SnapshotCheck() {}
@@ -24,6 +26,9 @@ final class SnapshotCheck {
     entry.hash = status.hash();
     entry.totalKey = status.totalKey();
     entry.totalSize = status.totalSize();
+    // AUTO reports a version exactly when the file has a storage version etcdutl can parse, so this is that
+    // version, or null (left out of the index) for a file of etcd 3.4/3.5.
+    entry.storageVersion = status.version();
     return entry;
   }
 }

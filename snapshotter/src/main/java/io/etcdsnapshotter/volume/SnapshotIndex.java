@@ -73,13 +73,18 @@ public final class SnapshotIndex {
     public Map<String, Entry> clusters = new TreeMap<>();
   }
 
-  /** One cluster's newest good snapshot; field names follow {@code etcdctl snapshot status -w json}. */
+  /**
+   * One cluster's newest good snapshot; field names follow {@code etcdctl snapshot status -w json}, and totalKey
+   * means what it means to etcdutl of the file's storage version (every pair for 3.4/3.5, the live keys for 3.6+).
+   */
   public static final class Entry {
     public String file;
     public Long revision;
     public Long hash;
     public Long totalKey;
     public Long totalSize;
+    /** meta/storageVersion as etcdutl 3.6+ prints it; null (left out) for a snapshot of etcd 3.4/3.5. */
+    public String storageVersion;
     public Long size;
     public String sha256;
     public String etcdVersion;

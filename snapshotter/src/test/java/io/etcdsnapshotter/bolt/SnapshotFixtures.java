@@ -16,7 +16,7 @@ import java.util.List;
  * printed for them, and byte-level access to the pages so that tests can damage them on purpose.
  */
 public final class SnapshotFixtures {
-  public static final List<String> VERSIONS = List.of("3.4", "3.5");
+  public static final List<String> VERSIONS = List.of("3.4", "3.5", "3.6", "3.7");
   /** For {@code @FieldSource}: every fixture version. */
   public static final String ALL = "io.etcdsnapshotter.bolt.SnapshotFixtures#VERSIONS";
   public static final int PAGE = 4096;

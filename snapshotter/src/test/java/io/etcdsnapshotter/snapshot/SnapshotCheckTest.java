@@ -1,0 +1,52 @@
+package io.etcdsnapshotter.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etcdsnapshotter.bolt.SnapshotFixtures;
+import io.etcdsnapshotter.volume.SnapshotIndex;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** What {@code snapshots.json} records of a streamed file: the status of the file's own etcdutl. */
+class SnapshotCheckTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @CsvSource({"3.4, 3270,", "3.5, 3272,", "3.6, 2417, 3.6.0", "3.7, 2417, 3.7.0"})
+  void recordsTheStorageVersionAndTheTotalKeyOfTheFilesOwnSemantics(String release, long totalKey,
+      String storageVersion) throws IOException {
+    SnapshotIndex.Entry entry = SnapshotCheck.inspect(SnapshotFixtures.snapshot(release));
+    JsonNode etcd = new ObjectMapper().readTree(SnapshotFixtures.statusJson(release));
+    assertThat(entry.totalKey).isEqualTo(totalKey).isEqualTo(etcd.path("totalKey").asLong());
+    assertThat(entry.hash).isEqualTo(etcd.path("hash").asLong());
+    assertThat(entry.revision).isEqualTo(etcd.path("revision").asLong());
+    assertThat(entry.totalSize).isEqualTo(etcd.path("totalSize").asLong());
+    assertThat(entry.storageVersion).isEqualTo(storageVersion);
+  }
+
+  @Test
+  void theIndexNamesTheStorageVersionOnlyWhenThereIsOne() throws IOException {
+    SnapshotIndex index = SnapshotIndex.load(dir);
+    index.recordSuccess("main", SnapshotCheck.inspect(SnapshotFixtures.snapshot("3.6")));
+    index.recordSuccess("events", SnapshotCheck.inspect(SnapshotFixtures.snapshot("3.5")));
+    JsonNode clusters = new ObjectMapper().readTree(dir.resolve(SnapshotIndex.FILE).toFile()).path("clusters");
+    assertThat(clusters.path("main").path("storageVersion").asText()).isEqualTo("3.6.0");
+    assertThat(clusters.path("events").has("storageVersion")).isFalse();
+    assertThat(SnapshotIndex.load(dir).clusters().get("main").storageVersion).isEqualTo("3.6.0");
+  }
+
+  @Test
+  void aFileThatIsNoDatabaseKeepsThePreviousSnapshot() throws IOException {
+    Path junk = Files.write(dir.resolve("junk.db"), new byte[8192]);
+    assertThatThrownBy(() -> SnapshotCheck.inspect(junk))
+        .hasMessageStartingWith("the streamed file is not a sound database, previous snapshot kept: ");
+  }
+}
