@@ -111,7 +111,7 @@ class InstanceMetadataTest {
     environment.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.endpoint());
     environment.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-credentials-file").toString());
     environment.put("AWS_CONFIG_FILE", work.resolve("no-config-file").toString());
-    List<String> lines = new ArrayList<>(List.of("dir: " + work.resolve(volume),
+    List<String> lines = new ArrayList<>(List.of("dir: " + work.resolve(volume), "clusterName: imds-test",
         "clusters:", "  main:", "    endpoints: [" + etcd.endpoints() + "]",
         "aws:", "  endpoint: " + moto.endpoint(), "  volumeId: " + volumeId));
     lines.addAll(List.of(aws));

@@ -241,6 +241,7 @@ class SnapshotAddonTest {
             enabled: true
             region: eu-west-1
             role_arn: arn:aws:iam::123456789012:role/etcd-snapshot
+        cluster_name: prod-eu-west-1
         """);
 
     ServiceAccount account = (ServiceAccount) addon.get("ServiceAccount/etcd-snapshot");
@@ -266,6 +267,7 @@ class SnapshotAddonTest {
           aws:
             enabled: true
             use_instance_metadata: true
+        cluster_name: prod-eu-west-1
         """);
 
     Container container = podOf(addon).getContainers().get(0);
