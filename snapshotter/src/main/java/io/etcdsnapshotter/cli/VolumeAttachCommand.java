@@ -63,7 +63,7 @@ final class VolumeAttachCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Duration deviceWait = DurationParser.parse(deviceTimeout, "--device-timeout");
+    Duration deviceWait = DurationParser.parse(deviceTimeout, "--device-timeout", Duration.ofHours(1));
     if (!device.startsWith("/dev/")) {
       throw new ConfigException("--device '" + device + "' must be a device path such as /dev/sdf");
     }

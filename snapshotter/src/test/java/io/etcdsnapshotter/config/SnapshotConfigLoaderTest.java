@@ -85,6 +85,27 @@ class SnapshotConfigLoaderTest {
         List.of(), TlsFiles.NONE, "root", null, null, null))).hasMessageContaining("--user and --password-file go together");
   }
 
+  @Test
+  void aDurationBeyondWhatItsUseTakesIsAUsageErrorNamingTheFlag() throws IOException {
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, "25d", null,
+        List.of(), TlsFiles.NONE, null, null)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--dial-timeout '25d' is out of range: give a duration from 1ms to 1h");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null,
+        "99999999999999999999s", List.of(), TlsFiles.NONE, null, null)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--command-timeout '99999999999999999999s' is out of range: give a duration from 1ms to 1d");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, "0s", null,
+        List.of(), TlsFiles.NONE, null, null)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("from 1ms to 1h");
+    Path yaml = Files.writeString(tmp.resolve("t.yaml"), "dialTimeout: 9223372036854775807d\n");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(flags(yaml, List.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("dialTimeout in the config file '9223372036854775807d' is out of range");
+    assertThat(SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, "1h", "1d", List.of(),
+        TlsFiles.NONE, null, null)).commandTimeout()).isEqualTo(Duration.ofDays(1));
+  }
+
   private static SnapshotSettings flags(Path config, List<String> clusters) {
     return new SnapshotSettings(config, null, null, null, null, clusters, TlsFiles.NONE, null, null, null, null);
   }
