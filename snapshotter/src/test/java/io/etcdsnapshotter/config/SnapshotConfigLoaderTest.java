@@ -106,6 +106,33 @@ class SnapshotConfigLoaderTest {
         TlsFiles.NONE, null, null)).commandTimeout()).isEqualTo(Duration.ofDays(1));
   }
 
+  @Test
+  void tlsFilesWithAPlainHttpEndpointAreRefusedBeforeAnythingConnects() throws IOException {
+    Path ca = Files.writeString(tmp.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
+        List.of("main=https://10.0.0.1:2379,http://10.0.0.2:2379"), new TlsFiles(ca, null, null), null, null)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cluster main: TLS files (--cacert, --cert, --key) are given but http://10.0.0.2:2379 is plain"
+            + " http, which would send everything unencrypted; use https://10.0.0.2:2379, or leave the TLS files out");
+  }
+
+  @Test
+  void aPasswordFileOrPemFileLargerThanAnySuchFileIsNamedNotReadWhole() throws IOException {
+    Path password = Files.write(tmp.resolve("snapshot.db"), new byte[5000]);
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
+        List.of(), TlsFiles.NONE, "root", password)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cluster main: --password-file " + password + " is 5000 bytes, more than such a file ever holds"
+            + " (4096); is it the right file?");
+    Path huge = tmp.resolve("huge.pem");
+    try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      sparse.setLength(1L << 40);
+    }
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
+        List.of("main=https://127.0.0.1:2379"), new TlsFiles(huge, null, null), null, null)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--cacert " + huge + " is 1099511627776 bytes");
+  }
+
   private static SnapshotSettings flags(Path config, List<String> clusters) {
     return new SnapshotSettings(config, null, null, null, null, clusters, TlsFiles.NONE, null, null, null, null);
   }
