@@ -58,7 +58,7 @@ final class VolumeAttachCommand implements Callable<Integer> {
   String volumeType;
 
   @Option(names = "--device-timeout", paramLabel = "DURATION", defaultValue = "2m",
-      description = "Time to wait for the attached disk to appear in /dev before failing (default: 2m).")
+      description = "Time to wait for the attached disk to appear in /dev before failing (default: 2m, at most 1h).")
   String deviceTimeout;
 
   @Override

@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One restore's hold on a target dir: the kernel's lock on {@code .NAME.restore.lock} beside it (deleted when the
- * restore ends), so two restores never build the same target at once and a killed one never leaves a stale lock. Under the lock, the scratch dirs
- * a killed restore left behind (a full copy of the data, every Secret included, which would also keep an empty
- * target from counting as empty) are deleted: with the lock held, no live restore owns them.
+ * restore ends), so two restores never build the same target at once and a killed one never leaves a stale lock.
+ * Under the lock, the scratch dirs a killed restore left behind (a full copy of the data, every Secret included,
+ * which would also keep an empty target from counting as empty) are deleted: with the lock held, no live restore
+ * owns them.
  */
 final class TargetLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TargetLock.class);
