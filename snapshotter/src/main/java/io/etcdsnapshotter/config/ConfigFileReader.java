@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
@@ -104,6 +105,9 @@ final class ConfigFileReader {
     String message = e.getOriginalMessage();
     if (e instanceof InvalidFormatException f && f.getValue() instanceof Number) {
       message = "must be a whole number, not " + f.getValue();
+    } else if (e instanceof UnrecognizedPropertyException u) {
+      message = "unknown key; the keys here are " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+          .collect(Collectors.joining(", "));
     } else {
       message = message.lines().findFirst().orElse(message);
       int hint = message.indexOf(" (but could if");

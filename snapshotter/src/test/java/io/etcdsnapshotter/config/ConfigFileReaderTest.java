@@ -46,6 +46,13 @@ class ConfigFileReaderTest {
   }
 
   @Test
+  void anUnknownKeyIsNamedWithTheKeysThatBelongThere() {
+    assertThatThrownBy(() -> load("clusters:", "  main:", "    endpoint: http://127.0.0.1:2379"))
+        .isInstanceOf(ConfigException.class).hasMessageEndingWith("clusters.main.endpoint (line 3): unknown key; the"
+            + " keys here are cacert, cert, endpoints, key, passwordFile, user");
+  }
+
+  @Test
   void aSecondDocumentIsRefusedRatherThanIgnored() {
     assertThatThrownBy(() -> load("keep: 1", "---", "keep: 2"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("line 3: a second YAML document");
