@@ -82,14 +82,14 @@ class ConfigFileReaderTest {
 
   @Test
   void quotedEmptyValuesAndEmptyFilesStillRead() throws IOException {
-    assertThat(load("kubernetes: {}", "aws: {volumeId: vol-0123456789abcdef0, tags: {backup: ''}}").publish().aws()
-        .tags()).containsEntry("backup", "");
+    assertThat(load("clusterName: prod", "kubernetes: {}", "aws: {volumeId: vol-0123456789abcdef0,"
+        + " tags: {backup: ''}}").publish().aws().tags()).containsEntry("backup", "");
     assertThat(load("").dir()).isEqualTo(SnapshotConfigLoader.DEFAULT_DIR);
   }
 
   private SnapshotConfig load(String... lines) throws IOException {
     Path yaml = Files.writeString(tmp.resolve("c.yaml"), String.join("\n", lines) + "\n");
     return SnapshotConfigLoader.load(new SnapshotSettings(yaml, null, null, null, null, List.of(), TlsFiles.NONE,
-        null, null));
+        null, null, null, null));
   }
 }
