@@ -77,7 +77,7 @@ public final class BoltFile implements Closeable {
   /** The top-level bucket names in byte order. */
   public List<byte[]> bucketNames() throws IOException {
     List<byte[]> names = new ArrayList<>();
-    new TreeWalk(store, new PageSet(store.pageCount)).walk(meta().root(), "the root bucket", (page, i) -> {
+    new TreeWalk(store, new PageSet()).walk(meta().root(), "the root bucket", (page, i) -> {
       BucketHeader.requireBucket(page, i);
       names.add(copy(page.keySlice(i)));
     });
@@ -96,7 +96,7 @@ public final class BoltFile implements Closeable {
     if (root == 0) {
       TreeWalk.walkInline(hit.leaf().inlineBucket(hit.index()), sink);
     } else {
-      new TreeWalk(store, new PageSet(store.pageCount)).walk(root, "bucket " + hit.leaf().show(hit.index()), sink);
+      new TreeWalk(store, new PageSet()).walk(root, "bucket " + hit.leaf().show(hit.index()), sink);
     }
   }
 

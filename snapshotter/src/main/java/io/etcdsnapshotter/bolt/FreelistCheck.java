@@ -51,7 +51,7 @@ final class FreelistCheck {
     if (count < 0 || count > (page.length - first) / 8) {
       throw page.corrupt("freelist of " + Long.toUnsignedString(count) + " ids does not fit in the page");
     }
-    PageSet free = new PageSet(store.pageCount);
+    PageSet free = new PageSet();
     for (int i = 0; i < count; i++) {
       long id = page.buf.getLong(first + 8 * i);
       if (!store.inRange(id)) {

@@ -23,7 +23,7 @@ final class Scanner {
 
   Scanner(PageStore store, BucketScanVisitor visitor) {
     this.store = store;
-    this.used = new PageSet(store.pageCount);
+    this.used = new PageSet();
     this.visitor = visitor;
   }
 

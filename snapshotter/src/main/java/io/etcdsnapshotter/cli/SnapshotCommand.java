@@ -46,7 +46,8 @@ final class SnapshotCommand implements Callable<Integer> {
       description = "A cluster to save, endpoints tried in order; repeatable; replaces the default clusters.")
   List<String> clusters = new ArrayList<>();
 
-  @Option(names = "--cacert", paramLabel = "FILE", description = "CA bundle that signed the etcd server certificates.")
+  @Option(names = "--cacert", paramLabel = "FILE",
+      description = "CA bundle that signed the etcd server certificates (https:// endpoints only).")
   Path cacert;
 
   @Option(names = "--cert", paramLabel = "FILE", description = "Client certificate (PEM), with --key.")
@@ -66,11 +67,11 @@ final class SnapshotCommand implements Callable<Integer> {
   Integer keep;
 
   @Option(names = "--dial-timeout", paramLabel = "DURATION",
-      description = "Time to connect to and hear from one endpoint (default: 5s).")
+      description = "Time to connect to and hear from one endpoint (default: 5s, at most 1h).")
   String dialTimeout;
 
   @Option(names = "--command-timeout", paramLabel = "DURATION",
-      description = "Time one cluster's whole snapshot may take (default: 30m).")
+      description = "Time one cluster's whole snapshot may take (default: 30m, at most 1d).")
   String commandTimeout;
 
   @Option(names = "--cluster-name", paramLabel = "NAME",

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.cli;
 
+import io.etcdsnapshotter.config.ConfigException;
 import io.etcdsnapshotter.inspect.Verification;
 import io.etcdsnapshotter.inspect.Verifier;
 import io.etcdsnapshotter.restore.Cluster;
@@ -8,9 +9,12 @@ import io.etcdsnapshotter.restore.EtcdRelease;
 import io.etcdsnapshotter.restore.RestoreRequest;
 import io.etcdsnapshotter.restore.RestoreResult;
 import io.etcdsnapshotter.restore.ServerCompatibility;
+import io.etcdsnapshotter.volume.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +40,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:the file is sound (with or without an integrity trailer; the output says which)",
       "1:the file is missing, unreadable, or damaged (one line names the first problem)",
-      "2:usage error (bad flags)"
+      "2:usage error (bad flags, or a --scratch-dir that is not a directory)"
     })
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -48,17 +52,19 @@ final class VerifyCommand implements Callable<Integer> {
   boolean restore;
 
   @Option(names = "--scratch-dir", paramLabel = "DIR",
-      description = "Where the trial restore is built; needs about the snapshot's size free (default: the system"
-          + " temp dir).")
+      description = "An existing directory in which the trial restore gets a new private (0700) dir, deleted"
+          + " afterwards; needs about the snapshot's size free (default: the system temp dir).")
   Path scratchDir;
 
   @Mixin EtcdVersionOption etcdVersion;
 
   @Override
   public Integer call() throws Exception {
+    Path scratchParent = restore ? scratchParent() : null;
     Verification verification = Verifier.verify(file);
     // Every check runs before anything is printed: a file that fails one never shows as OK.
-    String restoreLine = restore ? "  restore   " + trialRestore(!verification.trailer().present()).describe()
+    String restoreLine = restore
+        ? "  restore   " + trialRestore(scratchParent, !verification.trailer().present()).describe()
         : serverLine();
     PrintWriter out = spec.commandLine().getOut();
     verification.summary().forEach(out::println);
@@ -78,13 +84,31 @@ final class VerifyCommand implements Callable<Integer> {
     return "  server    etcd " + server + " starts from a restore of it";
   }
 
-  /** A dry run of the restore an operator would do, with etcdutl's default flags, in a dir nobody else uses. */
-  private RestoreResult trialRestore(boolean noTrailer) throws IOException {
-    Path parent = scratchDir != null ? scratchDir : Path.of(System.getProperty("java.io.tmpdir"));
-    Path target = parent.resolve("etcd-snapshotter-trial-" + ProcessHandle.current().pid());
-    Cluster cluster = Cluster.bootstrap("default", "default=http://localhost:2380", "etcd-cluster",
-        "http://localhost:2380");
-    return DataDirRestore.run(new RestoreRequest(file, target, null, cluster, noTrailer, 0, true,
-        etcdVersion.release()));
+  /**
+   * A dry run of the restore an operator would do, with etcdutl's default flags, in a new 0700 dir of our own: a
+   * name we merely pick could already exist in a shared temp dir, owned and readable by someone else.
+   */
+  private RestoreResult trialRestore(Path scratchParent, boolean noTrailer) throws IOException {
+    Path trial = Files.createTempDirectory(scratchParent, "etcd-snapshotter-trial-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    try {
+      Cluster cluster = Cluster.bootstrap("default", "default=http://localhost:2380", "etcd-cluster",
+          "http://localhost:2380");
+      return DataDirRestore.run(new RestoreRequest(file, trial.resolve("default.etcd"), null, cluster, noTrailer, 0,
+          true, etcdVersion.release()));
+    } finally {
+      PrivateFiles.deleteTree(trial);
+    }
+  }
+
+  private Path scratchParent() {
+    if (scratchDir == null) {
+      return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+    if (!Files.isDirectory(scratchDir)) {
+      throw new ConfigException("--scratch-dir " + scratchDir + (Files.exists(scratchDir) ? " is not a directory"
+          : " does not exist") + "; give an existing directory, or leave the flag out for the system temp dir");
+    }
+    return scratchDir;
   }
 }

@@ -58,12 +58,12 @@ final class VolumeAttachCommand implements Callable<Integer> {
   String volumeType;
 
   @Option(names = "--device-timeout", paramLabel = "DURATION", defaultValue = "2m",
-      description = "Time to wait for the attached disk to appear in /dev before failing (default: 2m).")
+      description = "Time to wait for the attached disk to appear in /dev before failing (default: 2m, at most 1h).")
   String deviceTimeout;
 
   @Override
   public Integer call() throws Exception {
-    Duration deviceWait = DurationParser.parse(deviceTimeout, "--device-timeout");
+    Duration deviceWait = DurationParser.parse(deviceTimeout, "--device-timeout", Duration.ofHours(1));
     if (!device.startsWith("/dev/")) {
       throw new ConfigException("--device '" + device + "' must be a device path such as /dev/sdf");
     }

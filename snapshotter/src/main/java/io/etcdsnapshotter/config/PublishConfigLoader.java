@@ -12,6 +12,8 @@ final class PublishConfigLoader {
   static final Map<String, String> DEFAULT_TAGS = Map.of("etcd-snapshot", "true");
   /** Tags this tool writes and trusts; configured tags could forge them (a brought-back marker, another cluster). */
   private static final String TOOL_TAGS = "etcd-snapshotter/";
+  /** A century: beyond it "now minus maxAge" leaves the range of dates AWS gives. */
+  static final Duration MAX_SNAPSHOT_AGE = Duration.ofDays(36500);
   private static final Pattern VOLUME_ID = Pattern.compile("vol-[0-9a-f]{8,17}");
 
   private PublishConfigLoader() {}
@@ -48,7 +50,8 @@ final class PublishConfigLoader {
     if (keep < 0) {
       throw new ConfigException("aws.ebsSnapshots.keep must be 0 (no limit) or more, not " + keep);
     }
-    Duration maxAge = e.maxAge == null ? null : DurationParser.parse(e.maxAge, "aws.ebsSnapshots.maxAge");
+    Duration maxAge = e.maxAge == null ? null : DurationParser.parse(e.maxAge, "aws.ebsSnapshots.maxAge",
+        MAX_SNAPSHOT_AGE);
     return new PublishConfig.EbsSnapshots(keep, maxAge);
   }
 

@@ -1,11 +1,6 @@
 package io.etcdsnapshotter.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,49 +14,52 @@ public final class SnapshotConfigLoader {
   public static final Path DEFAULT_DIR = Path.of("/var/etcd-snapshot");
   static final Map<String, String> DEFAULT_CLUSTERS =
       Map.of(ClusterConfig.MAIN, "http://127.0.0.1:2379", ClusterConfig.EVENTS, "http://127.0.0.1:4002");
+  /** Far above any real connect; netty takes the connect timeout as an int of milliseconds (24.8 days at most). */
+  static final Duration MAX_DIAL_TIMEOUT = Duration.ofHours(1);
+  /** Far above any real snapshot, which streams gigabytes in minutes. */
+  static final Duration MAX_COMMAND_TIMEOUT = Duration.ofDays(1);
+  /** A run saves clusters one by one, each within the command timeout: thousands would run for days. */
+  static final int MAX_CLUSTERS = 64;
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
   private SnapshotConfigLoader() {}
 
   public static SnapshotConfig load(SnapshotSettings flags) {
-    ConfigFile file = flags.configFile() == null ? new ConfigFile() : read(flags.configFile());
+    ConfigFile file = flags.configFile() == null ? new ConfigFile() : ConfigFileReader.read(flags.configFile());
     Path dir = flags.dir() != null ? flags.dir() : file.dir != null ? Path.of(file.dir) : DEFAULT_DIR;
     int keep = first(flags.keep(), file.keep, 0);
     if (keep < 0) {
       throw new ConfigException("--keep must be 0 or more, not " + keep);
     }
-    Duration dial = DurationParser.parse(first(flags.dialTimeout(), file.dialTimeout, "5s"), "dial timeout");
-    Duration command =
-        DurationParser.parse(first(flags.commandTimeout(), file.commandTimeout, "30m"), "command timeout");
+    Duration dial = duration("--dial-timeout", flags.dialTimeout(), "dialTimeout", file.dialTimeout, "5s",
+        MAX_DIAL_TIMEOUT);
+    Duration command = duration("--command-timeout", flags.commandTimeout(), "commandTimeout", file.commandTimeout,
+        "30m", MAX_COMMAND_TIMEOUT);
     return new SnapshotConfig(dir, keep, dial, command, clusters(flags, file), PublishConfigLoader.load(file,
         flags.clusterName() != null ? flags.clusterName() : file.clusterName),
         first(flags.allowClusterChange(), file.allowClusterChange, false));
   }
 
-  static ConfigFile read(Path path) {
-    if (!Files.isRegularFile(path)) {
-      throw new ConfigException("config file " + path + " does not exist or is not a file");
-    }
-    try {
-      ConfigFile file = new ObjectMapper(new YAMLFactory()).readValue(path.toFile(), ConfigFile.class);
-      return file == null ? new ConfigFile() : file;
-    } catch (JsonProcessingException e) {
-      throw new ConfigException("config file " + path + " is not valid: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new ConfigException("config file " + path + " cannot be read: " + e.getMessage(), e);
-    }
+  /** The flag's value, else the config file's, else the default; the message names where the value came from. */
+  private static Duration duration(String flag, String fromFlag, String key, String fromFile, String fallback,
+      Duration max) {
+    String what = fromFlag == null && fromFile != null ? key + " in the config file" : flag;
+    return DurationParser.parse(first(fromFlag, fromFile, fallback), what, max);
   }
 
   private static List<ClusterConfig> clusters(SnapshotSettings flags, ConfigFile file) {
     Map<String, String> endpoints = new LinkedHashMap<>();
     if (!flags.clusters().isEmpty()) {
       flags.clusters().forEach(spec -> putCluster(endpoints, spec));
-    } else if (file.clusters != null && !file.clusters.isEmpty()) {
-      file.clusters.forEach((name, c) -> endpoints.put(name, c == null || c.endpoints == null
-          ? "" : String.join(",", c.endpoints)));
+    } else if (!file.clusters.isEmpty()) {
+      file.clusters.forEach((name, c) -> endpoints.put(name, c.endpoints == null ? "" : String.join(",", c.endpoints)));
     } else {
       endpoints.put(ClusterConfig.MAIN, DEFAULT_CLUSTERS.get(ClusterConfig.MAIN));
       endpoints.put(ClusterConfig.EVENTS, DEFAULT_CLUSTERS.get(ClusterConfig.EVENTS));
+    }
+    if (endpoints.size() > MAX_CLUSTERS) {
+      throw new ConfigException(endpoints.size() + " clusters configured; at most " + MAX_CLUSTERS + " are supported"
+          + " (each is saved one after the other within the run)");
     }
     List<ClusterConfig> result = new ArrayList<>();
     endpoints.forEach((name, urls) -> result.add(cluster(name, urls, flags, file.clusters.get(name))));

@@ -1,7 +1,12 @@
 package io.etcdsnapshotter.etcd;
 
 import io.etcdsnapshotter.OneLine;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.URI;
+import java.nio.channels.ClosedChannelException;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -30,6 +35,41 @@ public final class FailureCause {
       return "authentication failed (check --user and --password-file): " + text;
     }
     return text;
+  }
+
+  /**
+   * As {@link #describe}, for a failure to reach {@code endpoint}. A client whose scheme does not match the server's
+   * sees only a closed connection, so those failures are probed for a mismatch, named with its fix.
+   */
+  public static String describeAt(URI endpoint, Throwable failure, Duration timeout) {
+    boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
+    if (https && causedBy(failure, ClosedChannelException.class)
+        && TransportProbe.speaksPlainHttp2(endpoint, timeout)) {
+      return "answered without TLS: use http://" + endpoint.getAuthority() + " or enable TLS on etcd";
+    }
+    if (!https && unavailable(failure) && TransportProbe.speaksTls(endpoint, timeout)) {
+      return "answered with TLS: use https://" + endpoint.getAuthority() + " (with --cacert, and --cert and --key if"
+          + " etcd asks for client certificates)";
+    }
+    return describe(failure);
+  }
+
+  private static boolean unavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String messageOf(Throwable t) {

@@ -28,7 +28,7 @@ public final class MemberSelector {
         }
         failures.add(endpoint + ": member reports an error");
       } catch (IOException | RuntimeException e) {
-        failures.add(endpoint + ": " + FailureCause.describe(e));
+        failures.add(endpoint + ": " + FailureCause.describeAt(endpoint, e, dialTimeout));
       }
       LOG.warn("cluster {}: skipping {}", cluster.name(), failures.get(failures.size() - 1));
     }

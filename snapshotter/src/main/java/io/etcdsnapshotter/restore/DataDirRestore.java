@@ -17,7 +17,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -54,9 +53,21 @@ public final class DataDirRestore {
     Path dataDir = request.dataDir().toAbsolutePath();
     Path walDir = request.walDir() == null ? null : request.walDir().toAbsolutePath();
     long size = Files.size(snapshot);
-    checkTargets(dataDir, walDir, size);
+    if (walDir != null && (walDir.startsWith(dataDir) || dataDir.startsWith(walDir))) {
+      throw new ConfigException("--wal-dir " + walDir + " and --data-dir " + dataDir + " overlap; leave --wal-dir"
+          + " out for the default <data-dir>/member/wal, or put it elsewhere");
+    }
+    try (TargetLock data = TargetLock.claim(dataDir, "--data-dir");
+        TargetLock wal = walDir == null ? null : TargetLock.claim(walDir, "--wal-dir")) {
+      checkTargets(dataDir, walDir, size);
+      return buildCleaningUp(snapshot, dataDir, walDir, size);
+    }
+  }
+
+  private RestoreResult buildCleaningUp(Path snapshot, Path dataDir, Path walDir, long size) throws IOException {
     FutureTask<Void> trailer = startTrailerCheck(snapshot, size);
     // Ctrl-C or a SIGTERM skips finally blocks but runs shutdown hooks: the half-built data dir goes either way.
+    // A SIGKILL runs neither: the next restore into the target deletes what it left (TargetLock).
     Thread cleanup = new Thread(this::deleteScratch, "restore-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
@@ -72,10 +83,6 @@ public final class DataDirRestore {
   }
 
   private static void checkTargets(Path dataDir, Path walDir, long snapshotSize) throws IOException {
-    if (walDir != null && (walDir.startsWith(dataDir) || dataDir.startsWith(walDir))) {
-      throw new ConfigException("--wal-dir " + walDir + " and --data-dir " + dataDir + " overlap; leave --wal-dir"
-          + " out for the default <data-dir>/member/wal, or put it elsewhere");
-    }
     requireEmptyOrAbsent(dataDir, "--data-dir");
     if (walDir != null) {
       requireEmptyOrAbsent(walDir, "--wal-dir");
@@ -105,7 +112,7 @@ public final class DataDirRestore {
     synchronized (scratch) {
       for (Path dir : scratch) {
         try {
-          deleteTree(dir);
+          PrivateFiles.deleteTree(dir);
         } catch (IOException e) {
           LOG.warn("could not delete the scratch dir {}: {}", dir, e.getMessage());
         }
@@ -186,18 +193,20 @@ public final class DataDirRestore {
    */
   private Path scratchFor(Path target) throws IOException {
     Path dir = Files.isDirectory(target)
-        ? Files.createTempDirectory(target, ".restore-", OWNER_ONLY)
-        : Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".restore-", OWNER_ONLY);
+        ? Files.createTempDirectory(target, TargetLock.SCRATCH_INSIDE, OWNER_ONLY)
+        : Files.createTempDirectory(target.getParent(), TargetLock.scratchBeside(target), OWNER_ONLY);
     synchronized (scratch) {
       scratch.add(dir);
     }
     return dir;
   }
 
-  /** Until the restore has succeeded, whatever is moved into place stays listed for deletion. */
+  /**
+   * Until the restore has succeeded, whatever is moved into place stays listed for deletion; so does the scratch
+   * dir until it is gone, or a move that fails (the target filled meanwhile) would leave a copy of the data behind.
+   */
   private void moveIntoPlace(Path from, Path to) throws IOException {
     synchronized (scratch) {
-      scratch.remove(from);
       if (from.getParent().equals(to)) {
         List<Path> entries;
         try (Stream<Path> list = Files.list(from)) {
@@ -210,6 +219,7 @@ public final class DataDirRestore {
       } else {
         scratch.add(Files.move(from, to, StandardCopyOption.ATOMIC_MOVE));
       }
+      scratch.remove(from);
     }
     PrivateFiles.syncDirectory(to);
     PrivateFiles.syncDirectory(to.getParent());
@@ -220,10 +230,8 @@ public final class DataDirRestore {
     return Files.createDirectory(dir, OWNER_ONLY);
   }
 
-  /** etcdutl creates missing parents too; existing ones are left as they are. */
   private static void requireEmptyOrAbsent(Path dir, String flag) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectories(dir.getParent(), OWNER_ONLY);
       return;
     }
     boolean empty;
@@ -243,17 +251,6 @@ public final class DataDirRestore {
     if (usable < bytes) {
       throw new IOException("not enough space for " + target + ": need about " + (bytes >> 20) + " MiB, "
           + (usable >> 20) + " MiB free; free some space or restore elsewhere");
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }

@@ -9,7 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** File operations with the modes and durability a volume full of Secrets needs: 0600 files, 0700 dirs, fsync. */
 public final class PrivateFiles {
@@ -61,6 +63,23 @@ public final class PrivateFiles {
       out.force(true);
     }
     replace(part, target);
+  }
+
+  /** Creates {@code dir}'s missing parents and itself as 0700; existing ones are left as they are. */
+  public static void createDirectories(Path dir) throws IOException {
+    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+  }
+
+  /** Deletes {@code dir} and everything below it, links themselves but never what they point to; absent is fine. */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   public static void syncDirectory(Path dir) throws IOException {

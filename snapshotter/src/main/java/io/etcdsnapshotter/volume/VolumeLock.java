@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,8 +16,8 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * Keeps two runs from writing one volume at once. The lock is the kernel's, so it dies with its process: a crashed
- * run never leaves a stale lock that blocks the next one.
+ * Keeps two runs from writing one volume (or restoring into one target) at once. The lock is the kernel's, so it
+ * dies with its process: a crashed run never leaves a stale lock that blocks the next one.
  */
 public final class VolumeLock implements AutoCloseable {
   static final String FILE = ".lock";
@@ -22,29 +25,69 @@ public final class VolumeLock implements AutoCloseable {
   private static final int HOLDER_MAX = 256;
   private final FileChannel channel;
   private final FileLock lock;
+  /** The lock file to delete on close, or null for one that stays (the volume's). */
+  private final Path transientFile;
 
-  private VolumeLock(FileChannel channel, FileLock lock) {
+  private VolumeLock(FileChannel channel, FileLock lock, Path transientFile) {
     this.channel = channel;
     this.lock = lock;
+    this.transientFile = transientFile;
   }
 
   /** Takes the lock; the lock file is opened without following links, so a link there truncates nothing. */
   public static VolumeLock acquire(Path dir) throws IOException {
-    Path file = dir.resolve(FILE);
-    FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    FileLock lock = tryLock(channel);
-    if (lock == null) {
-      String holder = holder(channel);
+    return lock(dir.resolve(FILE), "another snapshot run holds the lock on " + dir, false);
+  }
+
+  /**
+   * Locks {@code file} as long as the lock is held and deletes it on close, so that nothing stays behind; {@code
+   * busy} starts the message when another process holds it.
+   */
+  public static VolumeLock acquireTransient(Path file, String busy) throws IOException {
+    return lock(file, busy, true);
+  }
+
+  private static VolumeLock lock(Path file, String busy, boolean deleteOnClose) throws IOException {
+    while (true) {
+      FileChannel channel = open(file, true);
+      FileLock lock = tryLock(channel);
+      if (lock == null) {
+        String holder = holder(channel);
+        channel.close();
+        throw new VolumeBusyException(busy + (holder.isEmpty() ? "" : " (" + holder + ")")
+            + "; wait for it to finish, then run again");
+      }
+      String holder = "pid " + ProcessHandle.current().pid() + " since " + Instant.now();
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
+      if (!deleteOnClose) {
+        return new VolumeLock(channel, lock, null);
+      }
+      if (holder.equals(holderAt(file))) {
+        return new VolumeLock(channel, lock, file);
+      }
+      // The holder before us deleted the file after we had opened it: our lock is on a file no one else will open.
+      lock.release();
       channel.close();
-      throw new VolumeBusyException("another snapshot run holds the lock on " + dir
-          + (holder.isEmpty() ? "" : " (" + holder + ")") + "; wait for it to finish, then run again");
     }
-    channel.truncate(0);
-    channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " since " + Instant.now())
-        .getBytes(StandardCharsets.UTF_8)), 0);
-    return new VolumeLock(channel, lock);
+  }
+
+  private static FileChannel open(Path file, boolean create) throws IOException {
+    Set<OpenOption> options = create
+        ? Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)
+        : Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    return FileChannel.open(file, options,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+  }
+
+  /** The holder the file now at {@code file} names, or null when there is none (its holder just deleted it). */
+  private static String holderAt(Path file) throws IOException {
+    try (FileChannel channel = open(file, false)) {
+      return holder(channel);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   /** What the holder wrote into the lock file: its pid and start time, read through the channel already open. */
@@ -67,6 +110,9 @@ public final class VolumeLock implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (transientFile != null) {
+      Files.deleteIfExists(transientFile);
+    }
     lock.release();
     channel.close();
   }

@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.bolt;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -58,6 +59,33 @@ public final class SnapshotFixtures {
 
   public static ByteBuffer littleEndian(byte[] file) {
     return ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Gives the meta page at byte {@code meta} a correct FNV-1a checksum again, so its other fields reach the checks. */
+  public static void resealMeta(ByteBuffer b, int meta) {
+    long hash = 0xcbf29ce484222325L;
+    for (int i = meta + 16; i < meta + 72; i++) {
+      hash = (hash ^ (b.get(i) & 0xff)) * 0x100000001b3L;
+    }
+    b.putLong(meta + 72, hash);
+  }
+
+  /**
+   * A sparse file of {@code size} bytes: the fixture's db, its valid meta pages counting every page of the file
+   * (as bbolt's do after the file grew), and holes after it. Sound to bbolt, and billions of pages to a reader.
+   */
+  public static Path sparse(Path dir, String version, long size) throws IOException {
+    byte[] db = db(version);
+    ByteBuffer b = littleEndian(db);
+    for (int meta : new int[] {0, PAGE}) {
+      b.putLong(meta + 16 + 40, size / PAGE);
+      resealMeta(b, meta);
+    }
+    Path file = write(dir, "sparse.db", db);
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(size);
+    }
+    return file;
   }
 
   public static int flags(byte[] file, long pgid) {

@@ -62,6 +62,39 @@ class VerifyCommandTest {
   }
 
   @Test
+  void aTrialRestoreUsesANewPrivateDirNotANameSomeoneElseCouldHaveCreated() throws IOException {
+    Path scratch = Files.createDirectory(tmp.resolve("shared-tmp"));
+    Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+    // What another user of a shared /tmp could plant under the name the trial dir used to have.
+    Path planted = Files.createSymbolicLink(
+        scratch.resolve("etcd-snapshotter-trial-" + ProcessHandle.current().pid()), elsewhere);
+    CliRun run = CliRun.of("verify", "--restore", "--scratch-dir", scratch.toString(),
+        SnapshotFixtures.snapshot("3.5").toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains("  restore   ");
+    try (var left = Files.list(scratch); var inside = Files.list(elsewhere)) {
+      assertThat(left).containsExactly(planted);
+      assertThat(inside).isEmpty();
+    }
+  }
+
+  @Test
+  void aScratchDirThatIsNoDirectoryIsAUsageError() throws IOException {
+    String snapshot = SnapshotFixtures.snapshot("3.5").toString();
+    Path missing = tmp.resolve("missing");
+    CliRun absent = CliRun.of("verify", "--restore", "--scratch-dir", missing.toString(), snapshot);
+    assertThat(absent.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(absent.err()).isEqualTo("etcd-snapshotter verify: --scratch-dir " + missing + " does not exist; give an"
+        + " existing directory, or leave the flag out for the system temp dir" + System.lineSeparator());
+    assertThat(missing).doesNotExist();
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    CliRun notDir = CliRun.of("verify", "--restore", "--scratch-dir", file.toString(), snapshot);
+    assertThat(notDir.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(notDir.err()).contains("--scratch-dir " + file + " is not a directory").hasLineCount(1);
+    assertThat(notDir.out()).isEmpty();
+  }
+
+  @Test
   void aDbWithoutTrailerPassesAndSaysSo() throws IOException {
     Path db = SnapshotFixtures.write(tmp, "db", SnapshotFixtures.db("3.5"));
     CliRun run = CliRun.of("verify", db.toString());

@@ -169,7 +169,7 @@ class SnapshotMutationFuzzTest {
       case 5 -> {
         int meta = random.nextInt(2) * PAGE;
         b.putLong(meta + 16 + 16 + 8 * random.nextInt(5), wild(random, pages));
-        resealMeta(b, meta);
+        SnapshotFixtures.resealMeta(b, meta);
         return "meta field of page " + meta / PAGE;
       }
       case 6 -> {
@@ -203,15 +203,6 @@ class SnapshotMutationFuzzTest {
       case 4 -> 1L << random.nextInt(64);
       default -> random.nextLong();
     };
-  }
-
-  /** Gives a meta page a correct FNV-1a checksum again, so its other fields reach the bounds checks. */
-  private static void resealMeta(ByteBuffer b, int meta) {
-    long hash = 0xcbf29ce484222325L;
-    for (int i = meta + 16; i < meta + 72; i++) {
-      hash = (hash ^ (b.get(i) & 0xff)) * 0x100000001b3L;
-    }
-    b.putLong(meta + 72, hash);
   }
 
   private static byte[] bytes(String s) {

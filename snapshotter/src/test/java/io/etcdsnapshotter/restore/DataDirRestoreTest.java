@@ -130,6 +130,43 @@ class DataDirRestoreTest {
   }
 
   @Test
+  void whatAKilledRestoreLeftIsDeletedByTheNextOne() throws Exception {
+    Path snapshot = snapshot(source(), true);
+    // A SIGKILL mid-restore leaves its scratch dir: beside an absent target, or inside an empty one.
+    Path beside = Files.createDirectories(dir.resolve(".data.restore-123/member/snap"));
+    Files.writeString(beside.resolve("db"), "every secret");
+    Path mount = Files.createDirectory(dir.resolve("mount"));
+    Files.createDirectories(mount.resolve(".restore-456/member/snap"));
+    Path unrelated = Files.createDirectory(dir.resolve(".database.restore-7"));
+
+    DataDirRestore.run(request(snapshot, dir.resolve("data"), 0));
+    DataDirRestore.run(request(snapshot, mount, 0));
+
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+        .containsExactlyInAnyOrder("snap.db", "data", "mount", unrelated.getFileName().toString());
+    assertThat(Files.list(mount).map(p -> p.getFileName().toString())).containsExactly("member");
+    assertThat(dir.resolve("data/member/snap/db")).exists();
+  }
+
+  @Test
+  void aTargetAnotherRestoreHoldsIsRefusedAndItsScratchLeftAlone() throws Exception {
+    Path snapshot = snapshot(source(), true);
+    Path data = dir.resolve("data");
+    try (TargetLock running = TargetLock.claim(data, "--data-dir")) {
+      Path live = Files.createDirectory(dir.resolve(".data.restore-live"));
+      assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, data, 0)))
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("another restore into " + data + " is running (pid " + ProcessHandle.current().pid())
+          .hasMessageEndingWith("; wait for it to finish, then run again");
+      assertThat(live).exists();
+      assertThat(data).doesNotExist();
+    }
+    DataDirRestore.run(request(snapshot, data, 0));
+    // the lock file goes with the lock, and the dead restore's scratch with the next restore
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("snap.db", "data");
+  }
+
+  @Test
   void damagedSnapshotsFailWithOneLineAndLeaveNothing() throws Exception {
     byte[] good = Files.readAllBytes(snapshot(source(), true));
     byte[] flipped = good.clone();

@@ -86,6 +86,42 @@ class SnapshotSecurityTest {
     assertThat(volume().resolve("snapshot.db")).doesNotExist();
   }
 
+  @Test
+  void tlsFilesWithAPlainHttpEndpointAreAUsageErrorBeforeAnythingIsSent() {
+    ProcessResult run = SnapshotRun.into(volume()).cluster("main", auth).tls(tls.tls(), tls.tls().caCert())
+        .user(EtcdCluster.USER, EtcdCluster.writePasswordFile(tmp.resolve("password"))).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(Jar.messages(run)).as(run.toString()).singleElement().satisfies(line -> assertThat(line)
+        .contains("cluster main: TLS files (--cacert, --cert, --key) are given but " + auth.endpoints()
+            + " is plain http, which would send everything unencrypted; use https://"));
+    assertThat(volume().resolve("snapshot.db")).doesNotExist();
+  }
+
+  @Test
+  void httpsToAPlainServerNamesTheMismatch() {
+    String plain = auth.endpoints();
+    ProcessResult run = SnapshotRun.into(volume()).cluster("main", plain.replace("http://", "https://"))
+        .user(EtcdCluster.USER, EtcdCluster.writePasswordFile(tmp.resolve("password"))).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(Jar.messages(run)).as(run.toString()).singleElement().satisfies(line -> assertThat(line)
+        .contains(plain.replace("http://", "https://") + ": answered without TLS: use " + plain
+            + " or enable TLS on etcd"));
+    assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
+  }
+
+  @Test
+  void httpToATlsServerNamesTheMismatch() {
+    String secure = tls.endpoints();
+    ProcessResult run = SnapshotRun.into(volume()).cluster("main", secure.replace("https://", "http://")).run();
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(Jar.messages(run)).as(run.toString()).singleElement().satisfies(line -> assertThat(line)
+        .contains(secure.replace("https://", "http://") + ": answered with TLS: use " + secure + " (with --cacert"));
+    assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
+  }
+
   private Path volume() {
     return tmp.resolve("volume");
   }
