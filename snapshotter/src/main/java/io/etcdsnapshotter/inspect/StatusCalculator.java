@@ -26,7 +26,7 @@ public final class StatusCalculator implements BucketScanVisitor {
   /** Under 3.6 semantics, the storage version as etcdutl 3.6 shows it ("" if none); null under 3.5 semantics. */
   private final String version;
   /** Under 3.6 semantics, the live keys; null under 3.5 semantics, which never parse a value. */
-  private final LiveKeys liveKeys;
+  private LiveKeys liveKeys;
   private boolean inKeyBucket;
   private long revision;
   private long pairs;
@@ -78,9 +78,12 @@ public final class StatusCalculator implements BucketScanVisitor {
     try {
       liveKeys.accept(key, value);
     } catch (OutOfMemoryError e) {
-      // The key set is all that grows with the database: its next segment did not fit. Say so in one line.
-      throw new IOException(file + ": the heap is too small for the live-key count of etcdutl 3.6+ semantics ("
-          + liveKeys.count() + " keys so far, about 30 bytes each); give the JVM more -Xmx");
+      // The key set is all that grows with the database: its next segment did not fit. It is let go before the
+      // one line saying so is built, which would not fit either while the set fills the heap.
+      long counted = liveKeys.count();
+      liveKeys = null;
+      throw new HeapTooSmallException(file + ": the heap is too small for the live-key count of etcdutl 3.6+"
+          + " semantics (" + counted + " keys so far, about 30 bytes each); give the JVM more -Xmx", version);
     } catch (IllegalArgumentException e) {
       long sub = key.getLong(key.position() + 9);
       throw new IOException(file + ": cannot unmarshal the value at revision " + revision + " (sub " + sub

@@ -1,9 +1,13 @@
 package io.etcdsnapshotter.snapshot;
 
+import io.etcdsnapshotter.inspect.HeapTooSmallException;
 import io.etcdsnapshotter.inspect.SnapshotStatus;
+import io.etcdsnapshotter.inspect.StatusSemantics;
 import io.etcdsnapshotter.volume.SnapshotIndex;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a freshly streamed file as a database before it may replace the previous snapshot: etcd's digest only
@@ -12,23 +16,35 @@ import java.nio.file.Path;
  * {@code snapshots.json} are the ones an operator gets from {@code status FILE} or from that etcdutl.
  */
 final class SnapshotCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotCheck.class);
+
   private SnapshotCheck() {}
 
   static SnapshotIndex.Entry inspect(Path file) throws IOException {
-    SnapshotStatus status;
     try {
-      status = SnapshotStatus.of(file);
+      try {
+        SnapshotStatus status = SnapshotStatus.of(file);
+        // AUTO reports a version exactly when the file has a storage version etcdutl can parse, so this is that
+        // version, or null (left out of the index) for a file of etcd 3.4/3.5.
+        return entry(status, status.totalKey(), status.version());
+      } catch (HeapTooSmallException e) {
+        // A sound snapshot is never thrown away for want of heap to count its live keys: it is checked again
+        // without the count, kept, and recorded without a totalKey.
+        LOG.warn("{}; the snapshot is kept and snapshots.json records no totalKey for it", e.getMessage());
+        return entry(SnapshotStatus.of(file, StatusSemantics.ETCD_35), null, e.storageVersion());
+      }
     } catch (IOException e) {
       throw new IOException("the streamed file is not a sound database, previous snapshot kept: " + e.getMessage(), e);
     }
+  }
+
+  private static SnapshotIndex.Entry entry(SnapshotStatus status, Long totalKey, String storageVersion) {
     SnapshotIndex.Entry entry = new SnapshotIndex.Entry();
     entry.revision = status.revision();
     entry.hash = status.hash();
-    entry.totalKey = status.totalKey();
+    entry.totalKey = totalKey;
     entry.totalSize = status.totalSize();
-    // AUTO reports a version exactly when the file has a storage version etcdutl can parse, so this is that
-    // version, or null (left out of the index) for a file of etcd 3.4/3.5.
-    entry.storageVersion = status.version();
+    entry.storageVersion = storageVersion;
     return entry;
   }
 }
