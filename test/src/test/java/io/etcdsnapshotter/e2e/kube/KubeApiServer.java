@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import io.etcdsnapshotter.e2e.etcd.PortTakenException;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
@@ -198,27 +199,17 @@ public final class KubeApiServer implements AutoCloseable {
         throw new IllegalStateException("kube-apiserver not ready after " + STARTUP + ": " + ready
             + "\n--- server log:\n" + logTail());
       }
-      sleep(Duration.ofMillis(500));
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for kube-apiserver", e);
+      }
     }
   }
 
   private String logTail() {
     String log = process.stderr();
     return log.length() <= 5000 ? log : "..." + log.substring(log.length() - 5000);
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static final class PortTakenException extends RuntimeException {
-    PortTakenException(String message) {
-      super(message);
-    }
   }
 }
