@@ -143,7 +143,7 @@ public final class KubeApiServer implements AutoCloseable {
         "--client-ca-file=" + tls.caCert(),
         "--authorization-mode=RBAC",
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        "--service-account-key-file=" + tls.serviceAccountKey(),
+        "--service-account-key-file=" + tls.serviceAccountPublicKey(),
         "--service-account-signing-key-file=" + tls.serviceAccountKey(),
         "--service-cluster-ip-range=10.96.0.0/24",
         // No kubelet or kube-proxy here: keep the server from publishing itself as the kubernetes Service's endpoint.

@@ -70,13 +70,15 @@ public final class TestCertificates {
       Issued ca = selfSignedCa("etcd-snapshotter e2e kubernetes CA");
       Issued server = issue(ca, new X500Name("CN=kube-apiserver"), KeyPurposeId.id_kp_serverAuth, true);
       Issued admin = issue(ca, new X500Name("O=system:masters,CN=e2e-admin"), KeyPurposeId.id_kp_clientAuth, false);
+      KeyPair serviceAccounts = newKeyPair();
       return new ApiServerTls(
           writeCert(dir.resolve("kube-ca.pem"), ca),
           writeCert(dir.resolve("kube-apiserver.pem"), server),
           writeKey(dir.resolve("kube-apiserver-key.pem"), server.keys()),
           writeCert(dir.resolve("kube-admin.pem"), admin),
           writeKey(dir.resolve("kube-admin-key.pem"), admin.keys()),
-          writeKey(dir.resolve("service-account-key.pem"), newKeyPair()));
+          writeKey(dir.resolve("service-account-key.pem"), serviceAccounts),
+          writePem(dir.resolve("service-account.pem"), serviceAccounts.getPublic()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (GeneralSecurityException | OperatorCreationException e) {
