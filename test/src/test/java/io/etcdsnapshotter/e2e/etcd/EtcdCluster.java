@@ -238,10 +238,4 @@ public final class EtcdCluster implements AutoCloseable {
       throw new IllegalStateException("interrupted", e);
     }
   }
-
-  private static final class PortTakenException extends RuntimeException {
-    PortTakenException(String message) {
-      super(message);
-    }
-  }
 }

@@ -44,16 +44,41 @@ public final class TestCertificates {
   public static TlsMaterial generate(Path dir) {
     try {
       Issued ca = selfSignedCa("etcd-snapshotter e2e CA");
-      Issued server = issue(ca, "127.0.0.1", KeyPurposeId.id_kp_serverAuth, true);
-      Issued client = issue(ca, "root", KeyPurposeId.id_kp_clientAuth, false);
+      Issued server = issue(ca, new X500Name("CN=127.0.0.1"), KeyPurposeId.id_kp_serverAuth, true);
+      Issued client = issue(ca, new X500Name("CN=root"), KeyPurposeId.id_kp_clientAuth, false);
       Issued otherCa = selfSignedCa("unrelated CA");
       return new TlsMaterial(
           writeCert(dir.resolve("ca.pem"), ca),
           writeCert(dir.resolve("server.pem"), server),
-          writeKey(dir.resolve("server-key.pem"), server),
+          writeKey(dir.resolve("server-key.pem"), server.keys()),
           writeCert(dir.resolve("client.pem"), client),
-          writeKey(dir.resolve("client-key.pem"), client),
+          writeKey(dir.resolve("client-key.pem"), client.keys()),
           writeCert(dir.resolve("other-ca.pem"), otherCa));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot generate test certificates", e);
+    }
+  }
+
+  /**
+   * A kube-apiserver's PKI in {@code dir}: its serving certificate, an admin client certificate (group
+   * system:masters, which RBAC lets do anything) and the key it signs service-account tokens with.
+   */
+  public static ApiServerTls generateForApiServer(Path dir) {
+    try {
+      Issued ca = selfSignedCa("etcd-snapshotter e2e kubernetes CA");
+      Issued server = issue(ca, new X500Name("CN=kube-apiserver"), KeyPurposeId.id_kp_serverAuth, true);
+      Issued admin = issue(ca, new X500Name("O=system:masters,CN=e2e-admin"), KeyPurposeId.id_kp_clientAuth, false);
+      KeyPair serviceAccounts = newKeyPair();
+      return new ApiServerTls(
+          writeCert(dir.resolve("kube-ca.pem"), ca),
+          writeCert(dir.resolve("kube-apiserver.pem"), server),
+          writeKey(dir.resolve("kube-apiserver-key.pem"), server.keys()),
+          writeCert(dir.resolve("kube-admin.pem"), admin),
+          writeKey(dir.resolve("kube-admin-key.pem"), admin.keys()),
+          writeKey(dir.resolve("service-account-key.pem"), serviceAccounts),
+          writePem(dir.resolve("service-account.pem"), serviceAccounts.getPublic()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -73,11 +98,11 @@ public final class TestCertificates {
     return new Issued(sign(builder, keys.getPrivate()), keys);
   }
 
-  private static Issued issue(Issued ca, String commonName, KeyPurposeId purpose, boolean loopbackNames)
+  private static Issued issue(Issued ca, X500Name subject, KeyPurposeId purpose, boolean loopbackNames)
       throws GeneralSecurityException, IOException, OperatorCreationException {
     KeyPair keys = newKeyPair();
     X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
-    X509v3CertificateBuilder builder = builder(issuer, new X500Name("CN=" + commonName), keys);
+    X509v3CertificateBuilder builder = builder(issuer, subject, keys);
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     builder.addExtension(Extension.keyUsage, true,
         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
@@ -113,8 +138,8 @@ public final class TestCertificates {
     return writePem(file, issued.certificate());
   }
 
-  private static Path writeKey(Path file, Issued issued) throws IOException {
-    writePem(file, new JcaPKCS8Generator(issued.keys().getPrivate(), null));
+  private static Path writeKey(Path file, KeyPair keys) throws IOException {
+    writePem(file, new JcaPKCS8Generator(keys.getPrivate(), null));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     return file;
   }

@@ -1,0 +1,3 @@
+module etcdsnapshotter.test/kube
+
+go 1.26.0
