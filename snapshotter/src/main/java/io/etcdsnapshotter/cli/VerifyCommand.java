@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,8 +88,7 @@ final class VerifyCommand implements Callable<Integer> {
    * name we merely pick could already exist in a shared temp dir, owned and readable by someone else.
    */
   private RestoreResult trialRestore(Path scratchParent, boolean noTrailer) throws IOException {
-    Path trial = Files.createTempDirectory(scratchParent, "etcd-snapshotter-trial-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path trial = PrivateFiles.createTempDirectory(scratchParent, "etcd-snapshotter-trial-");
     try {
       Cluster cluster = Cluster.bootstrap("default", "default=http://localhost:2380", "etcd-cluster",
           "http://localhost:2380");

@@ -13,12 +13,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
@@ -31,8 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataDirRestore {
   private static final Logger LOG = LoggerFactory.getLogger(DataDirRestore.class);
-  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
   private final RestoreRequest request;
   private final List<Path> scratch = new ArrayList<>();
@@ -139,9 +133,9 @@ public final class DataDirRestore {
   private RestoreResult build(Path snapshot, Path dataDir, Path walDir, FutureTask<Void> trailer)
       throws IOException {
     Path root = scratchFor(dataDir);
-    Path member = createDirectory(root.resolve("member"));
-    Path snapDir = createDirectory(member.resolve("snap"));
-    Path wal = walDir == null ? createDirectory(member.resolve("wal")) : scratchFor(walDir);
+    Path member = PrivateFiles.createDirectory(root.resolve("member"));
+    Path snapDir = PrivateFiles.createDirectory(member.resolve("snap"));
+    Path wal = walDir == null ? PrivateFiles.createDirectory(member.resolve("wal")) : scratchFor(walDir);
     RestoreResult result;
     try (BoltFile source = BoltFile.open(snapshot);
         BoltWriter db = BoltWriter.create(snapDir.resolve("db"), source.pageSize())) {
@@ -193,8 +187,8 @@ public final class DataDirRestore {
    */
   private Path scratchFor(Path target) throws IOException {
     Path dir = Files.isDirectory(target)
-        ? Files.createTempDirectory(target, TargetLock.SCRATCH_INSIDE, OWNER_ONLY)
-        : Files.createTempDirectory(target.getParent(), TargetLock.scratchBeside(target), OWNER_ONLY);
+        ? PrivateFiles.createTempDirectory(target, TargetLock.SCRATCH_INSIDE)
+        : PrivateFiles.createTempDirectory(target.getParent(), TargetLock.scratchBeside(target));
     synchronized (scratch) {
       scratch.add(dir);
     }
@@ -224,10 +218,6 @@ public final class DataDirRestore {
     PrivateFiles.syncDirectory(to);
     PrivateFiles.syncDirectory(to.getParent());
     LOG.info("restored {}", to);
-  }
-
-  private static Path createDirectory(Path dir) throws IOException {
-    return Files.createDirectory(dir, OWNER_ONLY);
   }
 
   private static void requireEmptyOrAbsent(Path dir, String flag) throws IOException {

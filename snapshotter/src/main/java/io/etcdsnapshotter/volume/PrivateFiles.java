@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
@@ -16,6 +17,9 @@ import java.util.stream.Stream;
 /** File operations with the modes and durability a volume full of Secrets needs: 0600 files, 0700 dirs, fsync. */
 public final class PrivateFiles {
   private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+  /** 0600 from a file's first byte: what every file of ours that may hold a Secret is created with. */
+  static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private PrivateFiles() {}
 
@@ -44,8 +48,7 @@ public final class PrivateFiles {
    */
   public static FileChannel createNew(Path file) throws IOException {
     return FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        LinkOption.NOFOLLOW_LINKS), PRIVATE_FILE);
   }
 
   /** Renames {@code from} over {@code to} atomically and makes the rename durable. */
@@ -68,6 +71,16 @@ public final class PrivateFiles {
   /** Creates {@code dir}'s missing parents and itself as 0700; existing ones are left as they are. */
   public static void createDirectories(Path dir) throws IOException {
     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+  }
+
+  /** Creates {@code dir} itself as 0700; its parent must exist. */
+  public static Path createDirectory(Path dir) throws IOException {
+    return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+  }
+
+  /** A new 0700 dir with a fresh name in {@code parent}: no one else can have made or opened it first. */
+  public static Path createTempDirectory(Path parent, String prefix) throws IOException {
+    return Files.createTempDirectory(parent, prefix, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
   }
 
   /** Deletes {@code dir} and everything below it, links themselves but never what they point to; absent is fine. */

@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Set;
 
@@ -77,8 +76,7 @@ public final class VolumeLock implements AutoCloseable {
         ? Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS)
         : Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    return FileChannel.open(file, options,
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    return FileChannel.open(file, options, PrivateFiles.PRIVATE_FILE);
   }
 
   /** The holder the file now at {@code file} names, or null when there is none (its holder just deleted it). */
