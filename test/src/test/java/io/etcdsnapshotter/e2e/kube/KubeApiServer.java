@@ -32,7 +32,8 @@ import java.util.List;
  * A real kube-apiserver (built by scripts/kube/build; scripts/setup prints its directory as KUBE_BIN) on a free
  * loopback port, serving TLS, authorizing with RBAC and signing service-account tokens, and storing into a real
  * etcd 3.6 over TLS. Always close it: close() kills the server and etcd and deletes their data, and the process
- * reaper kills what a crashed test leaked. No controllers run: nothing turns a CronJob into Jobs here.
+ * reaper kills what a crashed test leaked. Without {@link #startWithControllerManager()} no controller runs: nothing
+ * turns a CronJob into Jobs or binds a PVC.
  */
 public final class KubeApiServer implements AutoCloseable {
   private static final String BIN_VARIABLE = "KUBE_BIN";
@@ -43,14 +44,17 @@ public final class KubeApiServer implements AutoCloseable {
   private final Path bin;
   private final EtcdCluster etcd;
   private final TempDirectory dir;
+  private final Endpoint endpoint;
   private final Path kubeconfig;
   private RunningProcess process;
+  private RunningProcess controllerManager;
 
-  private KubeApiServer(Path bin, EtcdCluster etcd, TempDirectory dir, Path kubeconfig) {
+  private KubeApiServer(Path bin, EtcdCluster etcd, TempDirectory dir, Endpoint endpoint, ApiServerTls tls) {
     this.bin = bin;
     this.etcd = etcd;
     this.dir = dir;
-    this.kubeconfig = kubeconfig;
+    this.endpoint = endpoint;
+    this.kubeconfig = writeAdminKubeconfig(dir.resolve("admin.kubeconfig"), endpoint, tls);
   }
 
   /** Starts etcd and the API server and waits until /readyz answers; skips the test if the binaries are missing. */
@@ -63,7 +67,7 @@ public final class KubeApiServer implements AutoCloseable {
       ApiServerTls tls = TestCertificates.generateForApiServer(dir.path());
       for (int attempt = 1; ; attempt++) {
         int port = FreePorts.allocate(1).get(0);
-        server = new KubeApiServer(bin, etcd, dir, writeKubeconfig(dir.resolve("admin.kubeconfig"), port, tls));
+        server = new KubeApiServer(bin, etcd, dir, new Endpoint("https://127.0.0.1:" + port, tls.caCert()), tls);
         server.process = RunningProcess.start(command(bin, port, etcd, tls, dir.resolve("certs")),
             dir.resolve("kube-apiserver-" + attempt));
         try {
@@ -84,6 +88,33 @@ public final class KubeApiServer implements AutoCloseable {
       dir.close();
       throw e;
     }
+  }
+
+  /**
+   * As {@link #start()}, with a kube-controller-manager running what the addon meets on a master: CronJobs make
+   * Jobs, PVCs bind to PVs (and are deleted only when unused), kube-system gets its default ServiceAccount.
+   */
+  public static KubeApiServer startWithControllerManager() {
+    KubeApiServer server = start();
+    try {
+      server.controllerManager = RunningProcess.start(List.of(server.bin.resolve("kube-controller-manager").toString(),
+          "--kubeconfig=" + server.kubeconfig,
+          "--controllers=cronjob-controller,job-controller,persistentvolume-binder-controller,"
+              + "persistentvolume-protection-controller,persistentvolumeclaim-protection-controller,"
+              + "serviceaccount-controller",
+          "--leader-elect=false",
+          // Nothing here asks it for metrics or health: no port to collide on.
+          "--secure-port=0"), server.dir.resolve("kube-controller-manager"));
+      return server;
+    } catch (RuntimeException | Error e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** The directory of the built binaries and of the addon manager's scripts (addon-manager/). */
+  public Path bin() {
+    return bin;
   }
 
   /** The admin's kubeconfig (group system:masters), for kubectl and anything else that reads one. */
@@ -109,9 +140,35 @@ public final class KubeApiServer implements AutoCloseable {
     return Processes.run(command, KUBECTL_TIMEOUT);
   }
 
+  /**
+   * A kubeconfig that acts as ServiceAccount {@code namespace/name} with a token from the TokenRequest API, the kind
+   * the kubelet mounts into a pod; the account must exist. The token is a credential: the file is 0600.
+   */
+  public Path serviceAccountKubeconfig(String namespace, String name) {
+    String token = kubectl("create", "token", name, "--namespace", namespace, "--duration=1h").orThrow().stdout()
+        .strip();
+    String user = "token: " + token;
+    return writeKubeconfig(dir.resolve(namespace + "-" + name + ".kubeconfig"), endpoint, user, namespace);
+  }
+
+  /** Whether ServiceAccount {@code namespace/name} may do {@code verbAndResource} (kubectl auth can-i's words). */
+  public boolean serviceAccountCan(String namespace, String name, String... verbAndResource) {
+    List<String> arguments = new ArrayList<>(List.of("auth", "can-i", "--namespace", namespace,
+        "--as=system:serviceaccount:" + namespace + ":" + name));
+    arguments.addAll(List.of(verbAndResource));
+    ProcessResult answer = kubectl(arguments.toArray(String[]::new));
+    if (!answer.stdout().strip().matches("yes|no")) {
+      throw new IllegalStateException("kubectl auth can-i answered neither yes nor no: " + answer);
+    }
+    return answer.stdout().strip().equals("yes");
+  }
+
   @Override
   public void close() {
     try {
+      if (controllerManager != null) {
+        controllerManager.kill();
+      }
       if (process != null) {
         process.kill();
       }
@@ -154,26 +211,32 @@ public final class KubeApiServer implements AutoCloseable {
         "--etcd-keyfile=" + etcdTls.clientKey());
   }
 
-  /** A kubeconfig naming files rather than embedding keys, so it holds no secret itself; 0600 all the same. */
-  private static Path writeKubeconfig(Path file, int port, ApiServerTls tls) {
+  /** The admin's kubeconfig names files rather than embedding keys, so it holds no secret itself. */
+  private static Path writeAdminKubeconfig(Path file, Endpoint endpoint, ApiServerTls tls) {
+    return writeKubeconfig(file, endpoint,
+        "client-certificate: %s, client-key: %s".formatted(tls.adminCert(), tls.adminKey()), "default");
+  }
+
+  private record Endpoint(String url, Path caCert) {}
+
+  /** 0600 whatever it holds. */
+  private static Path writeKubeconfig(Path file, Endpoint endpoint, String user, String namespace) {
     String text = """
         apiVersion: v1
         kind: Config
         clusters:
         - name: e2e
           cluster:
-            server: https://127.0.0.1:%d
+            server: %s
             certificate-authority: %s
         users:
-        - name: admin
-          user:
-            client-certificate: %s
-            client-key: %s
+        - name: user
+          user: {%s}
         contexts:
         - name: e2e
-          context: {cluster: e2e, user: admin}
+          context: {cluster: e2e, user: user, namespace: %s}
         current-context: e2e
-        """.formatted(port, tls.caCert(), tls.adminCert(), tls.adminKey());
+        """.formatted(endpoint.url(), endpoint.caCert(), user, namespace);
     try {
       Files.writeString(file, text, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -73,6 +73,10 @@ public final class RunningProcess implements AutoCloseable {
     return process.pid();
   }
 
+  public String stdout() {
+    return read(stdout);
+  }
+
   public String stderr() {
     return read(stderr);
   }
