@@ -15,6 +15,7 @@ import io.etcdsnapshotter.e2e.tls.ApiServerTls;
 import io.etcdsnapshotter.e2e.tls.TestCertificates;
 import io.etcdsnapshotter.e2e.tls.TlsMaterial;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -125,8 +126,10 @@ public final class KubeApiServer implements AutoCloseable {
   /** A fabric8 client acting as the admin; the caller closes it. */
   public KubernetesClient client() {
     try {
-      return new KubernetesClientBuilder()
-          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8))).build();
+      // fabric8 takes a client key for RSA unless told: ours is EC.
+      Config config = new ConfigBuilder(Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8)))
+          .withClientKeyAlgo("EC").build();
+      return new KubernetesClientBuilder().withConfig(config).build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
