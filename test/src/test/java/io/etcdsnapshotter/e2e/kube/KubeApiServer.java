@@ -153,7 +153,12 @@ public final class KubeApiServer implements AutoCloseable {
 
   /** Whether ServiceAccount {@code namespace/name} may do {@code verbAndResource} (kubectl auth can-i's words). */
   public boolean serviceAccountCan(String namespace, String name, String... verbAndResource) {
-    List<String> arguments = new ArrayList<>(List.of("auth", "can-i", "--namespace", namespace,
+    return serviceAccountCanIn(namespace, namespace, name, verbAndResource);
+  }
+
+  /** As {@link #serviceAccountCan}, asked of namespace {@code where}: what the account may do outside its own. */
+  public boolean serviceAccountCanIn(String where, String namespace, String name, String... verbAndResource) {
+    List<String> arguments = new ArrayList<>(List.of("auth", "can-i", "--namespace", where,
         "--as=system:serviceaccount:" + namespace + ":" + name));
     arguments.addAll(List.of(verbAndResource));
     ProcessResult answer = kubectl(arguments.toArray(String[]::new));
