@@ -125,8 +125,10 @@ public final class KubeApiServer implements AutoCloseable {
   /** A fabric8 client acting as the admin; the caller closes it. */
   public KubernetesClient client() {
     try {
-      return new KubernetesClientBuilder()
-          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8))).build();
+      Config config = Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+      // fabric8 guesses the key's algorithm from its PEM header, and a PKCS#8 header names none: it would try RSA.
+      config.setClientKeyAlgo("EC");
+      return new KubernetesClientBuilder().withConfig(config).build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
