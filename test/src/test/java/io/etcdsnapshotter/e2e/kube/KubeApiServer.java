@@ -15,7 +15,6 @@ import io.etcdsnapshotter.e2e.tls.ApiServerTls;
 import io.etcdsnapshotter.e2e.tls.TestCertificates;
 import io.etcdsnapshotter.e2e.tls.TlsMaterial;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -126,9 +125,9 @@ public final class KubeApiServer implements AutoCloseable {
   /** A fabric8 client acting as the admin; the caller closes it. */
   public KubernetesClient client() {
     try {
-      // fabric8 takes a client key for RSA unless told: ours is EC.
-      Config config = new ConfigBuilder(Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8)))
-          .withClientKeyAlgo("EC").build();
+      Config config = Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+      // fabric8 guesses the key's algorithm from its PEM header, and a PKCS#8 header names none: it would try RSA.
+      config.setClientKeyAlgo("EC");
       return new KubernetesClientBuilder().withConfig(config).build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -156,7 +155,12 @@ public final class KubeApiServer implements AutoCloseable {
 
   /** Whether ServiceAccount {@code namespace/name} may do {@code verbAndResource} (kubectl auth can-i's words). */
   public boolean serviceAccountCan(String namespace, String name, String... verbAndResource) {
-    List<String> arguments = new ArrayList<>(List.of("auth", "can-i", "--namespace", namespace,
+    return serviceAccountCanIn(namespace, namespace, name, verbAndResource);
+  }
+
+  /** As {@link #serviceAccountCan}, asked of namespace {@code where}: what the account may do outside its own. */
+  public boolean serviceAccountCanIn(String where, String namespace, String name, String... verbAndResource) {
+    List<String> arguments = new ArrayList<>(List.of("auth", "can-i", "--namespace", where,
         "--as=system:serviceaccount:" + namespace + ":" + name));
     arguments.addAll(List.of(verbAndResource));
     ProcessResult answer = kubectl(arguments.toArray(String[]::new));
