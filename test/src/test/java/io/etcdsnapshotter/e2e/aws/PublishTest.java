@@ -1,19 +1,21 @@
 package io.etcdsnapshotter.e2e.aws;
 
+import static io.etcdsnapshotter.e2e.aws.AddonNamespace.PVC;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.FreePorts;
 import io.etcdsnapshotter.e2e.etcd.Json;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;
 import io.etcdsnapshotter.e2e.jar.Jar;
+import io.etcdsnapshotter.e2e.kube.KubeApiServer;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,55 +24,69 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
- * The CronJob's run end to end: a real etcd, the jar's {@code snapshot} finding its EBS volume through the PVC on
- * a mock API server, tagging it and taking EBS snapshots in moto, three runs in a row with {@code keep: 2}.
+ * The CronJob's run end to end: a real etcd; a real kube-apiserver and kube-controller-manager holding the addon as
+ * salt-call renders it and the addon manager applies it, with its PVC bound to a PV; the jar's {@code snapshot} run
+ * with a token of the addon's ServiceAccount, finding the EBS volume through the PVC and its PV, tagging it and taking
+ * EBS snapshots in moto, three runs in a row with {@code keep: 2}. Each scenario that needs a claim of its own gets a
+ * namespace of its own (the addon rendered into it), so no run overwrites what another one's assertions read.
  */
 class PublishTest {
-  private static final String NS = "kube-system";
-  private static final String PVC = "kube-etcd-snapshot-pvc";
   private static final String CREATED_BY = "etcd-snapshotter/created-by";
   private static final String VOLUME = "volume";
   private static final String CLUSTER = "prod";
+  private static final String NOT_ENCRYPTED = " is not encrypted, yet the snapshot files hold every Secret of the"
+      + " cluster: give the PVC an encrypted volume (StorageClass parameter encrypted: \"true\", or EBS encryption"
+      + " by default)";
   private static EtcdCluster etcd;
   private static Moto moto;
-  private static MockApiServer kube;
+  private static KubeApiServer kube;
+  private static KubernetesClient admin;
   private static TempDirectory work;
-  private static Map<String, String> environment;
+  private static AddonNamespace main;
   private static String volumeId;
   private static final List<ProcessResult> runs = new ArrayList<>();
+  /** The main claim as the three runs left it, before the failing runs below write their Events on it. */
+  private static Map<String, String> mainAnnotations;
+  private static List<Event> mainEvents;
+  private static String mainDescribed;
 
   @BeforeAll
   static void runThreeTimes() {
     etcd = EtcdCluster.start(EtcdVersion.V3_5, 1, Security.PLAIN);
     moto = Moto.start();
-    kube = MockApiServer.start();
+    kube = KubeApiServer.startWithControllerManager();
+    admin = kube.client();
     work = TempDirectory.create("e2e-publish-");
     volumeId = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).encrypted(true)
         .tagSpecifications(t -> t.resourceType("volume").tags(tag("kubernetes.io/created-for/pvc/name", PVC))))
         .volumeId();
-    bindPvcTo(volumeId);
-    environment = new HashMap<>(Moto.CREDENTIALS);
-    environment.put("KUBECONFIG", kube.writeKubeconfig(work.resolve("kubeconfig")).toString());
-    Path config = config(VOLUME, "aws:", "  endpoint: " + moto.endpoint(), "  ebsSnapshots: {keep: 2}");
+    main = claimOn("kube-system", EbsVolumeShape.CSI, volumeId);
+    Path config = config(VOLUME, main, "aws:", "  endpoint: " + moto.endpoint(), "  ebsSnapshots: {keep: 2}");
     for (int i = 0; i < 3; i++) {
       etcd.etcdctl().ok("put", "/registry/run", Integer.toString(i)); // each run saves a newer revision
-      runs.add(Jar.run(environment, "snapshot", "--config", config.toString()));
+      runs.add(Jar.run(environment(main), "snapshot", "--config", config.toString()));
       sleepPastTheSecond(); // EBS start times have whole seconds: runs must differ in them to be ordered
     }
+    mainAnnotations = main.annotations();
+    mainEvents = main.events();
+    mainDescribed = main.describe();
   }
 
   @AfterAll
   static void stopEverything() {
-    for (AutoCloseable resource : new AutoCloseable[] {etcd, moto, kube, work}) {
+    for (AutoCloseable resource : new AutoCloseable[] {admin, kube, etcd, moto, work}) {
       try {
         if (resource != null) {
           resource.close();
@@ -93,10 +109,7 @@ class PublishTest {
 
   @Test
   void tagsTheVolumeForExternalToolsWithTheLastRunsRevision() {
-    Map<String, String> tags = new HashMap<>();
-    moto.ec2().describeVolumes(r -> r.volumeIds(volumeId)).volumes().get(0).tags()
-        .forEach(t -> tags.put(t.key(), t.value()));
-    assertThat(tags).containsEntry("etcd-snapshot", "true")
+    assertThat(volumeTags(volumeId)).containsEntry("etcd-snapshot", "true")
         .containsEntry("kubernetes.io/created-for/pvc/name", PVC)
         .containsEntry("etcd-snapshotter/revision/main", index().path("revision").asText())
         .containsEntry("etcd-snapshotter/cluster", CLUSTER)
@@ -115,13 +128,51 @@ class PublishTest {
   }
 
   @Test
+  void recordsTheRunOnThePvcForKubectlDescribe() {
+    String newestId = ourSnapshots().stream().max(Comparator.comparing(Snapshot::startTime))
+        .orElseThrow().snapshotId();
+    assertThat(mainAnnotations)
+        .containsEntry("etcd-snapshotter.io/main.revision", index().path("revision").asText())
+        .containsEntry("etcd-snapshotter.io/main.sha256", index().path("sha256").asText())
+        .containsEntry("etcd-snapshotter.io/last-result", "ok")
+        .containsEntry("etcd-snapshotter.io/volume-encrypted", "true")
+        .containsEntry("etcd-snapshotter.io/ebs-snapshot", newestId)
+        // what kube-controller-manager wrote when it bound the claim stays
+        .containsEntry("pv.kubernetes.io/bind-completed", "yes");
+    // an encrypted volume and snapshot: no Warning
+    assertThat(mainEvents).extracting(Event::getType, Event::getReason).containsExactly(
+        tuple("Normal", "SnapshotSaved"), tuple("Normal", "SnapshotSaved"), tuple("Normal", "SnapshotSaved"));
+    assertThat(mainDescribed).contains("etcd-snapshotter.io/last-result: ok",
+        "etcd-snapshotter.io/main.revision: " + index().path("revision").asText(),
+        "pv.kubernetes.io/bind-completed: yes");
+    assertThat(mainDescribed.lines().filter(line -> line.matches(
+        "\\s*Normal\\s+SnapshotSaved\\s+.*\\s+etcd-snapshotter\\s+cluster main \\(.*\\): saved snapshot\\.db at"
+            + " revision \\d+"))).hasSize(3);
+  }
+
+  @ParameterizedTest
+  @EnumSource(EbsVolumeShape.class)
+  void findsTheEbsVolumeThroughThePvcsPvInEachShape(EbsVolumeShape shape) {
+    String volume = volume(true);
+    AddonNamespace addon = claimOn("shape-" + shape.name().toLowerCase(Locale.ROOT).replace('_', '-'), shape, volume);
+    Path config = config("shape-" + shape, addon, "aws:", "  endpoint: " + moto.endpoint());
+
+    ProcessResult run = Jar.run(environment(addon), "snapshot", "--config", config.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).contains("tagged EBS volume " + volume);
+    assertThat(volumeTags(volume)).containsEntry("etcd-snapshotter/cluster", CLUSTER)
+        .containsEntry("etcd-snapshotter/revision/main", index("shape-" + shape).path("revision").asText());
+  }
+
+  @Test
   void aVolumeTaggedForAnotherClusterGetsNoSnapshotOfThisOne() {
     String staging = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).tagSpecifications(
         t -> t.resourceType("volume").tags(tag("etcd-snapshotter/cluster", "staging")))).volumeId();
-    Path config = config("other-clusters-volume", "aws:", "  endpoint: " + moto.endpoint(), "  volumeId: " + staging,
-        "  ebsSnapshots: {}");
+    Path config = config("other-clusters-volume", main, "aws:", "  endpoint: " + moto.endpoint(),
+        "  volumeId: " + staging, "  ebsSnapshots: {}");
 
-    ProcessResult run = Jar.run(environment, "snapshot", "--config", config.toString());
+    ProcessResult run = Jar.run(environment(main), "snapshot", "--config", config.toString());
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(Jar.messages(run)).singleElement().asString().startsWith("etcd-snapshotter snapshot: EBS volume "
@@ -131,26 +182,11 @@ class PublishTest {
   }
 
   @Test
-  void recordsTheRunOnThePvcForKubectlDescribe() {
-    Map<String, String> annotations = annotations(PVC);
-    assertThat(annotations)
-        .containsEntry("etcd-snapshotter.io/main.revision", index().path("revision").asText())
-        .containsEntry("etcd-snapshotter.io/main.sha256", index().path("sha256").asText())
-        .containsEntry("etcd-snapshotter.io/last-result", "ok")
-        .containsEntry("etcd-snapshotter.io/volume-encrypted", "true");
-    String newestId = ourSnapshots().stream().max(Comparator.comparing(Snapshot::startTime))
-        .orElseThrow().snapshotId();
-    assertThat(annotations).containsEntry("etcd-snapshotter.io/ebs-snapshot", newestId);
-    assertThat(events()).filteredOn(e -> e.getType().equals("Normal"))
-        .extracting(Event::getReason).containsExactly("SnapshotSaved", "SnapshotSaved", "SnapshotSaved");
-  }
-
-  @Test
   void aFailedPublishExitsOneWithAWarningAndVouchesForTheFiles() {
-    Path config = config("failed-volume", "aws:", "  endpoint: " + moto.endpoint(),
+    Path config = config("failed-volume", main, "aws:", "  endpoint: " + moto.endpoint(),
         "  volumeId: vol-0000000000000000f");
 
-    ProcessResult run = Jar.run(environment, "snapshot", "--config", config.toString());
+    ProcessResult run = Jar.run(environment(main), "snapshot", "--config", config.toString());
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
@@ -159,32 +195,91 @@ class PublishTest {
             + " vol-0000000000000000f: InvalidVolume.NotFound")
         .endsWith("the snapshot files written are valid: snapshot.db (revision "
             + index("failed-volume").path("revision").asText() + ")");
-    assertThat(events()).filteredOn(e -> e.getType().equals("Warning"))
+    assertThat(main.events()).filteredOn(e -> e.getType().equals("Warning"))
         .filteredOn(e -> e.getMessage().contains("vol-0000000000000000f")).singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains("InvalidVolume.NotFound"));
   }
 
   @Test
-  void aPlainVolumeIsAWarningEventByDefault() {
-    String plain = plainVolume("plain-warned");
-    Path config = configOnClaim("plain-warned", "plain-warned", "aws:", "  endpoint: " + moto.endpoint());
+  void aRunWithAnUnreachableClusterIsRecordedOnThePvcAsFailedWithTheGoodFilesRevision() {
+    AddonNamespace addon = AddonNamespace.install(kube, admin, work.path(), "partly-failed");
+    String unreachable = "http://127.0.0.1:" + FreePorts.allocate(1).get(0);
+    Path config = config("partly-failed", addon, "  events:", "    endpoints: [" + unreachable + "]");
 
-    ProcessResult run = Jar.run(environment, "snapshot", "--config", config.toString());
+    ProcessResult run = Jar.run(environment(addon), "snapshot", "--config", config.toString());
 
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.stderr()).contains("WARN  EBS volume " + plain + " is not encrypted");
-    assertThat(annotations("plain-warned")).containsEntry("etcd-snapshotter.io/volume-encrypted", "false");
-    assertThat(events("plain-warned")).filteredOn(e -> e.getReason().equals("NotEncrypted")).singleElement()
-        .satisfies(e -> assertThat(e.getMessage()).startsWith("EBS volume " + plain + " is not encrypted"));
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.stdout()).contains("annotated PVC partly-failed/" + PVC);
+    assertThat(addon.annotations())
+        .containsEntry("etcd-snapshotter.io/last-result", "failed")
+        .containsEntry("etcd-snapshotter.io/main.revision", index("partly-failed").path("revision").asText())
+        .doesNotContainKey("etcd-snapshotter.io/events.revision");
+    assertThat(addon.events()).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getReason()).isEqualTo("SnapshotFailed");
+      assertThat(e.getMessage()).startsWith("cluster events: ").contains(unreachable);
+    });
   }
 
   @Test
-  void aPlainVolumeFailsTheRunWithRequireEncryptedInOneLineAndTheFilesStay() {
-    String plain = plainVolume("plain-refused");
-    Path config = configOnClaim("plain-refused", "plain-refused", "aws:", "  endpoint: " + moto.endpoint(),
-        "  requireEncrypted: true");
+  void aMissingPvcFailsInOneLineAndVouchesForTheFiles() {
+    AddonNamespace addon = AddonNamespace.install(kube, admin, work.path(), "no-claim");
+    addon.deleteClaim();
+    Path config = config("no-claim", addon, "aws:", "  endpoint: " + moto.endpoint());
 
-    ProcessResult run = Jar.run(environment, "snapshot", "--config", config.toString());
+    ProcessResult run = Jar.run(environment(addon), "snapshot", "--config", config.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(Jar.messages(run)).containsExactly("etcd-snapshotter snapshot: PVC no-claim/" + PVC + " does not"
+        + " exist: check kubernetes.namespace and kubernetes.pvc; the snapshot files written are valid: snapshot.db"
+        + " (revision " + index("no-claim").path("revision").asText() + ")");
+  }
+
+  @Test
+  void aPvcNotBoundYetFailsInOneLineNamingIt() {
+    AddonNamespace addon = AddonNamespace.install(kube, admin, work.path(), "unbound");
+    Path config = config("unbound", addon, "aws:", "  endpoint: " + moto.endpoint());
+
+    ProcessResult run = Jar.run(environment(addon), "snapshot", "--config", config.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
+    assertThat(Jar.messages(run)).singleElement().asString()
+        .startsWith("etcd-snapshotter snapshot: PVC unbound/" + PVC + " is not bound to a PV yet")
+        .endsWith("the snapshot files written are valid: snapshot.db (revision "
+            + index("unbound").path("revision").asText() + ")");
+  }
+
+  @Test
+  void aPlainVolumeAndItsSnapshotAreWarningEventsByDefault() {
+    String plain = volume(false);
+    AddonNamespace addon = claimOn("plain-warned", EbsVolumeShape.CSI, plain);
+    Path config = config("plain-warned", addon, "aws:", "  endpoint: " + moto.endpoint(), "  ebsSnapshots: {}");
+
+    ProcessResult run = Jar.run(environment(addon), "snapshot", "--config", config.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stderr()).contains("WARN  EBS volume " + plain + " is not encrypted");
+    Map<String, String> annotations = addon.annotations();
+    assertThat(annotations).containsEntry("etcd-snapshotter.io/volume-encrypted", "false")
+        .containsKey("etcd-snapshotter.io/ebs-snapshot");
+    assertThat(addon.events()).extracting(Event::getType, Event::getReason, Event::getMessage)
+        .containsExactlyInAnyOrder(
+            tuple("Normal", "SnapshotSaved", "cluster main (" + etcd.endpoints() + "): saved snapshot.db at revision "
+                + index("plain-warned").path("revision").asText()),
+            tuple("Warning", "NotEncrypted", "EBS volume " + plain + NOT_ENCRYPTED),
+            tuple("Warning", "NotEncrypted", "EBS snapshot " + annotations.get("etcd-snapshotter.io/ebs-snapshot")
+                + NOT_ENCRYPTED));
+  }
+
+  @Test
+  void aPlainVolumeFailsTheRunWithRequireEncryptedInOneLineBeforeCopyingItAndTheFilesStay() {
+    String plain = volume(false);
+    AddonNamespace addon = claimOn("plain-refused", EbsVolumeShape.CSI, plain);
+    Path config = config("plain-refused", addon, "aws:", "  endpoint: " + moto.endpoint(),
+        "  requireEncrypted: true", "  ebsSnapshots: {}");
+
+    ProcessResult run = Jar.run(environment(addon), "snapshot", "--config", config.toString());
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
@@ -194,24 +289,44 @@ class PublishTest {
         .endsWith("the snapshot files written are valid: snapshot.db (revision "
             + index("plain-refused").path("revision").asText() + ")");
     assertThat(work.resolve("plain-refused").resolve("snapshot.db")).exists();
+    assertThat(moto.ec2().describeSnapshots(r -> r.filters(Filter.builder().name("volume-id").values(plain).build()))
+        .snapshots()).isEmpty();
+    assertThat(addon.events()).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getReason()).isEqualTo("SnapshotFailed");
+      assertThat(e.getMessage()).contains("aws.requireEncrypted is true");
+    });
   }
 
-  /** An unencrypted volume behind a PVC of its own, as an existing unencrypted gp2 class would provision it. */
-  private static String plainVolume(String pvc) {
-    String plain = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).encrypted(false))
+  /** A new EBS volume in moto; an unencrypted one is what an existing unencrypted gp2 class provisions. */
+  private static String volume(boolean encrypted) {
+    return moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).encrypted(encrypted))
         .volumeId();
-    bind(pvc, plain);
-    return plain;
   }
 
-  private static Path config(String volume, String... aws) {
-    return configOnClaim(volume, PVC, aws);
+  /**
+   * The addon installed into {@code namespace} just now, with its claim bound to {@code volume} as a PV of
+   * {@code shape}; installing it last gives its ServiceAccount the ClusterRoleBinding that reads PVs.
+   */
+  private static AddonNamespace claimOn(String namespace, EbsVolumeShape shape, String volume) {
+    AddonNamespace addon = AddonNamespace.install(kube, admin, work.path(), namespace);
+    addon.bind(shape, volume);
+    return addon;
   }
 
-  private static Path configOnClaim(String volume, String pvc, String... aws) {
+  /** The jar's environment in the CronJob's pod: AWS credentials, and its ServiceAccount's token for the API. */
+  private static Map<String, String> environment(AddonNamespace addon) {
+    Map<String, String> environment = new HashMap<>(Moto.CREDENTIALS);
+    environment.put("KUBECONFIG", addon.kubeconfig().toString());
+    return environment;
+  }
+
+  /** A config saving main (and any cluster in {@code more}) into {@code volume}, recording the run on the claim. */
+  private static Path config(String volume, AddonNamespace addon, String... more) {
     List<String> lines = new ArrayList<>(List.of("dir: " + work.resolve(volume), "clusterName: " + CLUSTER,
-        "clusters:", "  main:", "    endpoints: [" + etcd.endpoints() + "]", "kubernetes: {pvc: " + pvc + "}"));
-    lines.addAll(List.of(aws));
+        "kubernetes: {namespace: " + addon.namespace() + ", pvc: " + PVC + "}",
+        "clusters:", "  main:", "    endpoints: [" + etcd.endpoints() + "]"));
+    lines.addAll(List.of(more));
     try {
       return Files.writeString(Files.createTempFile(work.path(), "config-", ".yaml"), String.join("\n", lines) + "\n");
     } catch (IOException e) {
@@ -219,21 +334,11 @@ class PublishTest {
     }
   }
 
-  private static void bindPvcTo(String volume) {
-    bind(PVC, volume);
-  }
-
-  private static void bind(String pvc, String volume) {
-    kube.client().resource(new PersistentVolumeBuilder().withNewMetadata().withName("pv-" + pvc).endMetadata()
-        .withNewSpec().addToCapacity("storage", new Quantity("1Gi")).withAccessModes("ReadWriteOnce")
-        .withNewCsi().withDriver("ebs.csi.aws.com").withVolumeHandle(volume).endCsi().endSpec().build()).create();
-    kube.client().resource(new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace(NS).withName(pvc)
-        .endMetadata().withNewSpec().withVolumeName("pv-" + pvc).withAccessModes("ReadWriteOnce").endSpec().build())
-        .create();
-  }
-
-  private static Map<String, String> annotations(String pvc) {
-    return kube.client().persistentVolumeClaims().inNamespace(NS).withName(pvc).get().getMetadata().getAnnotations();
+  private static Map<String, String> volumeTags(String volume) {
+    Map<String, String> tags = new HashMap<>();
+    moto.ec2().describeVolumes(r -> r.volumeIds(volume)).volumes().get(0).tags()
+        .forEach(t -> tags.put(t.key(), t.value()));
+    return tags;
   }
 
   private static JsonNode index() {
@@ -252,15 +357,6 @@ class PublishTest {
     return moto.ec2().describeSnapshots(r -> r.filters(
         Filter.builder().name("volume-id").values(volumeId).build(),
         Filter.builder().name("tag:" + CREATED_BY).values("etcd-snapshotter").build())).snapshots();
-  }
-
-  private static List<Event> events() {
-    return events(PVC);
-  }
-
-  private static List<Event> events(String pvc) {
-    return kube.client().v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> pvc.equals(e.getInvolvedObject().getName())).toList();
   }
 
   private static Tag tag(String key, String value) {
