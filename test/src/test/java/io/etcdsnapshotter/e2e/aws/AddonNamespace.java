@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,52 +42,44 @@ final class AddonNamespace {
 
   /**
    * Renders the addon for {@code namespace} under {@code work}, creates the namespace unless it exists, applies it.
-   * With its StorageClass, as EKS's gp2 (WaitForFirstConsumer): the controller waits for the PV the test gives
-   * instead of failing to provision one.
+   * With its StorageClass, as EKS's gp2 (WaitForFirstConsumer): a claim without a PV waits instead of failing.
    */
   static AddonNamespace install(KubeApiServer server, KubernetesClient admin, Path work, String namespace) {
-    if (admin.namespaces().withName(namespace).get() == null) {
-      server.kubectl("create", "namespace", namespace).orThrow();
-    }
-    Path addon;
-    try {
-      addon = RenderedAddon.render(Files.createDirectories(work.resolve("addon-" + namespace)), """
-          enable_etcd_snapshot: true
-          etcd_snapshot_hostname: m1
-          enable_default_storage_class: true
-          cluster_name: prod
-          etcd_snapshot:
-            namespace: %s
-            record_on_pvc: true
-            aws:
-              enabled: true
-              region: %s
-          """.formatted(namespace, Moto.REGION));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    AddonPass.apply(server, addon);
-    return new AddonNamespace(server, admin, namespace);
-  }
-
-  String namespace() {
-    return namespace;
+    AddonNamespace addon = new AddonNamespace(server, admin, namespace);
+    AddonPass.apply(server, addon.render(work));
+    return addon;
   }
 
   /**
-   * Gives the claim EBS volume {@code volumeId} as a PV of {@code shape} pre-bound to it, as an operator would hand
-   * over an existing volume, and returns once kube-controller-manager has bound the claim.
+   * As {@link #install}, with the claim on EBS volume {@code volumeId}: a PV of {@code shape} pre-bound to the claim
+   * before the addon creates it, as an operator hands over an existing volume. Returns once kube-controller-manager
+   * has bound the claim (at once: it binds a new claim to the PV waiting for it, where a PV added later would wait
+   * for its periodic resync).
    */
-  void bind(EbsVolumeShape shape, String volumeId) {
-    String storageClass = claim().getSpec().getStorageClassName();
+  static AddonNamespace installOn(KubeApiServer server, KubernetesClient admin, Path work, String namespace,
+      EbsVolumeShape shape, String volumeId) {
+    AddonNamespace addon = new AddonNamespace(server, admin, namespace);
+    Path dir = addon.render(work);
+    String storageClass;
+    try (InputStream pvc = Files.newInputStream(dir.resolve("pvc.yaml"))) {
+      storageClass = admin.persistentVolumeClaims().load(pvc).item().getSpec().getStorageClassName();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     admin.resource(shape.describe(new PersistentVolumeBuilder()
         .withNewMetadata().withName("etcd-snapshot-" + namespace).endMetadata()
         .withNewSpec().addToCapacity("storage", new Quantity("1Gi")).withAccessModes("ReadWriteOnce")
             .withStorageClassName(storageClass)
             .withNewClaimRef().withNamespace(namespace).withName(PVC).endClaimRef().endSpec(), volumeId)
         .build()).create();
+    AddonPass.apply(server, dir);
     Polling.await("kube-controller-manager binds PVC " + namespace + "/" + PVC, BINDING,
-        () -> "Bound".equals(claim().getStatus().getPhase()), this::describe);
+        () -> "Bound".equals(addon.claim().getStatus().getPhase()), addon::describe);
+    return addon;
+  }
+
+  String namespace() {
+    return namespace;
   }
 
   /** Deletes the claim, as an operator might by mistake; returns once it is gone. */
@@ -113,6 +106,29 @@ final class AddonNamespace {
   /** What the operator sees: {@code kubectl describe pvc}, as the admin. */
   String describe() {
     return server.kubectl("describe", "pvc", PVC, "--namespace", namespace).orThrow().stdout();
+  }
+
+  /** Creates the namespace unless it exists (kube-system does) and renders the addon into it. */
+  private Path render(Path work) {
+    if (admin.namespaces().withName(namespace).get() == null) {
+      server.kubectl("create", "namespace", namespace).orThrow();
+    }
+    try {
+      return RenderedAddon.render(Files.createDirectories(work.resolve("addon-" + namespace)), """
+          enable_etcd_snapshot: true
+          etcd_snapshot_hostname: m1
+          enable_default_storage_class: true
+          cluster_name: prod
+          etcd_snapshot:
+            namespace: %s
+            record_on_pvc: true
+            aws:
+              enabled: true
+              region: %s
+          """.formatted(namespace, Moto.REGION));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private PersistentVolumeClaim claim() {

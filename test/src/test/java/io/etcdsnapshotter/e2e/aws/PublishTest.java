@@ -309,9 +309,7 @@ class PublishTest {
    * {@code shape}; installing it last gives its ServiceAccount the ClusterRoleBinding that reads PVs.
    */
   private static AddonNamespace claimOn(String namespace, EbsVolumeShape shape, String volume) {
-    AddonNamespace addon = AddonNamespace.install(kube, admin, work.path(), namespace);
-    addon.bind(shape, volume);
-    return addon;
+    return AddonNamespace.installOn(kube, admin, work.path(), namespace, shape, volume);
   }
 
   /** The jar's environment in the CronJob's pod: AWS credentials, and its ServiceAccount's token for the API. */
