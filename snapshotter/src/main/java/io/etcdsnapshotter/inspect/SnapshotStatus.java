@@ -32,7 +32,7 @@ public record SnapshotStatus(
   public static SnapshotStatus of(Path file, StatusSemantics semantics) throws IOException {
     try (BoltFile bolt = BoltFile.open(file)) {
       StatusCalculator calculator = new StatusCalculator(bolt, semantics);
-      bolt.scan(calculator);
+      calculator.scan(bolt);
       return calculator.result();
     }
   }

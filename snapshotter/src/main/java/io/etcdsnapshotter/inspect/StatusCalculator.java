@@ -68,6 +68,27 @@ public final class StatusCalculator implements BucketScanVisitor {
     crc.update(value);
   }
 
+  /**
+   * Feeds this calculator with every bucket and pair of {@code bolt}. Under 3.6 semantics the key set is all that
+   * grows with the database, so running out of heap anywhere in the scan means its next segment did not fit: the
+   * set's own allocation, or the scanner's next small one while the set fills the heap (which of the two fails
+   * depends on a few kilobytes of headroom).
+   */
+  public void scan(BoltFile bolt) throws IOException {
+    try {
+      bolt.scan(this);
+    } catch (OutOfMemoryError e) {
+      if (liveKeys == null) {
+        throw e;
+      }
+      // Let go of the set before the one line saying so is built, which would not fit either while it fills the heap.
+      long counted = liveKeys.count();
+      liveKeys = null;
+      throw new HeapTooSmallException(file + ": the heap is too small for the live-key count of etcdutl 3.6+"
+          + " semantics (" + counted + " keys so far, about 30 bytes each); give the JVM more -Xmx", version);
+    }
+  }
+
   /** The status once the scan is done. */
   public SnapshotStatus result() {
     long totalKey = liveKeys == null ? pairs : liveKeys.count();
@@ -77,13 +98,6 @@ public final class StatusCalculator implements BucketScanVisitor {
   private void countLive(ByteBuffer key, ByteBuffer value) throws IOException {
     try {
       liveKeys.accept(key, value);
-    } catch (OutOfMemoryError e) {
-      // The key set is all that grows with the database: its next segment did not fit. It is let go before the
-      // one line saying so is built, which would not fit either while the set fills the heap.
-      long counted = liveKeys.count();
-      liveKeys = null;
-      throw new HeapTooSmallException(file + ": the heap is too small for the live-key count of etcdutl 3.6+"
-          + " semantics (" + counted + " keys so far, about 30 bytes each); give the JVM more -Xmx", version);
     } catch (IllegalArgumentException e) {
       long sub = key.getLong(key.position() + 9);
       throw new IOException(file + ": cannot unmarshal the value at revision " + revision + " (sub " + sub
