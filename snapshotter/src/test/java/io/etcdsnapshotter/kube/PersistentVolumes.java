@@ -2,39 +2,28 @@ package io.etcdsnapshotter.kube;
 
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 /** The PV shapes an EBS-backed PVC can have, as the provisioners write them. */
-public final class PersistentVolumes {
+final class PersistentVolumes {
   private PersistentVolumes() {}
 
   /** The in-tree provisioner's PV: {@code awsElasticBlockStore.volumeID} in one of its spellings. */
-  public static PersistentVolume inTree(String name, String volumeIdField) {
+  static PersistentVolume inTree(String name, String volumeIdField) {
     return base(name).editSpec().withNewAwsElasticBlockStore().withVolumeID(volumeIdField).withFsType("ext4")
         .endAwsElasticBlockStore().endSpec().build();
   }
 
   /** An in-tree PV on a cluster migrated to the CSI driver: same field, marked by the migration annotation. */
-  public static PersistentVolume migrated(String name, String volumeIdField) {
+  static PersistentVolume migrated(String name, String volumeIdField) {
     return new PersistentVolumeBuilder(inTree(name, volumeIdField)).editMetadata()
         .addToAnnotations("pv.kubernetes.io/migrated-to", EbsVolumeIds.CSI_DRIVER)
         .addToAnnotations("pv.kubernetes.io/provisioned-by", "kubernetes.io/aws-ebs").endMetadata().build();
   }
 
-  public static PersistentVolume csi(String name, String driver, String volumeHandle) {
+  static PersistentVolume csi(String name, String driver, String volumeHandle) {
     return base(name).editSpec().withNewCsi().withDriver(driver).withVolumeHandle(volumeHandle).withFsType("ext4")
         .endCsi().endSpec().build();
-  }
-
-  public static PersistentVolumeClaim claim(String namespace, String name, String volumeName) {
-    return new PersistentVolumeClaimBuilder()
-        .withNewMetadata().withNamespace(namespace).withName(name)
-            .addToAnnotations("volume.kubernetes.io/storage-provisioner", EbsVolumeIds.CSI_DRIVER).endMetadata()
-        .withNewSpec().withVolumeName(volumeName).withAccessModes("ReadWriteOnce").withStorageClassName("gp2")
-            .endSpec()
-        .build();
   }
 
   private static PersistentVolumeBuilder base(String name) {

@@ -213,6 +213,7 @@ class PublishTest {
     assertThat(addon.annotations())
         .containsEntry("etcd-snapshotter.io/last-result", "failed")
         .containsEntry("etcd-snapshotter.io/main.revision", index("partly-failed").path("revision").asText())
+        .containsEntry("etcd-snapshotter.io/main.sha256", index("partly-failed").path("sha256").asText())
         .doesNotContainKey("etcd-snapshotter.io/events.revision");
     assertThat(addon.events()).singleElement().satisfies(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
