@@ -40,10 +40,7 @@ final class AddonNamespace {
     this.namespace = namespace;
   }
 
-  /**
-   * Renders the addon for {@code namespace} under {@code work}, creates the namespace unless it exists, applies it.
-   * With its StorageClass, as EKS's gp2 (WaitForFirstConsumer): a claim without a PV waits instead of failing.
-   */
+  /** Renders the addon for {@code namespace} under {@code work}, creates the namespace unless it exists, applies it. */
   static AddonNamespace install(KubeApiServer server, KubernetesClient admin, Path work, String namespace) {
     AddonNamespace addon = new AddonNamespace(server, admin, namespace);
     AddonPass.apply(server, addon.render(work));
@@ -108,7 +105,10 @@ final class AddonNamespace {
     return server.kubectl("describe", "pvc", PVC, "--namespace", namespace).orThrow().stdout();
   }
 
-  /** Creates the namespace unless it exists (kube-system does) and renders the addon into it. */
+  /**
+   * Creates the namespace unless it exists (kube-system does) and renders the addon into it, with its StorageClass
+   * (gp2, WaitForFirstConsumer, as on EKS): a claim without a PV waits for one instead of failing to provision.
+   */
   private Path render(Path work) {
     if (admin.namespaces().withName(namespace).get() == null) {
       server.kubectl("create", "namespace", namespace).orThrow();
