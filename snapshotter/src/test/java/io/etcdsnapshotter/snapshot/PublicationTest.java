@@ -7,6 +7,7 @@ import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.config.PublishConfig;
 import io.etcdsnapshotter.kube.CrudApiServer;
 import io.etcdsnapshotter.kube.PersistentVolumes;
+import io.etcdsnapshotter.volume.DrillOutcome;
 import io.etcdsnapshotter.volume.SnapshotIndex;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.Config;
@@ -71,6 +72,28 @@ class PublicationTest {
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getReason()).isEqualTo("SnapshotFailed");
       assertThat(e.getMessage()).isEqualTo("cluster events (http://127.0.0.1:4002): connection refused");
+    });
+  }
+
+  @Test
+  void aFailedDrillIsAnnotatedAndAWarningThatKeepsTheFile() {
+    client.resource(PersistentVolumes.claim(NS, "drilled", "pv-1")).create();
+    List<ClusterOutcome> clusters = List.of(saved("main", 41).withDrill(DrillOutcome.ok(1.25, 41)),
+        saved("events", 9).withDrill(DrillOutcome.failed(0.5, "restored data dir failed its check")));
+
+    PublishOutcome outcome = publication("drilled").publish(clusters, AT);
+
+    assertThat(outcome.ok()).as(outcome.failure()).isTrue();
+    assertThat(annotations("drilled"))
+        .containsEntry("etcd-snapshotter.io/last-result", "failed")
+        .containsEntry("etcd-snapshotter.io/main.drill", "ok: revision 41 restored and checked in 1.3 s")
+        .containsEntry("etcd-snapshotter.io/events.drill", "failed: restored data dir failed its check")
+        .containsEntry("etcd-snapshotter.io/events.revision", "9");
+    assertThat(events("drilled")).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getMessage()).isEqualTo("cluster events (http://127.0.0.1:2379): saved snapshot-events.db at"
+          + " revision 9 but its restore drill failed: restored data dir failed its check; snapshot-events.db is"
+          + " kept: it is still the newest data");
     });
   }
 
