@@ -60,7 +60,7 @@ class SnapshotLogSecretsTest {
     secrets.addAll(keyMaterial(tls.tls().clientKey()));
     for (ProcessResult run : List.of(saved, refused)) {
       List<String> lines = (run.stdout() + run.stderr()).lines().toList();
-      assertThat(lines).as(run.toString()).noneSatisfy(line -> assertThat(secrets).anySatisfy(line::contains));
+      assertThat(lines).as(run.toString()).filteredOn(line -> secrets.stream().anyMatch(line::contains)).isEmpty();
     }
   }
 
