@@ -10,7 +10,7 @@ final class LogFormatOption {
 
   @Option(names = "--log-format", paramLabel = "text|json", converter = FormatConverter.class,
       description = "Log lines on stderr: text (default) or json, one JSON object per line with timestamp, level,"
-          + " loggerName, message, formattedMessage and the line's fields (cluster, endpoint, bytes, revision...)."
+          + " loggerName, formattedMessage, mdc (cluster) and kvpList (endpoint, bytes, revision...)."
           + " The one-line failure (etcd-snapshotter COMMAND: ...) and the results on stdout stay plain text.")
   void format(Format format) {
     if (format == Format.JSON) {
