@@ -1,7 +1,6 @@
 package io.etcdsnapshotter.e2e.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etcdsnapshotter.e2e.etcd.DataSeeder;
@@ -10,14 +9,12 @@ import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Json;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.etcd.SnapshotTool;
+import io.etcdsnapshotter.e2e.fs.SmallFileSystem;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
-import io.etcdsnapshotter.e2e.process.Processes;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -100,8 +97,9 @@ class SnapshotDrillTest {
 
   @Test
   void aScratchDirTooSmallForTheRestoreSkipsTheDrillWithAWarning() throws IOException {
-    Path scratch = tmpfs("1m");
-    try {
+    try (SmallFileSystem small = SmallFileSystem.mount(tmp.resolve("small"), "1m")) {
+      Path scratch = small.path();
+
       ProcessResult run = drill(scratch).run();
 
       assertThat(run.exitCode()).as(run.toString()).isZero();
@@ -112,8 +110,6 @@ class SnapshotDrillTest {
       assertThat(drill.path("result").asText()).isEqualTo("skipped");
       assertThat(drill.path("reason").asText()).contains("needs", "free");
       assertThat(entries(scratch)).as("nothing is left in the scratch dir").isEmpty();
-    } finally {
-      Processes.run(List.of("umount", scratch.toString()), Duration.ofSeconds(30));
     }
   }
 
@@ -140,22 +136,6 @@ class SnapshotDrillTest {
 
   private Path volume() {
     return tmp.resolve("volume");
-  }
-
-  /** A file system of {@code size}, as small as the test needs: mounting one takes root. */
-  private Path tmpfs(String size) {
-    assumeTrue(Processes.run(List.of("id", "-u"), Duration.ofSeconds(10)).stdout().strip().equals("0"),
-        "mounting a small scratch file system needs root");
-    Path mount = tmp.resolve("small");
-    try {
-      Files.createDirectory(mount);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ProcessResult mounted = Processes.run(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs",
-        mount.toString()), Duration.ofSeconds(10));
-    assumeTrue(mounted.exitCode() == 0, "cannot mount a tmpfs here: " + mounted.stderr());
-    return mount;
   }
 
   private static List<Path> entries(Path dir) throws IOException {
