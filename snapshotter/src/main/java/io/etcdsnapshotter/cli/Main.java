@@ -30,6 +30,8 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
     commandsFor(args).forEach(cli::addSubcommand);
+    cli.getSubcommands().values().forEach(command -> command.getCommandSpec()
+        .addMixin("logFormat", CommandLine.Model.CommandSpec.forAnnotatedObject(new LogFormatOption())));
     // Set after the subcommands are added: picocli hands it only to the subcommands present at this call.
     return cli.setExecutionExceptionHandler(Main::oneLineError).execute(args);
   }

@@ -29,8 +29,13 @@ import picocli.CommandLine.Spec;
           + " the EBS volume is tagged and, if asked, an EBS snapshot taken and old ones expired. AWS credentials"
           + " and region never come from the instance metadata service unless aws.useInstanceMetadata is true; an"
           + " unencrypted volume is a warning, or a failure with aws.requireEncrypted.",
-      "Exit codes: 0 all saved (and published), 1 any cluster or the publishing failed (all are still attempted),"
-          + " 2 usage or config error."
+      "With --drill (config drill.enabled) each new file is then restored natively into a private scratch dir under"
+          + " --drill-dir, read back and checked as verify --restore does, and the scratch dir deleted. The result"
+          + " (ok, failed or skipped when the scratch dir lacks the room), its seconds and the revision restored go"
+          + " into snapshots.json, the PVC annotation etcd-snapshotter.io/CLUSTER.drill and the Event. A failed"
+          + " drill fails the run but keeps the new file: it is still the newest data.",
+      "Exit codes: 0 all saved (and drilled, and published), 1 any cluster, drill or the publishing failed (all are"
+          + " still attempted), 2 usage or config error."
     })
 final class SnapshotCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -84,11 +89,22 @@ final class SnapshotCommand implements Callable<Integer> {
           + " after a restore with a new token; without it that cluster fails and its previous snapshot stays.")
   Boolean allowClusterChange;
 
+  @Option(names = "--drill", negatable = true,
+      description = "After each cluster's snapshot, restore the new file into a scratch dir, check it and delete it;"
+          + " --no-drill turns off a drill the config file turns on (config: drill.enabled; default: off).")
+  Boolean drill;
+
+  @Option(names = "--drill-dir", paramLabel = "DIR",
+      description = "Existing directory in which each drill gets a new private (0700) dir; needs about the"
+          + " database's size plus 64 MB free, or the drill is skipped with a warning (config: drill.dir; default:"
+          + " the system temp dir).")
+  Path drillDir;
+
   @Override
   public Integer call() throws Exception {
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(config, dir, keep, dialTimeout,
         commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile, clusterName,
-        allowClusterChange));
+        allowClusterChange, drill, drillDir));
     StreamingCompiler.optimizeOnlyDigestsInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;

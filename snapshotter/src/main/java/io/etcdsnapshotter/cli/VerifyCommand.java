@@ -1,18 +1,13 @@
 package io.etcdsnapshotter.cli;
 
-import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.config.ScratchDir;
 import io.etcdsnapshotter.inspect.Verification;
 import io.etcdsnapshotter.inspect.Verifier;
-import io.etcdsnapshotter.restore.Cluster;
-import io.etcdsnapshotter.restore.DataDirRestore;
 import io.etcdsnapshotter.restore.EtcdRelease;
-import io.etcdsnapshotter.restore.RestoreRequest;
-import io.etcdsnapshotter.restore.RestoreResult;
 import io.etcdsnapshotter.restore.ServerCompatibility;
-import io.etcdsnapshotter.volume.PrivateFiles;
+import io.etcdsnapshotter.restore.TrialRestore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,11 +54,12 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path scratchParent = restore ? scratchParent() : null;
+    Path scratchParent = restore ? ScratchDir.of(scratchDir, "--scratch-dir") : null;
     Verification verification = Verifier.verify(file);
     // Every check runs before anything is printed: a file that fails one never shows as OK.
     String restoreLine = restore
-        ? "  restore   " + trialRestore(scratchParent, !verification.trailer().present()).describe()
+        ? "  restore   " + TrialRestore.run(file, scratchParent, !verification.trailer().present(),
+            etcdVersion.release()).describe()
         : serverLine();
     PrintWriter out = spec.commandLine().getOut();
     verification.summary().forEach(out::println);
@@ -81,32 +77,5 @@ final class VerifyCommand implements Callable<Integer> {
     }
     ServerCompatibility.check(file, server);
     return "  server    etcd " + server + " starts from a restore of it";
-  }
-
-  /**
-   * A dry run of the restore an operator would do, with etcdutl's default flags, in a new 0700 dir of our own: a
-   * name we merely pick could already exist in a shared temp dir, owned and readable by someone else.
-   */
-  private RestoreResult trialRestore(Path scratchParent, boolean noTrailer) throws IOException {
-    Path trial = PrivateFiles.createTempDirectory(scratchParent, "etcd-snapshotter-trial-");
-    try {
-      Cluster cluster = Cluster.bootstrap("default", "default=http://localhost:2380", "etcd-cluster",
-          "http://localhost:2380");
-      return DataDirRestore.run(new RestoreRequest(file, trial.resolve("default.etcd"), null, cluster, noTrailer, 0,
-          true, etcdVersion.release()));
-    } finally {
-      PrivateFiles.deleteTree(trial);
-    }
-  }
-
-  private Path scratchParent() {
-    if (scratchDir == null) {
-      return Path.of(System.getProperty("java.io.tmpdir"));
-    }
-    if (!Files.isDirectory(scratchDir)) {
-      throw new ConfigException("--scratch-dir " + scratchDir + (Files.exists(scratchDir) ? " is not a directory"
-          : " does not exist") + "; give an existing directory, or leave the flag out for the system temp dir");
-    }
-    return scratchDir;
   }
 }

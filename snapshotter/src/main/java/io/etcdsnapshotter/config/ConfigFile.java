@@ -15,6 +15,7 @@ public final class ConfigFile {
   public String clusterName;
   public Boolean allowClusterChange;
   public Map<String, Cluster> clusters = new LinkedHashMap<>();
+  public Drill drill;
   public Kubernetes kubernetes;
   public Aws aws;
 
@@ -27,6 +28,14 @@ public final class ConfigFile {
     public String key;
     public String user;
     public String passwordFile;
+  }
+
+  /** The restore drill after each snapshot (off unless enabled); sizeLimit as Kubernetes writes one, e.g. 3Gi. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Drill {
+    public Boolean enabled;
+    public String dir;
+    public String sizeLimit;
   }
 
   /** Present (even empty) to record runs on the snapshot volume's PVC and to find its EBS volume through it. */

@@ -37,7 +37,8 @@ public final class SnapshotConfigLoader {
         "30m", MAX_COMMAND_TIMEOUT);
     return new SnapshotConfig(dir, keep, dial, command, clusters(flags, file), PublishConfigLoader.load(file,
         flags.clusterName() != null ? flags.clusterName() : file.clusterName),
-        first(flags.allowClusterChange(), file.allowClusterChange, false));
+        first(flags.allowClusterChange(), file.allowClusterChange, false),
+        DrillConfigLoader.load(flags.drill(), flags.drillDir(), file.drill));
   }
 
   /** The flag's value, else the config file's, else the default; the message names where the value came from. */

@@ -23,8 +23,9 @@ final class StreamProgress {
     long now = System.nanoTime();
     if (now - lastReport >= INTERVAL_NANOS) {
       lastReport = now;
-      LOG.info("{}: {} of {} ({}%), {}/s", label, Bytes.human(done), Bytes.human(expected),
-          expected > 0 ? done * 100 / expected : 100, Bytes.human((long) (done / seconds(now))));
+      LOG.atInfo().addKeyValue("bytes", done).addKeyValue("expectedBytes", expected)
+          .log("{}: {} of {} ({}%), {}/s", label, Bytes.human(done), Bytes.human(expected),
+              expected > 0 ? done * 100 / expected : 100, Bytes.human((long) (done / seconds(now))));
     }
   }
 

@@ -81,10 +81,15 @@ public final class DataDirRestore {
     if (walDir != null) {
       requireEmptyOrAbsent(walDir, "--wal-dir");
     }
-    requireSpace(dataDir, snapshotSize + (walDir == null ? WalFile.SEGMENT_SIZE : 0));
+    requireSpace(dataDir, bytesNeeded(snapshotSize, walDir == null));
     if (walDir != null) {
       requireSpace(walDir, WalFile.SEGMENT_SIZE);
     }
+  }
+
+  /** Room a data dir of {@code snapshotSize} needs: the db (never larger than the snapshot), and the WAL if in it. */
+  static long bytesNeeded(long snapshotSize, boolean withWal) {
+    return snapshotSize + (withWal ? WalFile.SEGMENT_SIZE : 0);
   }
 
   /** The SHA-256 pass reads the file sequentially while the copy walks its tree: on two cores they overlap. */

@@ -38,8 +38,10 @@ final class ClusterSnapshot {
     String endpoint = null;
     try (EtcdMember member = MemberSelector.firstHealthy(cluster, config.dialTimeout())) {
       endpoint = member.endpoint().toString();
-      LOG.info("cluster {}: streaming from {} (member {}, etcd {}, database {})", cluster.name(), endpoint,
-          member.memberIdHex(), member.version(), Bytes.human(member.dbSize()));
+      LOG.atInfo().addKeyValue("endpoint", endpoint).addKeyValue("member", member.memberIdHex())
+          .addKeyValue("etcdVersion", member.version()).addKeyValue("dbSize", member.dbSize())
+          .log("cluster {}: streaming from {} (member {}, etcd {}, database {})", cluster.name(), endpoint,
+              member.memberIdHex(), member.version(), Bytes.human(member.dbSize()));
       requireSameCluster(member, previous);
       SnapshotIndex.Entry entry = save(cluster, member, start);
       return new ClusterOutcome(cluster.name(), endpoint, entry, null);
@@ -68,9 +70,11 @@ final class ClusterSnapshot {
       entry.takenAt = start.toString();
       entry.durationMillis = took.toMillis();
       termination.commit(() -> volume.commit(part, name), entry);
-      LOG.info("cluster {}: saved {} ({}, revision {}) in {} ms, of which {} ms checking and flushing",
-          cluster.name(), volume.file(name), Bytes.human(stream.bytes()), entry.revision, took.toMillis(),
-          Duration.between(streamed, Instant.now()).toMillis());
+      LOG.atInfo().addKeyValue("file", name).addKeyValue("bytes", stream.bytes())
+          .addKeyValue("revision", entry.revision).addKeyValue("millis", took.toMillis())
+          .log("cluster {}: saved {} ({}, revision {}) in {} ms, of which {} ms checking and flushing",
+              cluster.name(), volume.file(name), Bytes.human(stream.bytes()), entry.revision, took.toMillis(),
+              Duration.between(streamed, Instant.now()).toMillis());
       return entry;
     }
   }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports a run once its files are committed: checks that EBS encrypts the volume and the snapshot it takes, tags
- * the EBS volume and takes an EBS snapshot (only when every cluster was saved), annotates the PVC and writes an
+ * the EBS volume and takes an EBS snapshot (only when every cluster was saved, and restored in its drill if one ran:
+ * a snapshot that failed its drill never lets an older EBS snapshot expire), annotates the PVC and writes an
  * Event (Normal, or Warning when anything failed), plus a Warning Event for anything unencrypted. A failure here
  * never touches the files: its message says which of them are valid.
  */
@@ -140,10 +141,13 @@ final class Publication {
     annotations.put(ANNOTATION + "last-run", at.toString());
     annotations.put(ANNOTATION + "last-result", clusters.stream().allMatch(ClusterOutcome::ok) ? "ok" : "failed");
     for (ClusterOutcome c : clusters) {
-      if (c.ok()) {
+      if (c.saved()) {
         annotations.put(ANNOTATION + c.cluster() + ".revision", c.entry().revision.toString());
         annotations.put(ANNOTATION + c.cluster() + ".sha256", c.entry().sha256);
         annotations.put(ANNOTATION + c.cluster() + ".taken-at", c.entry().takenAt);
+      }
+      if (c.drill() != null) {
+        annotations.put(ANNOTATION + c.cluster() + ".drill", c.drill().describe());
       }
     }
     return annotations;

@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.snapshot;
 
 import io.etcdsnapshotter.OneLine;
+import io.etcdsnapshotter.volume.DrillOutcome;
 import io.etcdsnapshotter.volume.SnapshotIndex;
 import io.etcdsnapshotter.volume.SnapshotVolume;
 import java.io.IOException;
@@ -48,6 +49,11 @@ final class Termination implements AutoCloseable {
     step.run();
     index.recordSuccess(inHand, entry);
     inHand = null;
+  }
+
+  /** Records how the drill of a committed snapshot went; never at the same time as the hook writes the index. */
+  synchronized void drilled(String cluster, DrillOutcome drill) throws IOException {
+    index.recordDrill(cluster, drill);
   }
 
   /** Records why the cluster in hand failed, unless the hook has already recorded its termination. */

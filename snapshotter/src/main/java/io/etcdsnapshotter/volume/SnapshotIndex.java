@@ -57,6 +57,12 @@ public final class SnapshotIndex {
     save();
   }
 
+  /** Adds how the restore drill of the cluster's newest snapshot went to its entry. */
+  public void recordDrill(String cluster, DrillOutcome drill) throws IOException {
+    contents.clusters.get(cluster).drill = drill;
+    save();
+  }
+
   public void recordFailure(String cluster, String at, String message) throws IOException {
     Entry previous = contents.clusters.getOrDefault(cluster, new Entry());
     previous.lastFailure = new Failure(at, message);
@@ -94,6 +100,8 @@ public final class SnapshotIndex {
     public String endpoint;
     public String takenAt;
     public Long durationMillis;
+    /** The restore drill of this file, when the run that took it drilled it. */
+    public DrillOutcome drill;
     public Failure lastFailure;
   }
 

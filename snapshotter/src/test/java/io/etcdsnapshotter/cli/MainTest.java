@@ -2,6 +2,7 @@ package io.etcdsnapshotter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -23,5 +24,16 @@ class MainTest {
     assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
         .contains("snapshot", "status", "verify", "restore", "volume-attach", "volume-release");
     assertThat(Main.run("status", "--help")).isZero();
+  }
+
+  @Test
+  void everyCommandTakesALogFormatOfTextOrJson() {
+    for (String command : List.of("snapshot", "status", "verify", "restore", "volume-attach", "volume-release")) {
+      assertThat(CliRun.of(command, "--help").out()).as(command).contains("--log-format=text|json");
+    }
+    CliRun xml = CliRun.of("status", "--log-format", "xml", "snapshot.db");
+    assertThat(xml.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(xml.err()).startsWith("Invalid value for option '--log-format': 'xml' is not a log format: give text"
+        + " or json");
   }
 }

@@ -85,7 +85,7 @@ class VerifyCommandTest {
     CliRun absent = CliRun.of("verify", "--restore", "--scratch-dir", missing.toString(), snapshot);
     assertThat(absent.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(absent.err()).isEqualTo("etcd-snapshotter verify: --scratch-dir " + missing + " does not exist; give an"
-        + " existing directory, or leave the flag out for the system temp dir" + System.lineSeparator());
+        + " existing directory, or leave it out for the system temp dir" + System.lineSeparator());
     assertThat(missing).doesNotExist();
     Path file = Files.writeString(tmp.resolve("file"), "x");
     CliRun notDir = CliRun.of("verify", "--restore", "--scratch-dir", file.toString(), snapshot);

@@ -76,7 +76,7 @@ class PublishTest {
     Path config = config(VOLUME, main, "aws:", "  endpoint: " + moto.endpoint(), "  ebsSnapshots: {keep: 2}");
     for (int i = 0; i < 3; i++) {
       etcd.etcdctl().ok("put", "/registry/run", Integer.toString(i)); // each run saves a newer revision
-      runs.add(Jar.run(environment(main), "snapshot", "--config", config.toString()));
+      runs.add(Jar.run(environment(main), "snapshot", "--drill", "--config", config.toString()));
       sleepPastTheSecond(); // EBS start times have whole seconds: runs must differ in them to be ordered
     }
     mainAnnotations = main.annotations();
@@ -137,6 +137,8 @@ class PublishTest {
         .containsEntry("etcd-snapshotter.io/last-result", "ok")
         .containsEntry("etcd-snapshotter.io/volume-encrypted", "true")
         .containsEntry("etcd-snapshotter.io/ebs-snapshot", newestId)
+        .hasEntrySatisfying("etcd-snapshotter.io/main.drill", drill -> assertThat(drill)
+            .startsWith("ok: revision " + index().path("revision").asText() + " restored and checked in "))
         // what kube-controller-manager wrote when it bound the claim stays
         .containsEntry("pv.kubernetes.io/bind-completed", "yes");
     // an encrypted volume and snapshot: no Warning
@@ -147,7 +149,7 @@ class PublishTest {
         "pv.kubernetes.io/bind-completed: yes");
     assertThat(mainDescribed.lines().filter(line -> line.matches(
         "\\s*Normal\\s+SnapshotSaved\\s+.*\\s+etcd-snapshotter\\s+cluster main \\(.*\\): saved snapshot\\.db at"
-            + " revision \\d+"))).hasSize(3);
+            + " revision (\\d+); restore drill ok: revision \\1 restored and checked in [0-9.]+ s"))).hasSize(3);
   }
 
   @ParameterizedTest

@@ -137,10 +137,11 @@ class SnapshotAddonTest {
           .containsExactlyInAnyOrder(
               tuple("config", "/etc/etcd-snapshot"),
               tuple("snapshots", "/var/etcd-snapshot"),
-              tuple("tmp", "/tmp"));
+              tuple("tmp", "/tmp"),
+              tuple("drill", "/var/etcd-snapshot-drill"));
     });
     assertThat(pod.getVolumes()).extracting(Volume::getName)
-        .containsExactlyInAnyOrder("config", "snapshots", "tmp");
+        .containsExactlyInAnyOrder("config", "snapshots", "tmp", "drill");
     assertThat(volume(pod, "config").getConfigMap().getName()).isEqualTo("etcd-snapshot-config");
     assertThat(volume(pod, "snapshots").getPersistentVolumeClaim().getClaimName()).isEqualTo("kube-etcd-snapshot-pvc");
 
@@ -149,6 +150,7 @@ class SnapshotAddonTest {
         "dir", "/var/etcd-snapshot",
         "keep", 3,
         "commandTimeout", "1800s",
+        "drill", Map.of("enabled", true, "dir", "/var/etcd-snapshot-drill", "sizeLimit", "3Gi"),
         "clusters", Map.of(
             "main", Map.of("endpoints", List.of("http://127.0.0.1:2379")),
             "events", Map.of("endpoints", List.of("http://127.0.0.1:4002")))));
@@ -393,8 +395,9 @@ class SnapshotAddonTest {
     assertThat(security.getCapabilities().getAdd()).isEmpty();
     assertThat(container.getVolumeMounts()).filteredOn(mount -> !Boolean.TRUE.equals(mount.getReadOnly()))
         .extracting(VolumeMount::getName, VolumeMount::getMountPath)
-        .as("the only writable paths: the snapshot volume and the temp dir")
-        .containsExactlyInAnyOrder(tuple("snapshots", "/var/etcd-snapshot"), tuple("tmp", "/tmp"));
+        .as("the only writable paths: the snapshot volume, the temp dir and the drill's scratch space")
+        .containsExactlyInAnyOrder(tuple("snapshots", "/var/etcd-snapshot"), tuple("tmp", "/tmp"),
+            tuple("drill", "/var/etcd-snapshot-drill"));
     assertThat(volume(pod, "tmp").getEmptyDir()).isNotNull();
     assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
         .containsExactly(tuple("AWS_EC2_METADATA_DISABLED", "true"));

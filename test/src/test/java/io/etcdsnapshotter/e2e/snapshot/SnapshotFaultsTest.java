@@ -1,7 +1,6 @@
 package io.etcdsnapshotter.e2e.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.e2e.etcd.DataSeeder;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
@@ -9,9 +8,9 @@ import io.etcdsnapshotter.e2e.etcd.EtcdMember;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.etcd.SnapshotTool;
+import io.etcdsnapshotter.e2e.fs.SmallFileSystem;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
-import io.etcdsnapshotter.e2e.process.Processes;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -174,9 +172,8 @@ class SnapshotFaultsTest {
 
   @Test
   void aVolumeTooSmallForTheDatabaseFailsBeforeStreamingNamingBothSizes() throws IOException {
-    Path mount = smallVolume();
-    try {
-      Path volume = volumeWithOldSnapshot(mount);
+    try (SmallFileSystem small = smallVolume()) {
+      Path volume = volumeWithOldSnapshot(small.path());
       Map<String, String> before = Volume.fingerprint(volume);
 
       ProcessResult run = SnapshotRun.into(volume).cluster("main", big).run();
@@ -184,16 +181,13 @@ class SnapshotFaultsTest {
       assertFailedOnlyFor(run, big.member(0));
       assertThat(Jar.messages(run).get(0)).containsPattern("needs \\d+\\.\\d MiB .* has \\d+\\.\\d MiB free");
       assertThat(Volume.fingerprint(volume)).as("nothing written, old snapshot intact").isEqualTo(before);
-    } finally {
-      Processes.run(List.of("umount", mount.toString()), Duration.ofSeconds(30));
     }
   }
 
   @Test
   void olderGenerationsThatCannotMakeRoomAreKept() throws IOException {
-    Path mount = smallVolume();
-    try {
-      Path volume = mount.resolve("volume");
+    try (SmallFileSystem mount = smallVolume()) {
+      Path volume = mount.path().resolve("volume");
       for (int run = 1; run <= 3; run++) {
         small.etcdctl().ok("put", "/registry/run", Integer.toString(run));
         ProcessResult saved = SnapshotRun.into(volume).cluster("main", small).with("--keep", "3").run();
@@ -208,8 +202,6 @@ class SnapshotFaultsTest {
       assertFailedOnlyFor(run, big.member(0));
       assertThat(Jar.messages(run).get(0)).contains("needs", "older generations would not make it fit");
       assertThat(fingerprintWithGenerations(volume)).as("every generation kept").isEqualTo(before);
-    } finally {
-      Processes.run(List.of("umount", mount.toString()), Duration.ofSeconds(30));
     }
   }
 
@@ -222,15 +214,8 @@ class SnapshotFaultsTest {
   }
 
   /** A tmpfs a quarter of the big database's size, mounted in the test's directory (skips without root). */
-  private Path smallVolume() throws IOException {
-    assumeTrue(Processes.run(List.of("id", "-u"), Duration.ofSeconds(10)).stdout().strip().equals("0"),
-        "mounting a small volume needs root");
-    Path mount = Files.createDirectory(tmp.resolve("small"));
-    String size = "size=" + BIG_MEGABYTES / 4 + "m";
-    ProcessResult mounted = Processes.run(List.of("mount", "-t", "tmpfs", "-o", size, "tmpfs", mount.toString()),
-        Duration.ofSeconds(10));
-    assumeTrue(mounted.exitCode() == 0, "cannot mount a tmpfs here: " + mounted.stderr());
-    return mount;
+  private SmallFileSystem smallVolume() throws IOException {
+    return SmallFileSystem.mount(tmp.resolve("small"), BIG_MEGABYTES / 4 + "m");
   }
 
   @Test
