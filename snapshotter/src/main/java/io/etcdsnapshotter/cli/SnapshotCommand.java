@@ -29,6 +29,14 @@ import picocli.CommandLine.Spec;
           + " the EBS volume is tagged and, if asked, an EBS snapshot taken and old ones expired. AWS credentials"
           + " and region never come from the instance metadata service unless aws.useInstanceMetadata is true; an"
           + " unencrypted volume is a warning, or a failure with aws.requireEncrypted.",
+      "With --pushgateway and/or --metrics-textfile every run reports, per etcd cluster (labels cluster and, with"
+          + " a clusterName, cluster_name): etcd_snapshotter_last_attempt_timestamp_seconds,"
+          + " _last_attempt_success (1/0), _last_attempt_duration_seconds, _last_success_timestamp_seconds (from"
+          + " snapshots.json, kept by a failed run), _snapshot_size_bytes, _snapshot_revision,"
+          + " _snapshot_db_size_bytes; per run: _volume_available_bytes, _volume_size_bytes and, with"
+          + " aws.ebsSnapshots, _ebs_snapshot_success (1/0). Alert rules for them ship in"
+          + " addons/etcd-snapshot/alerts/; docs/metrics.md describes each metric and alert. A failed push or"
+          + " textfile write is a warning and never changes the exit code.",
       "Exit codes: 0 all saved (and published), 1 any cluster or the publishing failed (all are still attempted),"
           + " 2 usage or config error."
     })
@@ -84,11 +92,21 @@ final class SnapshotCommand implements Callable<Integer> {
           + " after a restore with a new token; without it that cluster fails and its previous snapshot stays.")
   Boolean allowClusterChange;
 
+  @Option(names = "--pushgateway", paramLabel = "URL",
+      description = "Push the run's metrics to this Prometheus Pushgateway, one group per etcd cluster (job"
+          + " etcd-snapshotter, cluster_name, cluster) replaced each run (config: metrics.pushgateway).")
+  String pushgateway;
+
+  @Option(names = "--metrics-textfile", paramLabel = "FILE",
+      description = "Write the run's metrics to FILE (ending in .prom) for the node exporter's textfile collector,"
+          + " replaced whole by a rename (config: metrics.textfile).")
+  Path metricsTextfile;
+
   @Override
   public Integer call() throws Exception {
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(config, dir, keep, dialTimeout,
         commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile, clusterName,
-        allowClusterChange));
+        allowClusterChange, pushgateway, metricsTextfile));
     StreamingCompiler.optimizeOnlyDigestsInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;

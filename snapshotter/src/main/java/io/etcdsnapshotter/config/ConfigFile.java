@@ -17,6 +17,7 @@ public final class ConfigFile {
   public Map<String, Cluster> clusters = new LinkedHashMap<>();
   public Kubernetes kubernetes;
   public Aws aws;
+  public Metrics metrics;
 
   /** One cluster's entry; TLS and auth given here apply to that cluster only. */
   @JsonIgnoreProperties(ignoreUnknown = false)
@@ -53,5 +54,12 @@ public final class ConfigFile {
   public static final class EbsSnapshots {
     public Integer keep;
     public String maxAge;
+  }
+
+  /** Where each run's metrics go: a Pushgateway's URL and/or a node exporter textfile. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Metrics {
+    public String pushgateway;
+    public String textfile;
   }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What the command line says; {@code null} (or an empty list) means "not given", so the config file or the
  * default decides. {@code clusters} holds {@code NAME=URL[,URL...]} as typed; {@code clusterName} is the Kubernetes
- * cluster's name, the identity of its EBS snapshots.
+ * cluster's name, the identity of its EBS snapshots. {@code pushgateway} and
+ * {@code metricsTextfile} say where the run's metrics go.
  */
 public record SnapshotSettings(
     Path configFile,
@@ -18,4 +19,6 @@ public record SnapshotSettings(
     TlsFiles tls,
     String user,
     Path passwordFile,
-    String clusterName, Boolean allowClusterChange) {}
+    String clusterName, Boolean allowClusterChange,
+    String pushgateway,
+    Path metricsTextfile) {}

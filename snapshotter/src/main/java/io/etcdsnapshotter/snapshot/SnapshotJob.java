@@ -2,9 +2,15 @@ package io.etcdsnapshotter.snapshot;
 
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.SnapshotConfig;
+import io.etcdsnapshotter.metrics.ClusterFigures;
+import io.etcdsnapshotter.metrics.MetricsExport;
+import io.etcdsnapshotter.metrics.RunFigures;
 import io.etcdsnapshotter.volume.SnapshotIndex;
 import io.etcdsnapshotter.volume.SnapshotVolume;
 import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,18 +28,38 @@ public final class SnapshotJob {
     try (SnapshotVolume volume = SnapshotVolume.open(config.dir(), config.keep())) {
       SnapshotIndex index = SnapshotIndex.load(volume.dir());
       List<ClusterOutcome> outcomes = new ArrayList<>();
+      List<ClusterFigures> figures = new ArrayList<>();
       try (Termination termination = new Termination(volume, index)) {
         ClusterSnapshot snapshot = new ClusterSnapshot(config, volume, termination);
         for (ClusterConfig cluster : config.clusters()) {
           termination.begin(cluster.name());
+          Instant start = Instant.now();
           ClusterOutcome outcome = snapshot.take(cluster, index.clusters().get(cluster.name()));
           if (!outcome.ok()) {
             termination.failed(outcome); // a success was recorded as it was committed
           }
           outcomes.add(outcome);
+          figures.add(figures(outcome, start, index.clusters().get(cluster.name())));
         }
       }
-      return new JobOutcome(outcomes, new Publication(config.publish()).publish(outcomes, Instant.now()));
+      PublishOutcome publish = new Publication(config.publish()).publish(outcomes, Instant.now());
+      FileStore store = Files.getFileStore(volume.dir());
+      boolean ebsSnapshots = config.publish().aws() != null && config.publish().aws().ebsSnapshots() != null;
+      MetricsExport.export(config.metrics(), new RunFigures(config.clusterName(), figures, store.getUsableSpace(),
+          store.getTotalSpace(), ebsSnapshots ? publish.ebsSnapshot() != null : null));
+      return new JobOutcome(outcomes, publish);
     }
+  }
+
+  /**
+   * This attempt, and the newest good snapshot as {@code snapshots.json} now records it ({@code entry}: null, or
+   * without a file, while the cluster has none).
+   */
+  private static ClusterFigures figures(ClusterOutcome outcome, Instant start, SnapshotIndex.Entry entry) {
+    Duration took = Duration.between(start, Instant.now());
+    boolean saved = entry != null && entry.file != null && entry.takenAt != null;
+    return new ClusterFigures(outcome.cluster(), start, outcome.ok(), took,
+        saved ? Instant.parse(entry.takenAt) : null, saved ? entry.size : null, saved ? entry.revision : null,
+        saved ? entry.totalSize : null);
   }
 }

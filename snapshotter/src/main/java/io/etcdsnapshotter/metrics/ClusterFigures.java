@@ -1,0 +1,13 @@
+package io.etcdsnapshotter.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One etcd cluster's figures after a run: this run's attempt ({@code attemptAt}, {@code attemptOk},
+ * {@code attemptDuration}) and the newest good snapshot on the volume ({@code lastSuccessAt}, {@code sizeBytes},
+ * {@code revision}, {@code dbSizeBytes}), which a failed attempt leaves as they were; all four {@code null} while the
+ * cluster has none.
+ */
+public record ClusterFigures(String cluster, Instant attemptAt, boolean attemptOk, Duration attemptDuration,
+    Instant lastSuccessAt, Long sizeBytes, Long revision, Long dbSizeBytes) {}
