@@ -35,7 +35,10 @@ import picocli.CommandLine.Spec;
           + " snapshots.json, kept by a failed run), _snapshot_size_bytes, _snapshot_revision,"
           + " _snapshot_db_size_bytes; per run: _volume_available_bytes, _volume_size_bytes and, with"
           + " aws.ebsSnapshots, _ebs_snapshot_success (1/0). Alert rules for them ship in"
-          + " addons/etcd-snapshot/alerts/; docs/metrics.md describes each metric and alert. A failed push or"
+          + " addons/etcd-snapshot/alerts/: EtcdSnapshotTooOld (newest good snapshot older than twice the"
+          + " schedule), EtcdSnapshotFailed, EtcdSnapshotEbsSnapshotFailed, EtcdSnapshotVolumeNearlyFull (under"
+          + " 10% free, or less than the largest snapshot), EtcdSnapshotDrillFailed; docs/metrics.md describes"
+          + " each metric and alert, with a query for the time since the last good snapshot. A failed push or"
           + " textfile write is a warning and never changes the exit code.",
       "Exit codes: 0 all saved (and published), 1 any cluster or the publishing failed (all are still attempted),"
           + " 2 usage or config error."

@@ -37,13 +37,10 @@ class MonitoringAddonTest {
   @Test
   void theRenderedPrometheusRuleHoldsTheSameRulesWithThePillarsAge() throws Exception {
     PrometheusTools.promtool(); // skip before salt runs when promtool is missing
-    SaltCall salt = new SaltCall(tmp, "master-1");
     // Hourly snapshots: too old after two hours.
-    StateRun run = salt.apply("kubernetes.etcd.snapshot-addon", "{enable_etcd_snapshot: true,"
-        + " etcd_snapshot_hostname: m1, etcd_snapshot_schedule: '17 * * * *', etcd_snapshot: {prometheus_rule: true,"
-        + " prometheus_rule_labels: {release: kube-prometheus}}}");
-    assertThat(run.succeeded()).as("%s", run).isTrue();
-    JsonNode rule = YAML.readTree(salt.path(ADDON_DIR).resolve("prometheusrule.yaml").toFile());
+    Path addon = render("etcd_snapshot_schedule: '17 * * * *', etcd_snapshot: {prometheus_rule: true,"
+        + " prometheus_rule_labels: {release: kube-prometheus}}");
+    JsonNode rule = YAML.readTree(addon.resolve("prometheusrule.yaml").toFile());
     assertThat(rule.path("kind").asText()).isEqualTo("PrometheusRule");
     assertThat(rule.path("metadata").path("labels").path("release").asText()).isEqualTo("kube-prometheus");
     assertThat(rule.path("metadata").path("labels").path("addonmanager.kubernetes.io/mode").asText())
@@ -63,13 +60,8 @@ class MonitoringAddonTest {
 
   @Test
   void thePushgatewayPillarReachesTheJarsConfigWithTheClusterName() throws Exception {
-    SaltCall.saltCallPath();
-    SaltCall salt = new SaltCall(tmp, "master-1");
-    StateRun run = salt.apply("kubernetes.etcd.snapshot-addon", "{enable_etcd_snapshot: true,"
-        + " etcd_snapshot_hostname: m1, cluster_name: prod-eu, etcd_snapshot: {pushgateway:"
-        + " 'http://pushgateway.monitoring:9091'}}");
-    assertThat(run.succeeded()).as("%s", run).isTrue();
-    JsonNode config = YAML.readTree(YAML.readTree(salt.path(ADDON_DIR).resolve("configmap.yaml").toFile())
+    Path addon = render("cluster_name: prod-eu, etcd_snapshot: {pushgateway: 'http://pushgateway.monitoring:9091'}");
+    JsonNode config = YAML.readTree(YAML.readTree(addon.resolve("configmap.yaml").toFile())
         .path("data").path("config.yaml").asText());
     assertThat(config.path("metrics").path("pushgateway").asText()).isEqualTo("http://pushgateway.monitoring:9091");
     assertThat(config.path("clusterName").asText()).isEqualTo("prod-eu");
@@ -77,25 +69,33 @@ class MonitoringAddonTest {
 
   @Test
   void withoutThePillarNoPrometheusRuleIsRendered() throws Exception {
-    SaltCall.saltCallPath();
-    SaltCall salt = new SaltCall(tmp, "master-1");
-    StateRun run = salt.apply("kubernetes.etcd.snapshot-addon", "{enable_etcd_snapshot: true,"
-        + " etcd_snapshot_hostname: m1}");
-    assertThat(run.succeeded()).as("%s", run).isTrue();
-    assertThat(salt.path(ADDON_DIR).resolve("cronjob.yaml")).exists();
-    assertThat(salt.path(ADDON_DIR).resolve("prometheusrule.yaml")).doesNotExist();
+    Path addon = render("etcd_snapshot: {pushgateway: ''}");
+    assertThat(addon.resolve("cronjob.yaml")).exists();
+    assertThat(addon.resolve("prometheusrule.yaml")).doesNotExist();
   }
 
   @Test
   void aScheduleWithoutAPlainPeriodNeedsTheAgeSaidOutright() throws Exception {
-    SaltCall.saltCallPath();
     SaltCall salt = new SaltCall(tmp, "master-1");
-    StateRun run = salt.apply("kubernetes.etcd.snapshot-addon", "{enable_etcd_snapshot: true,"
-        + " etcd_snapshot_hostname: m1, etcd_snapshot_schedule: '0 */6 * * *', etcd_snapshot: {prometheus_rule: true}}");
+    StateRun run = apply(salt, "etcd_snapshot_schedule: '0 */6 * * *', etcd_snapshot: {prometheus_rule: true}");
     assertThat(run.succeeded()).isFalse();
     assertThat(run.toString()).contains("etcd_snapshot:snapshot_max_age_seconds is empty and etcd_snapshot_schedule"
         + " \"0 */6 * * *\" has no plain period");
     assertThat(salt.path(ADDON_DIR)).doesNotExist();
+  }
+
+  /** The addon Salt renders for a master pinned by hostname plus {@code pillar}; returns its directory. */
+  private Path render(String pillar) throws Exception {
+    SaltCall salt = new SaltCall(tmp, "master-1");
+    StateRun run = apply(salt, pillar);
+    assertThat(run.succeeded()).as("%s", run).isTrue();
+    return salt.path(ADDON_DIR);
+  }
+
+  private static StateRun apply(SaltCall salt, String pillar) throws Exception {
+    SaltCall.saltCallPath();
+    return salt.apply("kubernetes.etcd.snapshot-addon", "{enable_etcd_snapshot: true, etcd_snapshot_hostname: m1, "
+        + pillar + "}");
   }
 
   /**
