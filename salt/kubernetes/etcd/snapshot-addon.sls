@@ -6,6 +6,9 @@
 {%- if snapshot.default_storage_class %}
 {%-   do manifests.append('storageclass.yaml') %}
 {%- endif %}
+{%- if snapshot.prometheus_rule %}
+{%-   do manifests.append('prometheusrule.yaml') %}
+{%- endif %}
 
 {%- if not snapshot.enabled %}
 etcd-snapshot-addon:

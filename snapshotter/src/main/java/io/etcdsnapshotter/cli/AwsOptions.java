@@ -1,7 +1,7 @@
 package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.aws.Ec2;
-import io.etcdsnapshotter.config.AwsEndpoint;
+import io.etcdsnapshotter.config.ServiceUrl;
 import io.etcdsnapshotter.config.ClusterName;
 import picocli.CommandLine.Option;
 
@@ -31,6 +31,6 @@ final class AwsOptions {
   }
 
   Ec2 connect() {
-    return Ec2.connect(region, AwsEndpoint.parse(endpoint, "--endpoint"));
+    return Ec2.connect(region, ServiceUrl.parse(endpoint, "--endpoint", ServiceUrl.EC2_EXAMPLE));
   }
 }

@@ -34,6 +34,18 @@ import picocli.CommandLine.Spec;
           + " (ok, failed or skipped when the scratch dir lacks the room), its seconds and the revision restored go"
           + " into snapshots.json, the PVC annotation etcd-snapshotter.io/CLUSTER.drill and the Event. A failed"
           + " drill fails the run but keeps the new file: it is still the newest data.",
+      "With --pushgateway and/or --metrics-textfile every run reports, per etcd cluster (labels cluster and, with"
+          + " a clusterName, cluster_name): etcd_snapshotter_last_attempt_timestamp_seconds,"
+          + " _last_attempt_success (1/0), _last_attempt_duration_seconds, _last_success_timestamp_seconds (from"
+          + " snapshots.json, kept by a failed run), _snapshot_size_bytes, _snapshot_revision,"
+          + " _snapshot_db_size_bytes; per run: _volume_available_bytes, _volume_size_bytes and, with"
+          + " aws.ebsSnapshots, _ebs_snapshot_success (1/0); with --drill, per cluster _drill_success (1/0),"
+          + " _drill_skipped, _drill_duration_seconds, _drill_revision. Alert rules for them ship in"
+          + " addons/etcd-snapshot/alerts/: EtcdSnapshotTooOld (newest good snapshot older than twice the"
+          + " schedule), EtcdSnapshotFailed, EtcdSnapshotEbsSnapshotFailed, EtcdSnapshotVolumeNearlyFull (under"
+          + " 10% free, or less than the largest snapshot), EtcdSnapshotDrillFailed; docs/metrics.md describes"
+          + " each metric and alert, with a query for the time since the last good snapshot. A failed push or"
+          + " textfile write is a warning and never changes the exit code.",
       "Exit codes: 0 all saved (and drilled, and published), 1 any cluster, drill or the publishing failed (all are"
           + " still attempted), 2 usage or config error."
     })
@@ -100,11 +112,21 @@ final class SnapshotCommand implements Callable<Integer> {
           + " the system temp dir).")
   Path drillDir;
 
+  @Option(names = "--pushgateway", paramLabel = "URL",
+      description = "Push the run's metrics to this Prometheus Pushgateway, one group per etcd cluster (job"
+          + " etcd-snapshotter, cluster_name, cluster) replaced each run (config: metrics.pushgateway).")
+  String pushgateway;
+
+  @Option(names = "--metrics-textfile", paramLabel = "FILE",
+      description = "Write the run's metrics to FILE (ending in .prom) for the node exporter's textfile collector,"
+          + " replaced whole by a rename (config: metrics.textfile).")
+  Path metricsTextfile;
+
   @Override
   public Integer call() throws Exception {
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(config, dir, keep, dialTimeout,
         commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile, clusterName,
-        allowClusterChange, drill, drillDir));
+        allowClusterChange, drill, drillDir, pushgateway, metricsTextfile));
     StreamingCompiler.optimizeOnlyDigestsInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;

@@ -18,6 +18,7 @@ public final class ConfigFile {
   public Drill drill;
   public Kubernetes kubernetes;
   public Aws aws;
+  public Metrics metrics;
 
   /** One cluster's entry; TLS and auth given here apply to that cluster only. */
   @JsonIgnoreProperties(ignoreUnknown = false)
@@ -62,5 +63,12 @@ public final class ConfigFile {
   public static final class EbsSnapshots {
     public Integer keep;
     public String maxAge;
+  }
+
+  /** Where each run's metrics go: a Pushgateway's URL and/or a node exporter textfile. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Metrics {
+    public String pushgateway;
+    public String textfile;
   }
 }

@@ -40,7 +40,8 @@ final class PublishConfigLoader {
     }
     Map<String, String> tags = a.tags == null ? DEFAULT_TAGS : new LinkedHashMap<>(a.tags);
     tags.forEach(PublishConfigLoader::checkTag);
-    return new PublishConfig.Aws(clusterName, blankToNull(a.region), AwsEndpoint.parse(a.endpoint, "aws.endpoint"),
+    return new PublishConfig.Aws(clusterName, blankToNull(a.region), ServiceUrl.parse(a.endpoint, "aws.endpoint",
+        ServiceUrl.EC2_EXAMPLE),
         a.volumeId, Map.copyOf(tags), a.ebsSnapshots == null ? null : ebsSnapshots(a.ebsSnapshots),
         Boolean.TRUE.equals(a.requireEncrypted), Boolean.TRUE.equals(a.useInstanceMetadata));
   }

@@ -8,8 +8,10 @@ import java.util.List;
  * Everything one run of {@code snapshot} needs, after the config file and the flags have been merged; {@code publish}
  * says where the run is reported beyond the volume ({@link PublishConfig#NONE}: nowhere). With
  * {@code allowClusterChange} a snapshot may replace one of another etcd cluster (another cluster ID); {@code drill}
- * says whether and where each new snapshot is restored as a trial.
+ * says whether and where each new snapshot is restored as a trial. {@code metrics} says where the run's metrics go
+ * ({@link MetricsConfig#NONE}: nowhere); {@code clusterName} (or {@code null}) is the Kubernetes cluster's name, a
+ * label of every metric.
  */
 public record SnapshotConfig(Path dir, int keep, Duration dialTimeout, Duration commandTimeout,
-    List<ClusterConfig> clusters, PublishConfig publish, boolean allowClusterChange,
-    DrillConfig drill) {}
+    List<ClusterConfig> clusters, PublishConfig publish, boolean allowClusterChange, DrillConfig drill,
+    MetricsConfig metrics, String clusterName) {}

@@ -35,10 +35,13 @@ public final class SnapshotConfigLoader {
         MAX_DIAL_TIMEOUT);
     Duration command = duration("--command-timeout", flags.commandTimeout(), "commandTimeout", file.commandTimeout,
         "30m", MAX_COMMAND_TIMEOUT);
-    return new SnapshotConfig(dir, keep, dial, command, clusters(flags, file), PublishConfigLoader.load(file,
-        flags.clusterName() != null ? flags.clusterName() : file.clusterName),
+    String clusterName = flags.clusterName() != null ? flags.clusterName() : file.clusterName;
+    List<ClusterConfig> clusters = clusters(flags, file);
+    PublishConfig publish = PublishConfigLoader.load(file, clusterName);
+    return new SnapshotConfig(dir, keep, dial, command, clusters, publish,
         first(flags.allowClusterChange(), file.allowClusterChange, false),
-        DrillConfigLoader.load(flags.drill(), flags.drillDir(), file.drill));
+        DrillConfigLoader.load(flags.drill(), flags.drillDir(), file.drill), MetricsConfigLoader.load(flags, file.metrics),
+        clusterName == null ? null : ClusterName.parse(clusterName, "clusterName (or --cluster-name)"));
   }
 
   /** The flag's value, else the config file's, else the default; the message names where the value came from. */

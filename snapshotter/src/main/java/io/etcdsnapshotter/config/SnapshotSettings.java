@@ -7,7 +7,7 @@ import java.util.List;
  * What the command line says; {@code null} (or an empty list) means "not given", so the config file or the
  * default decides. {@code clusters} holds {@code NAME=URL[,URL...]} as typed; {@code clusterName} is the Kubernetes
  * cluster's name, the identity of its EBS snapshots. {@code drill} and {@code drillDir} are {@code --drill} and
- * {@code --drill-dir}.
+ * {@code --drill-dir}; {@code pushgateway} and {@code metricsTextfile} say where the run's metrics go.
  */
 public record SnapshotSettings(
     Path configFile,
@@ -21,4 +21,6 @@ public record SnapshotSettings(
     Path passwordFile,
     String clusterName, Boolean allowClusterChange,
     Boolean drill,
-    Path drillDir) {}
+    Path drillDir,
+    String pushgateway,
+    Path metricsTextfile) {}

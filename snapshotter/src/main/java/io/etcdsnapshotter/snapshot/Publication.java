@@ -30,6 +30,8 @@ final class Publication {
   private static final String ANNOTATION = "etcd-snapshotter.io/";
   private static final String TAG = "etcd-snapshotter/";
   private final PublishConfig config;
+  /** The EBS snapshot this run started, kept even when a later step (expiring old ones) fails. */
+  private String ebsSnapshot;
 
   Publication(PublishConfig config) {
     this.config = config;
@@ -54,7 +56,7 @@ final class Publication {
     } catch (KubeException e) {
       failure = e.getMessage() + "; " + filesStatement(clusters);
     }
-    return new PublishOutcome(List.copyOf(done), failure);
+    return new PublishOutcome(List.copyOf(done), failure, ebsSnapshot);
   }
 
   private void publishTo(SnapshotClaim claim, List<ClusterOutcome> clusters, Instant at, List<String> done,
@@ -103,6 +105,7 @@ final class Publication {
       clusters.forEach(c -> tags.put(TAG + "sha256/" + c.cluster(), c.entry().sha256));
       EbsSnapshots snapshots = new EbsSnapshots(ec2, aws.clusterName());
       String snapshotId = snapshots.create(volumeId, tags, "etcd-snapshotter run of " + at);
+      ebsSnapshot = snapshotId;
       annotations.put(ANNOTATION + "ebs-snapshot", snapshotId);
       if (!encryption.snapshotEncrypted(snapshotId)) {
         unencrypted.add(notEncrypted("EBS snapshot " + snapshotId));

@@ -2,9 +2,15 @@ package io.etcdsnapshotter.snapshot;
 
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.SnapshotConfig;
+import io.etcdsnapshotter.metrics.ClusterFigures;
+import io.etcdsnapshotter.metrics.MetricsExport;
+import io.etcdsnapshotter.metrics.RunFigures;
 import io.etcdsnapshotter.volume.SnapshotIndex;
 import io.etcdsnapshotter.volume.SnapshotVolume;
 import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +29,7 @@ public final class SnapshotJob {
     try (SnapshotVolume volume = SnapshotVolume.open(config.dir(), config.keep())) {
       SnapshotIndex index = SnapshotIndex.load(volume.dir());
       List<ClusterOutcome> outcomes = new ArrayList<>();
+      List<ClusterFigures> figures = new ArrayList<>();
       try (Termination termination = new Termination(volume, index)) {
         ClusterSnapshot snapshot = new ClusterSnapshot(config, volume, termination);
         RestoreDrill drill = new RestoreDrill(config.drill());
@@ -30,6 +37,7 @@ public final class SnapshotJob {
           // Every log line about this cluster carries its name as a field (in --log-format json).
           try (MDC.MDCCloseable named = MDC.putCloseable("cluster", cluster.name())) {
             termination.begin(cluster.name());
+            Instant start = Instant.now();
             ClusterOutcome outcome = snapshot.take(cluster, index.clusters().get(cluster.name()));
             if (!outcome.saved()) {
               termination.failed(outcome); // a success was recorded as it was committed
@@ -38,10 +46,29 @@ public final class SnapshotJob {
               termination.drilled(cluster.name(), outcome.drill());
             }
             outcomes.add(outcome);
+            figures.add(figures(outcome, start, index.clusters().get(cluster.name())));
           }
         }
       }
-      return new JobOutcome(outcomes, new Publication(config.publish()).publish(outcomes, Instant.now()));
+      PublishOutcome publish = new Publication(config.publish()).publish(outcomes, Instant.now());
+      FileStore store = Files.getFileStore(volume.dir());
+      boolean ebsSnapshots = config.publish().aws() != null && config.publish().aws().ebsSnapshots() != null;
+      MetricsExport.export(config.metrics(), new RunFigures(config.clusterName(), figures, store.getUsableSpace(),
+          store.getTotalSpace(), ebsSnapshots ? publish.ebsSnapshot() != null : null));
+      return new JobOutcome(outcomes, publish);
     }
+  }
+
+  /**
+   * This attempt, and the newest good snapshot as {@code snapshots.json} now records it ({@code entry}: null, or
+   * without a file, while the cluster has none).
+   */
+  private static ClusterFigures figures(ClusterOutcome outcome, Instant start, SnapshotIndex.Entry entry) {
+    Duration took = Duration.between(start, Instant.now());
+    boolean saved = entry != null && entry.file != null && entry.takenAt != null;
+    // A file that failed its drill was still saved: the drill has its own metric and alert.
+    return new ClusterFigures(outcome.cluster(), start, outcome.saved(), took,
+        saved ? Instant.parse(entry.takenAt) : null, saved ? entry.size : null, saved ? entry.revision : null,
+        saved ? entry.totalSize : null, outcome.drill());
   }
 }

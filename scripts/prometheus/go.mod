@@ -1,0 +1,3 @@
+module etcdsnapshotter.test/prometheus
+
+go 1.26.0
