@@ -38,7 +38,7 @@ class PushgatewayTest {
       cluster.etcdctl().ok("put", "/registry/secrets/default/one", "value");
       ProcessResult saved = Jar.run("snapshot", "--dir", volume.toString(), "--cluster",
           "main=" + cluster.endpoints(), "--cluster-name", "prod-eu", "--pushgateway", gateway.url().toString(),
-          "--metrics-textfile", textfile.toString());
+          "--metrics-textfile", textfile.toString(), "--drill");
       assertThat(saved.exitCode()).as(saved.toString()).isZero();
 
       JsonNode main = new ObjectMapper().readTree(volume.resolve("snapshots.json").toFile()).path("clusters")
@@ -53,6 +53,11 @@ class PushgatewayTest {
           .isEqualTo(main.path("totalSize").asLong());
       assertThat(Sample.value(pushed, "etcd_snapshotter_last_success_timestamp_seconds", MAIN)).isEqualTo(takenAt);
       assertThat(Sample.value(pushed, "etcd_snapshotter_last_attempt_success", MAIN)).isEqualTo(1);
+      assertThat(Sample.value(pushed, "etcd_snapshotter_drill_success", MAIN)).isEqualTo(1);
+      assertThat(Sample.value(pushed, "etcd_snapshotter_drill_revision", MAIN))
+          .isEqualTo(main.path("drill").path("revision").asLong()).isEqualTo(main.path("revision").asLong());
+      assertThat(Sample.value(pushed, "etcd_snapshotter_drill_duration_seconds", MAIN))
+          .isEqualTo(main.path("drill").path("seconds").asDouble());
       assertThat(Sample.value(pushed, "etcd_snapshotter_volume_size_bytes", RUN))
           .isEqualTo(Files.getFileStore(volume).getTotalSpace());
 
