@@ -598,10 +598,8 @@ class SnapshotAddonTest {
     return parse(dir);
   }
 
-  private Path renderFiles(String pillar) throws IOException, InterruptedException {
-    StateRun run = new SaltCall(root, "master-1").apply(SLS, pillar);
-    assertThat(run.succeeded()).as("%s", run).isTrue();
-    return root.resolve(ADDON_DIR);
+  private Path renderFiles(String pillar) {
+    return RenderedAddon.render(root, pillar);
   }
 
   private static Map<String, HasMetadata> parse(Path dir) throws IOException {
