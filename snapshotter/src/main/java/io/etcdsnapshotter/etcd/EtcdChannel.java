@@ -2,6 +2,7 @@ package io.etcdsnapshotter.etcd;
 
 import io.etcd.jetcd.api.AuthGrpc;
 import io.etcd.jetcd.api.AuthenticateRequest;
+import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.TlsFiles;
@@ -84,6 +85,11 @@ public final class EtcdChannel implements AutoCloseable {
   /** The same, for calls whose messages are handled as they arrive, on the channel's own thread. */
   public MaintenanceGrpc.MaintenanceStub maintenanceAsync() {
     return MaintenanceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+  }
+
+  /** A cluster (membership) stub carrying the auth token, if any; callers set their own deadline. */
+  public ClusterGrpc.ClusterBlockingStub cluster() {
+    return ClusterGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
   }
 
   private void authenticate(String user, String password) {

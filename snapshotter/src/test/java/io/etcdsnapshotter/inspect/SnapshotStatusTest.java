@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etcdsnapshotter.TextTable;
 import io.etcdsnapshotter.bolt.BoltFormatException;
 import io.etcdsnapshotter.bolt.SnapshotFixtures;
 import java.io.IOException;
@@ -218,7 +219,7 @@ class SnapshotStatusTest {
     "995328, 995 kB", "1379618816, 1.4 GB", "8589934592, 8.6 GB", "12345678901234, 12 TB"
   })
   void sizesAreHumanizedLikeEtcdctl(long bytes, String shown) {
-    assertThat(StatusTable.humanBytes(bytes)).isEqualTo(shown);
+    assertThat(TextTable.humanBytes(bytes)).isEqualTo(shown);
   }
 
   @Test
