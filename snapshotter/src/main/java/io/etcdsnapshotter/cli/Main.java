@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
-  private static final List<Class<?>> COMMANDS = List.of(SnapshotCommand.class, StatusCommand.class,
+  private static final List<Class<?>> COMMANDS = List.of(SnapshotCommand.class, CheckCommand.class, StatusCommand.class,
       VerifyCommand.class, RestoreCommand.class, VolumeAttachCommand.class, VolumeReleaseCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -54,9 +54,12 @@ public final class Main implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Operators get one actionable line, never a stack trace; configuration mistakes are usage errors. */
+  /**
+   * Operators get one actionable line, never a stack trace; configuration mistakes are usage errors, with the
+   * command's own usage exit code (check's is not 2, which means "quorum lost" there).
+   */
   private static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     cmd.getErr().println("etcd-snapshotter " + cmd.getCommandName() + ": " + OneLine.message(e));
-    return e instanceof ConfigException ? EXIT_USAGE : EXIT_FAILED;
+    return e instanceof ConfigException ? cmd.getCommandSpec().exitCodeOnInvalidInput() : EXIT_FAILED;
   }
 }

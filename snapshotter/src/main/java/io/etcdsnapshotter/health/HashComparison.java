@@ -1,0 +1,84 @@
+package io.etcdsnapshotter.health;
+
+import io.etcd.jetcd.api.HashKVRequest;
+import io.etcd.jetcd.api.HashKVResponse;
+import io.etcdsnapshotter.etcd.FailureCause;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Asks every healthy member for {@code HashKV} at one revision and compares. The revision is the lowest current one
+ * among them, which every member has applied; when compaction has passed it, the highest compact revision they
+ * report is used instead, once. Hashes are only comparable between members at the same compact revision, as etcd's
+ * own corruption check holds.
+ */
+final class HashComparison {
+  private final Duration timeout;
+  private final Map<Probe, Long> hashes = new HashMap<>();
+
+  HashComparison(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /** The hash each member reported, for the table; empty for members not compared. */
+  Map<Probe, Long> hashes() {
+    return hashes;
+  }
+
+  Agreement compare(List<Probe> members) {
+    if (members.size() < 2) {
+      return Agreement.notCompared("fewer than two healthy members to compare");
+    }
+    long revision = members.stream().mapToLong(p -> p.status().getHeader().getRevision()).min().orElseThrow();
+    Map<Probe, HashKVResponse> answers;
+    try {
+      answers = hashAt(members, revision);
+    } catch (RuntimeException e) {
+      if (!FailureCause.describe(e).contains("compacted")) {
+        return Agreement.notCompared("HashKV failed: " + FailureCause.describe(e));
+      }
+      try {
+        revision = hashAt(members, 0).values().stream().mapToLong(HashKVResponse::getCompactRevision).max()
+            .orElseThrow();
+        answers = hashAt(members, revision);
+      } catch (RuntimeException again) {
+        return Agreement.notCompared("HashKV failed: " + FailureCause.describe(again));
+      }
+    }
+    answers.forEach((member, answer) -> hashes.put(member, Integer.toUnsignedLong(answer.getHash())));
+    if (answers.values().stream().map(HashKVResponse::getCompactRevision).distinct().count() > 1) {
+      return Agreement.notCompared("members report different compact revisions (a compaction is being applied);"
+          + " run check again");
+    }
+    Map<Long, Long> counts = hashes.values().stream()
+        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    if (counts.size() == 1) {
+      return new Agreement(true, true, revision, "all " + members.size() + " members hash alike at revision "
+          + revision);
+    }
+    return new Agreement(true, false, revision, counts.size() + " different hashes among " + members.size()
+        + " members at revision " + revision);
+  }
+
+  /** The hash everyone else would need to match: the most common one. */
+  long majorityHash() {
+    return hashes.values().stream()
+        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
+        .entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+  }
+
+  private Map<Probe, HashKVResponse> hashAt(List<Probe> members, long revision) {
+    Map<Probe, HashKVResponse> answers = new HashMap<>();
+    for (Probe member : members) {
+      answers.put(member, member.channel().maintenance()
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .hashKV(HashKVRequest.newBuilder().setRevision(revision).build()));
+    }
+    return answers;
+  }
+}
