@@ -35,8 +35,10 @@ import picocli.CommandLine.Spec;
           + " against the quota (reported from 80% on), alarms (NOSPACE, CORRUPT), and its HashKV at a revision"
           + " every healthy member has (the lowest current one, or the compact revision when compaction passed it):"
           + " differing hashes mean the members' data differ.",
-      "Per cluster: the leader, healthy voters of all voters (quorum holds when more than half are healthy), and a"
-          + " one-line verdict: healthy, degraded (naming each member's problem) or quorum-lost."
+      "Per cluster: the leader, the voters that answer of all voters (quorum holds while more than half answer; a"
+          + " member that answers with an error such as \"no leader\" still votes), and a one-line verdict on"
+          + " stdout, also on stderr when not healthy: healthy, degraded (naming each member's problem) or"
+          + " quorum lost."
     },
     exitCodeListHeading = "Exit codes (the worst cluster's):%n",
     exitCodeList = {

@@ -112,7 +112,7 @@ public final class ClusterCheck {
         .orElse(0);
     String leader = null;
     int voters = 0;
-    int healthyVoters = 0;
+    int answering = 0;
     boolean degraded = alarmFailure != null || agreement.compared() && !agreement.agree();
     List<MemberHealth> members = new ArrayList<>();
     for (Row row : rows) {
@@ -120,7 +120,7 @@ public final class ClusterCheck {
       members.add(member);
       if (!member.learner()) {
         voters++;
-        healthyVoters += member.healthy() ? 1 : 0;
+        answering += member.reachable() ? 1 : 0;
       }
       if (leaderId != 0 && row.id() == leaderId) {
         leader = member.name().isEmpty() ? member.id() : member.name();
@@ -130,16 +130,17 @@ public final class ClusterCheck {
     if (leaderId != 0 && leader == null) {
       leader = Long.toHexString(leaderId);
     }
-    boolean quorum = healthyVoters * 2 > voters;
-    String counts = healthyVoters + " of " + voters + " voters healthy";
+    // A voter that answers but knows no leader still votes: with enough others back, the cluster recovers by itself.
+    boolean quorum = answering * 2 > voters;
+    String counts = answering + " of " + voters + " voters answer";
     if (!quorum) {
       return new ClusterHealth(cluster.name(), Verdict.QUORUM_LOST, "quorum lost: " + counts + " (need "
           + (voters / 2 + 1) + "); writes fail until enough members are back, or restore from a snapshot", leader,
-          voters, healthyVoters, false, agreement, members);
+          voters, answering, false, agreement, members);
     }
     if (leader == null) {
       return new ClusterHealth(cluster.name(), Verdict.QUORUM_LOST, "no leader (" + counts + "): writes fail until"
-          + " one is elected", null, voters, healthyVoters, true, agreement, members);
+          + " one is elected", null, voters, answering, true, agreement, members);
     }
     String state = "leader " + leader + ", " + counts + ", " + agreement.detail()
         + (alarmFailure == null ? "" : ", alarms unknown: " + alarmFailure);
@@ -148,9 +149,9 @@ public final class ClusterCheck {
           .map(m -> label(m) + ": " + String.join("; ", m.problems())).toList();
       return new ClusterHealth(cluster.name(), Verdict.DEGRADED, "degraded: "
           + (problems.isEmpty() ? state : String.join(" | ", problems) + " (" + state + ")"), leader, voters,
-          healthyVoters, true, agreement, members);
+          answering, true, agreement, members);
     }
-    return new ClusterHealth(cluster.name(), Verdict.HEALTHY, "healthy: " + state, leader, voters, healthyVoters,
+    return new ClusterHealth(cluster.name(), Verdict.HEALTHY, "healthy: " + state, leader, voters, answering,
         true, agreement, members);
   }
 
@@ -210,7 +211,7 @@ public final class ClusterCheck {
         problems.add("unreachable: " + probe.failure());
       }
       if (probe == null || !probe.reached()) {
-        return new MemberHealth(name, id, endpoint, false, false, learner, 0, 0, 0, 0, 0, List.of(), null, "",
+        return new MemberHealth(name, id, endpoint, false, false, false, learner, 0, 0, 0, 0, 0, List.of(), null, "",
             problems);
       }
       StatusResponse status = probe.status();
@@ -226,7 +227,7 @@ public final class ClusterCheck {
         problems.add("HashKV " + Long.toHexString(hash) + " at revision " + agreement.revision()
             + " differs from the majority's " + Long.toHexString(hashes.majorityHash()));
       }
-      return new MemberHealth(name, id, endpoint, status.getErrorsCount() == 0,
+      return new MemberHealth(name, id, endpoint, true, status.getErrorsCount() == 0,
           status.getLeader() == id(), learner, status.getRaftTerm(), status.getRaftIndex(),
           status.getHeader().getRevision(), status.getDbSize(), status.getDbSizeInUse(), List.copyOf(memberAlarms),
           hash, status.getVersion(), problems);

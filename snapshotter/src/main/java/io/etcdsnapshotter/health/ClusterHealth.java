@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * One cluster as {@code check} saw it: its members, who leads ({@code leader}: the leader's name or hex ID, null when
- * none), how many voters there are and how many answered, whether the members agree, and the verdict with the
+ * none), how many voters there are and how many answered (quorum holds while more than half do), whether the members agree, and the verdict with the
  * one-line {@code reason} for it.
  */
 public record ClusterHealth(String cluster, Verdict verdict, String reason, String leader, int voters,
-    int healthyVoters, boolean quorum, Agreement agreement, List<MemberHealth> members) {}
+    int answeringVoters, boolean quorum, Agreement agreement, List<MemberHealth> members) {}

@@ -28,7 +28,7 @@ public final class HealthJson {
           .put("reason", c.reason())
           .put("leader", c.leader())
           .put("voters", c.voters())
-          .put("healthyVoters", c.healthyVoters())
+          .put("answeringVoters", c.answeringVoters())
           .put("quorum", c.quorum());
       cluster.putObject("agreement")
           .put("compared", c.agreement().compared())
@@ -41,6 +41,7 @@ public final class HealthJson {
             .put("name", m.name())
             .put("id", m.id())
             .put("endpoint", m.endpoint())
+            .put("reachable", m.reachable())
             .put("healthy", m.healthy())
             .put("isLeader", m.leader())
             .put("isLearner", m.learner())

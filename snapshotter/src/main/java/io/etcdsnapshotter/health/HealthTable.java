@@ -19,7 +19,7 @@ public final class HealthTable {
     for (ClusterHealth cluster : clusters) {
       List<List<String>> rows = new ArrayList<>();
       for (MemberHealth m : cluster.members()) {
-        boolean reached = m.version() != null && !m.version().isEmpty();
+        boolean reached = m.reachable();
         rows.add(List.of(m.name(), m.endpoint(), m.id(), Boolean.toString(m.healthy()), Boolean.toString(m.leader()),
             Boolean.toString(m.learner()), reached ? Long.toString(m.raftTerm()) : "",
             reached ? Long.toString(m.raftIndex()) : "", reached ? TextTable.humanBytes(m.dbSize()) : "",

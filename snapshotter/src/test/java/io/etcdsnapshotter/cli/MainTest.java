@@ -22,13 +22,14 @@ class MainTest {
       System.setOut(original);
     }
     assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
-        .contains("snapshot", "status", "verify", "restore", "volume-attach", "volume-release");
+        .contains("snapshot", "check", "status", "verify", "restore", "volume-attach", "volume-release");
     assertThat(Main.run("status", "--help")).isZero();
   }
 
   @Test
   void everyCommandTakesALogFormatOfTextOrJson() {
-    for (String command : List.of("snapshot", "status", "verify", "restore", "volume-attach", "volume-release")) {
+    for (String command : List.of("snapshot", "check", "status", "verify", "restore", "volume-attach",
+        "volume-release")) {
       assertThat(CliRun.of(command, "--help").out()).as(command).contains("--log-format=text|json");
     }
     CliRun xml = CliRun.of("status", "--log-format", "xml", "snapshot.db");

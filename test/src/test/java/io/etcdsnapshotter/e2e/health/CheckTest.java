@@ -47,7 +47,7 @@ class CheckTest {
     assertThat(json.exitCode()).as(json.toString()).isZero();
     JsonNode main = Json.parse(json.stdout()).get("clusters").get(0);
     assertThat(main.get("verdict").asText()).isEqualTo("healthy");
-    assertThat(main.get("healthyVoters").asInt()).isEqualTo(3);
+    assertThat(main.get("answeringVoters").asInt()).isEqualTo(3);
     assertThat(main.get("agreement").get("compared").asBoolean()).isTrue();
     assertThat(main.get("agreement").get("agree").asBoolean()).isTrue();
     List<JsonNode> members = members(main);
@@ -76,7 +76,7 @@ class CheckTest {
         .contains("cluster main", "degraded", down.name() + ": unreachable"));
     JsonNode main = Json.parse(run.stdout()).get("clusters").get(0);
     assertThat(main.get("quorum").asBoolean()).isTrue();
-    assertThat(main.get("healthyVoters").asInt()).isEqualTo(2);
+    assertThat(main.get("answeringVoters").asInt()).isEqualTo(2);
     assertThat(members(main)).filteredOn(m -> m.get("name").asText().equals(down.name())).singleElement()
         .satisfies(m -> assertThat(m.get("healthy").asBoolean()).isFalse());
   }
@@ -91,7 +91,7 @@ class CheckTest {
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
     assertThat(Jar.messages(run)).as(run.toString()).singleElement().satisfies(line -> assertThat(line)
-        .contains("cluster main", "quorum lost", "1 of 3 voters healthy"));
+        .contains("cluster main", "quorum lost", "1 of 3 voters answer"));
     assertThat(Jar.hasStackTrace(run)).isFalse();
   }
 
