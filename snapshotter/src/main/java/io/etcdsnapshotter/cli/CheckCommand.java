@@ -5,7 +5,6 @@ import io.etcdsnapshotter.config.ConfigException;
 import io.etcdsnapshotter.config.SnapshotConfig;
 import io.etcdsnapshotter.config.SnapshotConfigLoader;
 import io.etcdsnapshotter.config.SnapshotSettings;
-import io.etcdsnapshotter.config.TlsFiles;
 import io.etcdsnapshotter.health.ClusterCheck;
 import io.etcdsnapshotter.health.ClusterHealth;
 import io.etcdsnapshotter.health.HealthJson;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -55,33 +55,7 @@ final class CheckCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (that of snapshot); flags"
-      + " override it.")
-  Path config;
-
-  @Option(names = "--cluster", paramLabel = "NAME=URL[,URL...]",
-      description = "A cluster to check; repeatable; replaces the default clusters.")
-  List<String> clusters = new ArrayList<>();
-
-  @Option(names = "--cacert", paramLabel = "FILE",
-      description = "CA bundle that signed the etcd server certificates (https:// endpoints only).")
-  Path cacert;
-
-  @Option(names = "--cert", paramLabel = "FILE", description = "Client certificate (PEM), with --key.")
-  Path cert;
-
-  @Option(names = "--key", paramLabel = "FILE", description = "Client private key (PEM: RSA, EC or PKCS#8).")
-  Path key;
-
-  @Option(names = "--user", paramLabel = "NAME", description = "etcd user, with --password-file.")
-  String user;
-
-  @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the user's password.")
-  Path passwordFile;
-
-  @Option(names = "--dial-timeout", paramLabel = "DURATION",
-      description = "Time to connect to and hear from one member (default: 5s, at most 1h).")
-  String dialTimeout;
+  @Mixin EtcdClientOptions etcd;
 
   @Option(names = "--command-timeout", paramLabel = "DURATION",
       description = "Time one member's HashKV may take (default: 30m, at most 1d).")
@@ -100,9 +74,9 @@ final class CheckCommand implements Callable<Integer> {
     if (quota <= 0) {
       throw new ConfigException("--quota-bytes must be more than 0, not " + quota);
     }
-    SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(config, null, null, dialTimeout,
-        commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile, null, null, null, null, null,
-        null));
+    SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(etcd.config, null, null,
+        etcd.dialTimeout, commandTimeout, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, null, null, null,
+        null, null, null));
     List<ClusterHealth> results = new ArrayList<>();
     Verdict overall = Verdict.HEALTHY;
     for (ClusterConfig cluster : settings.clusters()) {

@@ -3,7 +3,6 @@ package io.etcdsnapshotter.cli;
 import io.etcdsnapshotter.config.SnapshotConfig;
 import io.etcdsnapshotter.config.SnapshotConfigLoader;
 import io.etcdsnapshotter.config.SnapshotSettings;
-import io.etcdsnapshotter.config.TlsFiles;
 import io.etcdsnapshotter.snapshot.ClusterOutcome;
 import io.etcdsnapshotter.snapshot.JobOutcome;
 import io.etcdsnapshotter.snapshot.SnapshotJob;
@@ -12,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -52,40 +52,15 @@ import picocli.CommandLine.Spec;
 final class SnapshotCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file; flags override it.")
-  Path config;
+  @Mixin EtcdClientOptions etcd;
 
   @Option(names = "--dir", paramLabel = "DIR", description = "Snapshot directory (default: /var/etcd-snapshot);"
       + " an existing one must be empty or hold only this tool's files.")
   Path dir;
 
-  @Option(names = "--cluster", paramLabel = "NAME=URL[,URL...]",
-      description = "A cluster to save, endpoints tried in order; repeatable; replaces the default clusters.")
-  List<String> clusters = new ArrayList<>();
-
-  @Option(names = "--cacert", paramLabel = "FILE",
-      description = "CA bundle that signed the etcd server certificates (https:// endpoints only).")
-  Path cacert;
-
-  @Option(names = "--cert", paramLabel = "FILE", description = "Client certificate (PEM), with --key.")
-  Path cert;
-
-  @Option(names = "--key", paramLabel = "FILE", description = "Client private key (PEM: RSA, EC or PKCS#8).")
-  Path key;
-
-  @Option(names = "--user", paramLabel = "NAME", description = "etcd user, with --password-file.")
-  String user;
-
-  @Option(names = "--password-file", paramLabel = "FILE", description = "File holding the user's password.")
-  Path passwordFile;
-
   @Option(names = "--keep", paramLabel = "N",
       description = "Older snapshots to keep per cluster in generations/ (default: 0).")
   Integer keep;
-
-  @Option(names = "--dial-timeout", paramLabel = "DURATION",
-      description = "Time to connect to and hear from one endpoint (default: 5s, at most 1h).")
-  String dialTimeout;
 
   @Option(names = "--command-timeout", paramLabel = "DURATION",
       description = "Time one cluster's whole snapshot may take (default: 30m, at most 1d).")
@@ -124,8 +99,8 @@ final class SnapshotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(config, dir, keep, dialTimeout,
-        commandTimeout, clusters, new TlsFiles(cacert, cert, key), user, passwordFile, clusterName,
+    SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(etcd.config, dir, keep,
+        etcd.dialTimeout, commandTimeout, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, clusterName,
         allowClusterChange, drill, drillDir, pushgateway, metricsTextfile));
     StreamingCompiler.optimizeOnlyDigestsInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
