@@ -10,7 +10,6 @@ import io.etcdsnapshotter.health.ClusterHealth;
 import io.etcdsnapshotter.health.HealthJson;
 import io.etcdsnapshotter.health.HealthTable;
 import io.etcdsnapshotter.health.Verdict;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

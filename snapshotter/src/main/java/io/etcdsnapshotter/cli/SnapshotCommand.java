@@ -7,8 +7,6 @@ import io.etcdsnapshotter.snapshot.ClusterOutcome;
 import io.etcdsnapshotter.snapshot.JobOutcome;
 import io.etcdsnapshotter.snapshot.SnapshotJob;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
