@@ -91,7 +91,7 @@ public final class ClusterCheck {
     for (String url : member.getClientURLsList()) {
       last = byUrl.get(url);
       if (last == null) {
-        last = Probe.of(cluster, URI.create(url), dialTimeout);
+        last = Probe.of(cluster, url, dialTimeout);
         probes.add(last);
         byUrl.put(url, last);
       }
@@ -200,7 +200,7 @@ public final class ClusterCheck {
 
     MemberHealth health(Map<Long, List<String>> alarms, HashComparison hashes, Agreement agreement) {
       String name = member == null ? "" : member.getName();
-      String endpoint = probe != null ? probe.endpoint().toString()
+      String endpoint = probe != null && probe.endpoint() != null ? probe.endpoint().toString()
           : member.getClientURLsCount() > 0 ? member.getClientURLs(0) : "";
       String id = id() == 0 ? "" : Long.toHexString(id());
       boolean learner = member != null ? member.getIsLearner() : probe.reached() && probe.status().getIsLearner();

@@ -7,6 +7,7 @@ import io.etcdsnapshotter.etcd.EtcdChannel;
 import io.etcdsnapshotter.etcd.FailureCause;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +16,17 @@ import java.util.concurrent.TimeUnit;
  * and the status, or why it could not be reached. Closing it closes the channel.
  */
 record Probe(URI endpoint, EtcdChannel channel, StatusResponse status, String failure) implements AutoCloseable {
+  /** A client URL a member advertises: one that is not a URL is a failure of that member, not of the check. */
+  static Probe of(ClusterConfig cluster, String advertised, Duration dialTimeout) {
+    URI endpoint;
+    try {
+      endpoint = new URI(advertised);
+    } catch (URISyntaxException e) {
+      return new Probe(null, null, null, "advertises a client URL that is not one: " + advertised);
+    }
+    return of(cluster, endpoint, dialTimeout);
+  }
+
   static Probe of(ClusterConfig cluster, URI endpoint, Duration dialTimeout) {
     EtcdChannel channel = null;
     try {

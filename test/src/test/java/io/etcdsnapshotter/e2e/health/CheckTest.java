@@ -10,16 +10,20 @@ import io.etcdsnapshotter.e2e.etcd.Json;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code check} against three real members: healthy, one down (degraded), two down (quorum lost), and over TLS. */
+/**
+ * {@code check} against three real members: healthy (after a compaction), one down (degraded), two down (quorum
+ * lost), over TLS and with authentication.
+ */
 @ParameterizedClass(name = "{0}")
 @EnumSource(value = EtcdVersion.class, names = {"V3_5", "V3_6"})
 class CheckTest {
@@ -37,6 +41,9 @@ class CheckTest {
   void aHealthyClusterExitsZeroAndNamesEveryMemberWithLeaderTermIndexAndDbSize() {
     cluster = EtcdCluster.start(version, 3, Security.PLAIN);
     cluster.etcdctl().ok("put", "/registry/pods/default/a", "value");
+    cluster.etcdctl().ok("put", "/registry/pods/default/a", "changed");
+    // Compacted up to the current revision: the revision compared is the compact revision itself, which HashKV takes.
+    cluster.etcdctl().ok("compact", "3");
 
     ProcessResult table = check("table");
     ProcessResult json = check("json");
@@ -109,6 +116,18 @@ class CheckTest {
   }
 
   @Test
+  void aClusterWithAuthenticationIsCheckedAsItsUser(@TempDir Path tmp) {
+    cluster = EtcdCluster.start(version, 3, Security.AUTH);
+
+    ProcessResult run = Jar.run("check", "--cluster", "main=" + cluster.endpoints(), "--user", EtcdCluster.USER,
+        "--password-file", EtcdCluster.writePasswordFile(tmp.resolve("password")).toString(), "-w", "json");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(members(Json.parse(run.stdout()).get("clusters").get(0))).hasSize(3)
+        .allSatisfy(m -> assertThat(m.get("healthy").asBoolean()).isTrue());
+  }
+
+  @Test
   void aUsageErrorExits64NotTheQuorumLostCode() {
     ProcessResult run = Jar.run("check", "--cluster", "main");
 
@@ -118,8 +137,7 @@ class CheckTest {
 
   /** Only the members' own endpoints: the defaults would also check an events cluster these tests do not run. */
   private ProcessResult check(String format) {
-    List<String> args = new ArrayList<>(List.of("check", "--cluster", "main=" + cluster.endpoints(), "-w", format));
-    return Jar.run(args.toArray(String[]::new));
+    return Jar.run("check", "--cluster", "main=" + cluster.endpoints(), "-w", format);
   }
 
   private static List<JsonNode> members(JsonNode cluster) {
