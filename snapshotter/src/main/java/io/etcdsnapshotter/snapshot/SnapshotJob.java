@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.snapshot;
 
 import io.etcdsnapshotter.config.ClusterConfig;
+import io.etcdsnapshotter.config.MetricsConfig;
 import io.etcdsnapshotter.config.SnapshotConfig;
 import io.etcdsnapshotter.metrics.ClusterFigures;
 import io.etcdsnapshotter.metrics.MetricsExport;
@@ -51,12 +52,20 @@ public final class SnapshotJob {
         }
       }
       PublishOutcome publish = new Publication(config.publish()).publish(outcomes, Instant.now());
-      FileStore store = Files.getFileStore(volume.dir());
-      boolean ebsSnapshots = config.publish().aws() != null && config.publish().aws().ebsSnapshots() != null;
-      MetricsExport.export(config.metrics(), new RunFigures(config.clusterName(), figures, store.getUsableSpace(),
-          store.getTotalSpace(), ebsSnapshots ? publish.ebsSnapshot() != null : null));
+      if (!config.metrics().equals(MetricsConfig.NONE)) {
+        exportMetrics(volume, figures, publish);
+      }
       return new JobOutcome(outcomes, publish);
     }
+  }
+
+  /** Only when asked for: a run without metrics has no use for the volume's space figures. */
+  private void exportMetrics(SnapshotVolume volume, List<ClusterFigures> figures, PublishOutcome publish)
+      throws IOException {
+    FileStore store = Files.getFileStore(volume.dir());
+    boolean ebsSnapshots = config.publish().aws() != null && config.publish().aws().ebsSnapshots() != null;
+    MetricsExport.export(config.metrics(), new RunFigures(config.clusterName(), figures, store.getUsableSpace(),
+        store.getTotalSpace(), ebsSnapshots ? publish.ebsSnapshot() != null : null));
   }
 
   /**
