@@ -75,7 +75,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(etcd.config, null, null,
         etcd.dialTimeout, commandTimeout, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, null, null, null,
-        null, null, null));
+        null, null, null, null));
     List<ClusterHealth> results = new ArrayList<>();
     Verdict overall = Verdict.HEALTHY;
     for (ClusterConfig cluster : settings.clusters()) {

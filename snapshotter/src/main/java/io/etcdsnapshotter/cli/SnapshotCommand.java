@@ -64,6 +64,13 @@ final class SnapshotCommand implements Callable<Integer> {
       description = "Time one cluster's whole snapshot may take (default: 30m, at most 1d).")
   String commandTimeout;
 
+  @Option(names = "--rate-limit", paramLabel = "SIZE/s",
+      description = "Read each snapshot from etcd at most this fast, e.g. 64MiB (B, KiB, MiB or GiB per second; at"
+          + " least 1MiB): the member then reads its database and sends it no faster, sparing its disk and CPU for"
+          + " the writes it serves meanwhile. The command timeout must cover the database at this rate"
+          + " (config: rateLimit; default: as fast as etcd sends).")
+  String rateLimit;
+
   @Option(names = "--cluster-name", paramLabel = "NAME",
       description = "Name of this Kubernetes cluster, tagged on the EBS volume and every EBS snapshot, which only"
           + " this cluster's runs expire and restores find (config: clusterName; required with aws).")
@@ -99,7 +106,7 @@ final class SnapshotCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(etcd.config, dir, keep,
         etcd.dialTimeout, commandTimeout, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, clusterName,
-        allowClusterChange, drill, drillDir, pushgateway, metricsTextfile));
+        allowClusterChange, drill, drillDir, pushgateway, metricsTextfile, rateLimit));
     StreamingCompiler.optimizeOnlyDigestsInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;

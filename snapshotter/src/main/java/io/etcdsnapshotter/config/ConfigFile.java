@@ -14,6 +14,7 @@ public final class ConfigFile {
   public String commandTimeout;
   public String clusterName;
   public Boolean allowClusterChange;
+  public String rateLimit;
   public Map<String, Cluster> clusters = new LinkedHashMap<>();
   public Drill drill;
   public Kubernetes kubernetes;

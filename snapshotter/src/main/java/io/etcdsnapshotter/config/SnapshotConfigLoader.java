@@ -41,7 +41,9 @@ public final class SnapshotConfigLoader {
     return new SnapshotConfig(dir, keep, dial, command, clusters, publish,
         first(flags.allowClusterChange(), file.allowClusterChange, false),
         DrillConfigLoader.load(flags.drill(), flags.drillDir(), file.drill), MetricsConfigLoader.load(flags, file.metrics),
-        clusterName == null ? null : ClusterName.parse(clusterName, "clusterName (or --cluster-name)"));
+        clusterName == null ? null : ClusterName.parse(clusterName, "clusterName (or --cluster-name)"),
+        flags.rateLimit() != null ? RateLimit.parse(flags.rateLimit(), "--rate-limit")
+            : RateLimit.parse(file.rateLimit, "rateLimit in the config file"));
   }
 
   /** The flag's value, else the config file's, else the default; the message names where the value came from. */

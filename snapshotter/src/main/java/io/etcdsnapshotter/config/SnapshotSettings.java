@@ -7,7 +7,8 @@ import java.util.List;
  * What the command line says; {@code null} (or an empty list) means "not given", so the config file or the
  * default decides. {@code clusters} holds {@code NAME=URL[,URL...]} as typed; {@code clusterName} is the Kubernetes
  * cluster's name, the identity of its EBS snapshots. {@code drill} and {@code drillDir} are {@code --drill} and
- * {@code --drill-dir}; {@code pushgateway} and {@code metricsTextfile} say where the run's metrics go.
+ * {@code --drill-dir}; {@code pushgateway} and {@code metricsTextfile} say where the run's metrics go;
+ * {@code rateLimit} is {@code --rate-limit} as typed.
  */
 public record SnapshotSettings(
     Path configFile,
@@ -23,4 +24,5 @@ public record SnapshotSettings(
     Boolean drill,
     Path drillDir,
     String pushgateway,
-    Path metricsTextfile) {}
+    Path metricsTextfile,
+    String rateLimit) {}

@@ -25,6 +25,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,6 +86,11 @@ public final class EtcdChannel implements AutoCloseable {
   /** The same, for calls whose messages are handled as they arrive, on the channel's own thread. */
   public MaintenanceGrpc.MaintenanceStub maintenanceAsync() {
     return MaintenanceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+  }
+
+  /** The channel's own thread, which runs every callback: what a paced stream schedules its next read on. */
+  public ScheduledExecutorService timer() {
+    return loop;
   }
 
   /** A cluster (membership) stub carrying the auth token, if any; callers set their own deadline. */

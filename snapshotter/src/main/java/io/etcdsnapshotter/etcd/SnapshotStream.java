@@ -1,47 +1,59 @@
 package io.etcdsnapshotter.etcd;
 
 import io.etcd.jetcd.api.SnapshotRequest;
-import io.etcd.jetcd.api.SnapshotResponse;
+import io.etcdsnapshotter.config.RateLimit;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import io.etcd.jetcd.api.MaintenanceGrpc;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Streams a member's snapshot into a channel, byte for byte as {@code etcdctl snapshot save} writes it (database
  * then etcd's 32-byte SHA-256), checking the digest as the bytes pass. Each chunk is handled on the thread that
- * received it, as it arrives: handing each of a snapshot's tens of thousands of chunks to another thread cost more
- * CPU than hashing them. The next chunk is read only once this one is written, so the network waits for the disk
+ * received it, as it arrives, straight from the transport's buffers: hashed, written to the file, released. Handing
+ * chunks to another thread cost more CPU than hashing them. The next chunk is asked for only once this one is written
+ * (and, under a rate limit, once it is due), so the network waits for the disk, HTTP/2 flow control holds etcd back,
  * and memory stays flat whatever the database size.
  */
-public final class SnapshotStream implements ClientResponseObserver<SnapshotRequest, SnapshotResponse> {
-  private final WritableByteChannel out;
+public final class SnapshotStream implements ClientResponseObserver<SnapshotRequest, SnapshotChunk> {
+  private final GatheringByteChannel out;
   private final TrailerDigest digest = new TrailerDigest();
   private final StreamProgress progress;
-  private final byte[] buffer = new byte[64 * 1024];
+  private final StreamPace pace;
   private final CountDownLatch done = new CountDownLatch(1);
+  /** The pieces of one chunk, written with one system call. */
+  private ByteBuffer[] pieces = new ByteBuffer[8];
+  private int pieceCount;
   private ClientCallStreamObserver<SnapshotRequest> call;
   private IOException writeFailure;
   private Throwable streamFailure;
 
-  private SnapshotStream(WritableByteChannel out, String label) {
+  private SnapshotStream(GatheringByteChannel out, String label, StreamPace pace) {
     this.out = out;
     this.progress = new StreamProgress(label);
+    this.pace = pace;
   }
 
-  /** Returns the byte count and the hex SHA-256 of the database part once etcd's trailer has matched it. */
-  public static StreamResult copy(EtcdMember member, WritableByteChannel out, Duration timeout, String label)
-      throws IOException {
-    SnapshotStream stream = new SnapshotStream(out, label);
-    member.channel().maintenanceAsync()
-        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .snapshot(SnapshotRequest.getDefaultInstance(), stream);
+  /**
+   * Returns the byte count and the hex SHA-256 of the database part once etcd's trailer has matched it; reads no
+   * faster than {@code limit}.
+   */
+  public static StreamResult copy(EtcdMember member, GatheringByteChannel out, Duration timeout, RateLimit limit,
+      String label) throws IOException {
+    SnapshotStream stream = new SnapshotStream(out, label, new StreamPace(limit, member.channel().timer()));
+    MaintenanceGrpc.MaintenanceStub stub = member.channel().maintenanceAsync()
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    ClientCalls.asyncServerStreamingCall(stub.getChannel().newCall(SnapshotChunk.METHOD, stub.getCallOptions()),
+        SnapshotRequest.getDefaultInstance(), stream);
     stream.awaitEnd(timeout);
     return new StreamResult(stream.digest.total(), stream.digest.verify());
   }
@@ -49,22 +61,25 @@ public final class SnapshotStream implements ClientResponseObserver<SnapshotRequ
   @Override
   public void beforeStart(ClientCallStreamObserver<SnapshotRequest> call) {
     this.call = call;
+    call.disableAutoRequestWithInitial(1);
   }
 
   @Override
-  public void onNext(SnapshotResponse response) {
-    if (writeFailure != null) {
-      return; // cancelled; chunks already on their way are dropped
-    }
-    try {
-      write(response);
-      progress.advanced(digest.total(), response.getRemainingBytes());
+  public void onNext(SnapshotChunk chunk) {
+    try (chunk) {
+      if (writeFailure != null) {
+        return; // cancelled; chunks already on their way are dropped
+      }
+      long before = digest.total();
+      long remaining = chunk.readBlob(this::add);
+      writePieces();
+      progress.advanced(digest.total(), remaining);
+      pace.next(call, digest.total() - before);
     } catch (IOException e) {
       writeFailure = e;
       call.cancel("writing the snapshot failed", e);
     }
   }
-
   @Override
   public void onError(Throwable failure) {
     streamFailure = failure;
@@ -101,20 +116,20 @@ public final class SnapshotStream implements ClientResponseObserver<SnapshotRequ
         failure);
   }
 
-  /**
-   * Copies each chunk once into a reused array: protobuf hands out read-only buffers, which the digest can only
-   * read through copies of its own.
-   */
-  private void write(SnapshotResponse response) throws IOException {
-    com.google.protobuf.ByteString blob = response.getBlob();
-    for (int offset = 0; offset < blob.size(); offset += buffer.length) {
-      int length = Math.min(buffer.length, blob.size() - offset);
-      blob.copyTo(buffer, offset, 0, length);
-      ByteBuffer piece = ByteBuffer.wrap(buffer, 0, length);
-      digest.update(piece.duplicate());
-      while (piece.hasRemaining()) {
-        out.write(piece);
-      }
+  private void add(ByteBuffer piece) {
+    digest.update(piece.duplicate());
+    if (pieceCount == pieces.length) {
+      pieces = Arrays.copyOf(pieces, pieceCount * 2);
+    }
+    pieces[pieceCount++] = piece;
+  }
+
+  private void writePieces() throws IOException {
+    try {
+      out.write(pieces, 0, pieceCount);
+    } finally {
+      Arrays.fill(pieces, 0, pieceCount, null);
+      pieceCount = 0;
     }
   }
 

@@ -40,9 +40,12 @@ final class ClusterSnapshot {
       endpoint = member.endpoint().toString();
       LOG.atInfo().addKeyValue("endpoint", endpoint).addKeyValue("member", member.memberIdHex())
           .addKeyValue("etcdVersion", member.version()).addKeyValue("dbSize", member.dbSize())
-          .log("cluster {}: streaming from {} (member {}, etcd {}, database {})", cluster.name(), endpoint,
-              member.memberIdHex(), member.version(), Bytes.human(member.dbSize()));
+          .addKeyValue("rateLimit", config.rateLimit().bytesPerSecond())
+          .log("cluster {}: streaming from {} (member {}, etcd {}, database {}{})", cluster.name(), endpoint,
+              member.memberIdHex(), member.version(), Bytes.human(member.dbSize()),
+              config.rateLimit().limited() ? ", at most " + config.rateLimit() : "");
       requireSameCluster(member, previous);
+      requireTimeForTheRate(member);
       SnapshotIndex.Entry entry = save(cluster, member, start);
       return new ClusterOutcome(cluster.name(), endpoint, entry, null);
     } catch (IOException | RuntimeException e) {
@@ -55,7 +58,8 @@ final class ClusterSnapshot {
     volume.ensureRoom(name, member.dbSize());
     try (PartFile part = volume.startPart(name)) {
       SnapshotStream.StreamResult stream =
-          SnapshotStream.copy(member, part.channel(), config.commandTimeout(), "cluster " + cluster.name());
+          SnapshotStream.copy(member, part.channel(), config.commandTimeout(), config.rateLimit(),
+              "cluster " + cluster.name());
       Instant streamed = Instant.now();
       part.finish();
       SnapshotIndex.Entry entry = SnapshotCheck.inspect(part.path());
@@ -76,6 +80,17 @@ final class ClusterSnapshot {
               cluster.name(), volume.file(name), Bytes.human(stream.bytes()), entry.revision, took.toMillis(),
               Duration.between(streamed, Instant.now()).toMillis());
       return entry;
+    }
+  }
+
+  /** A rate limit that cannot stream the database within the command timeout fails now, not when the time is up. */
+  private void requireTimeForTheRate(EtcdMember member) throws IOException {
+    Duration least = config.rateLimit().timeFor(member.dbSize());
+    if (least.compareTo(config.commandTimeout()) >= 0) {
+      throw new IOException("the database of " + Bytes.human(member.dbSize()) + " needs " + least.toSeconds()
+          + "s at the rate limit of " + config.rateLimit() + ", but the command timeout is "
+          + config.commandTimeout().toSeconds() + "s: raise --command-timeout (config commandTimeout) or the"
+          + " --rate-limit (config rateLimit)");
     }
   }
 

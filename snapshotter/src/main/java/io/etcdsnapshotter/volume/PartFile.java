@@ -2,7 +2,7 @@ package io.etcdsnapshotter.volume;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,7 +26,7 @@ public final class PartFile implements AutoCloseable {
   }
 
   /** Where the bytes go: they are flushed to disk while the stream goes on. */
-  public WritableByteChannel channel() {
+  public GatheringByteChannel channel() {
     return writer;
   }
 

@@ -90,6 +90,6 @@ class ConfigFileReaderTest {
   private SnapshotConfig load(String... lines) throws IOException {
     Path yaml = Files.writeString(tmp.resolve("c.yaml"), String.join("\n", lines) + "\n");
     return SnapshotConfigLoader.load(new SnapshotSettings(yaml, null, null, null, null, List.of(), TlsFiles.NONE,
-        null, null, null, null, null, null, null, null));
+        null, null, null, null, null, null, null, null, null));
   }
 }

@@ -47,6 +47,6 @@ class DrillConfigLoaderTest {
   private SnapshotConfig load(Boolean flag, Path dirFlag, String yaml) throws IOException {
     Path file = yaml == null ? null : Files.writeString(tmp.resolve("config.yaml"), yaml + "\n");
     return SnapshotConfigLoader.load(new SnapshotSettings(file, null, null, null, null, List.of(), TlsFiles.NONE,
-        null, null, null, null, flag, dirFlag, null, null));
+        null, null, null, null, flag, dirFlag, null, null, null));
   }
 }

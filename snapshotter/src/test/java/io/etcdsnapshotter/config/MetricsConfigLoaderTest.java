@@ -50,6 +50,6 @@ class MetricsConfigLoaderTest {
   private SnapshotConfig load(String pushgateway, Path textfile, String... lines) throws IOException {
     Path yaml = Files.writeString(tmp.resolve("c.yaml"), String.join("\n", lines) + "\n");
     return SnapshotConfigLoader.load(new SnapshotSettings(yaml, null, null, null, null, List.of(), TlsFiles.NONE,
-        null, null, null, null, null, null, pushgateway, textfile));
+        null, null, null, null, null, null, pushgateway, textfile, null));
   }
 }

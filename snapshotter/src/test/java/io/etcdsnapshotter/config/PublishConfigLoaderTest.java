@@ -20,7 +20,7 @@ class PublishConfigLoaderTest {
   void withoutSectionsNothingIsPublished() throws IOException {
     assertThat(load("dir: /snap").publish()).isEqualTo(PublishConfig.NONE);
     assertThat(SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null, List.of(),
-        TlsFiles.NONE, null, null, null, null, null, null, null, null)).publish().enabled()).isFalse();
+        TlsFiles.NONE, null, null, null, null, null, null, null, null, null)).publish().enabled()).isFalse();
   }
 
   @Test
@@ -46,7 +46,7 @@ class PublishConfigLoaderTest {
   void theFlagsClusterNameWinsOverTheFiles() throws IOException {
     Path yaml = Files.writeString(tmp.resolve("c.yaml"), "clusterName: prod\nkubernetes: {}\naws: {}\n");
     assertThat(SnapshotConfigLoader.load(new SnapshotSettings(yaml, null, null, null, null, List.of(),
-        TlsFiles.NONE, null, null, "staging", null, null, null, null, null)).publish().aws().clusterName())
+        TlsFiles.NONE, null, null, "staging", null, null, null, null, null, null)).publish().aws().clusterName())
         .isEqualTo("staging");
   }
 
@@ -87,6 +87,6 @@ class PublishConfigLoaderTest {
   private SnapshotConfig load(String... lines) throws IOException {
     Path yaml = Files.writeString(tmp.resolve("c.yaml"), String.join("\n", lines) + "\n");
     return SnapshotConfigLoader.load(new SnapshotSettings(yaml, null, null, null, null, List.of(), TlsFiles.NONE,
-        null, null, null, null, null, null, null, null));
+        null, null, null, null, null, null, null, null, null));
   }
 }

@@ -44,7 +44,7 @@ class SnapshotConfigLoaderTest {
         "  main:", "    endpoints: [http://127.0.0.1:2379, http://127.0.0.2:2379]",
         "    user: root", "    passwordFile: " + password, ""));
     SnapshotConfig config = SnapshotConfigLoader.load(new SnapshotSettings(
-        yaml, tmp, null, "1s", null, List.of(), TlsFiles.NONE, null, null, null, null, null, null, null, null));
+        yaml, tmp, null, "1s", null, List.of(), TlsFiles.NONE, null, null, null, null, null, null, null, null, null));
     assertThat(config.dir()).isEqualTo(tmp);
     assertThat(config.keep()).isEqualTo(3);
     assertThat(config.dialTimeout()).isEqualTo(Duration.ofSeconds(1));
@@ -60,7 +60,7 @@ class SnapshotConfigLoaderTest {
     assertThat(SnapshotConfigLoader.load(flags(null, List.of())).allowClusterChange()).isFalse();
     assertThat(SnapshotConfigLoader.load(flags(yaml, List.of())).allowClusterChange()).isTrue();
     assertThat(SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null, List.of(),
-        TlsFiles.NONE, null, null, null, true, null, null, null, null)).allowClusterChange()).isTrue();
+        TlsFiles.NONE, null, null, null, true, null, null, null, null, null)).allowClusterChange()).isTrue();
   }
 
   @Test
@@ -77,35 +77,35 @@ class SnapshotConfigLoaderTest {
     assertThatThrownBy(() -> SnapshotConfigLoader.load(flags(tmp.resolve("missing.yaml"), List.of())))
         .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, "5 s", null,
-        List.of(), TlsFiles.NONE, null, null, null, null, null, null, null, null)))
+        List.of(), TlsFiles.NONE, null, null, null, null, null, null, null, null, null)))
         .hasMessageContaining("not a duration");
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
-        List.of(), new TlsFiles(null, tmp.resolve("nope.pem"), null), null, null, null, null, null, null, null, null)))
+        List.of(), new TlsFiles(null, tmp.resolve("nope.pem"), null), null, null, null, null, null, null, null, null, null)))
         .hasMessageContaining("--cert").hasMessageContaining("not a readable file");
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
-        List.of(), TlsFiles.NONE, "root", null, null, null, null, null, null, null)))
+        List.of(), TlsFiles.NONE, "root", null, null, null, null, null, null, null, null)))
         .hasMessageContaining("--user and --password-file go together");
   }
 
   @Test
   void aDurationBeyondWhatItsUseTakesIsAUsageErrorNamingTheFlag() throws IOException {
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, "25d", null,
-        List.of(), TlsFiles.NONE, null, null, null, null, null, null, null, null)))
+        List.of(), TlsFiles.NONE, null, null, null, null, null, null, null, null, null)))
         .isInstanceOf(ConfigException.class)
         .hasMessage("--dial-timeout '25d' is out of range: give a duration from 1ms to 1h");
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null,
-        "99999999999999999999s", List.of(), TlsFiles.NONE, null, null, null, null, null, null, null, null)))
+        "99999999999999999999s", List.of(), TlsFiles.NONE, null, null, null, null, null, null, null, null, null)))
         .isInstanceOf(ConfigException.class)
         .hasMessage("--command-timeout '99999999999999999999s' is out of range: give a duration from 1ms to 1d");
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, "0s", null,
-        List.of(), TlsFiles.NONE, null, null, null, null, null, null, null, null)))
+        List.of(), TlsFiles.NONE, null, null, null, null, null, null, null, null, null)))
         .isInstanceOf(ConfigException.class).hasMessageContaining("from 1ms to 1h");
     Path yaml = Files.writeString(tmp.resolve("t.yaml"), "dialTimeout: 9223372036854775807d\n");
     assertThatThrownBy(() -> SnapshotConfigLoader.load(flags(yaml, List.of())))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("dialTimeout in the config file '9223372036854775807d' is out of range");
     assertThat(SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, "1h", "1d", List.of(),
-        TlsFiles.NONE, null, null, null, null, null, null, null, null)).commandTimeout()).isEqualTo(Duration.ofDays(1));
+        TlsFiles.NONE, null, null, null, null, null, null, null, null, null)).commandTimeout()).isEqualTo(Duration.ofDays(1));
   }
 
   @Test
@@ -113,7 +113,7 @@ class SnapshotConfigLoaderTest {
     Path ca = Files.writeString(tmp.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
         List.of("main=https://10.0.0.1:2379,http://10.0.0.2:2379"), new TlsFiles(ca, null, null),
-        null, null, null, null, null, null, null, null)))
+        null, null, null, null, null, null, null, null, null)))
         .isInstanceOf(ConfigException.class)
         .hasMessage("cluster main: TLS files (--cacert, --cert, --key) are given but http://10.0.0.2:2379 is plain"
             + " http, which would send everything unencrypted; use https://10.0.0.2:2379, or leave the TLS files out");
@@ -123,7 +123,7 @@ class SnapshotConfigLoaderTest {
   void aPasswordFileOrPemFileLargerThanAnySuchFileIsNamedNotReadWhole() throws IOException {
     Path password = Files.write(tmp.resolve("snapshot.db"), new byte[5000]);
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
-        List.of(), TlsFiles.NONE, "root", password, null, null, null, null, null, null)))
+        List.of(), TlsFiles.NONE, "root", password, null, null, null, null, null, null, null)))
         .isInstanceOf(ConfigException.class)
         .hasMessage("cluster main: --password-file " + password + " is 5000 bytes, more than such a file ever holds"
             + " (4096); is it the right file?");
@@ -133,12 +133,12 @@ class SnapshotConfigLoaderTest {
     }
     assertThatThrownBy(() -> SnapshotConfigLoader.load(new SnapshotSettings(null, null, null, null, null,
         List.of("main=https://127.0.0.1:2379"), new TlsFiles(huge, null, null),
-        null, null, null, null, null, null, null, null)))
+        null, null, null, null, null, null, null, null, null)))
         .isInstanceOf(ConfigException.class).hasMessageContaining("--cacert " + huge + " is 1099511627776 bytes");
   }
 
   private static SnapshotSettings flags(Path config, List<String> clusters) {
     return new SnapshotSettings(config, null, null, null, null, clusters, TlsFiles.NONE,
-        null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null);
   }
 }
