@@ -80,9 +80,14 @@ public final class EtcdMember {
     process.signal("CONT");
   }
 
+  /** The member's own log so far: what it says it did, one JSON object a line. */
+  public String log() {
+    return process == null ? "" : process.stderr();
+  }
+
   /** The end of the member's own log, for failure messages of the fixture. */
   String logTail() {
-    String log = process == null ? "" : process.stderr();
+    String log = log();
     return log.length() <= 3000 ? log : "..." + log.substring(log.length() - 3000);
   }
 
