@@ -166,18 +166,20 @@ class SnapshotAddonTest {
   }
 
   @Test
-  void commandTimeoutAndClusterChangeReachTheJarAndTheDeadlineCoversEveryCluster() throws Exception {
+  void commandTimeoutClusterChangeAndRateLimitReachTheJarAndTheDeadlineCoversEveryCluster() throws Exception {
     Map<String, HasMetadata> addon = render("""
         enable_etcd_snapshot: true
         etcd_snapshot_hostname: m1
         etcd_snapshot:
           command_timeout_seconds: 600
           allow_cluster_change: true
+          rate_limit: 64MiB
         """);
 
     ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
     Map<String, Object> jar = yaml(config.getData().get("config.yaml"));
-    assertThat(jar).containsEntry("commandTimeout", "600s").containsEntry("allowClusterChange", true);
+    assertThat(jar).containsEntry("commandTimeout", "600s").containsEntry("allowClusterChange", true)
+        .containsEntry("rateLimit", "64MiB");
     assertThat(((CronJob) addon.get("CronJob/etcd-snapshot")).getSpec().getJobTemplate().getSpec()
         .getActiveDeadlineSeconds()).isEqualTo(2 * 600 + 300);
   }
@@ -443,6 +445,8 @@ class SnapshotAddonTest {
       cluster name with a slash | {etcd_snapshot_hostname: m1, cluster_name: 'prod/1', etcd_snapshot: {aws: {enabled: true, region: eu-west-1}}} | cluster name "prod/1" is not a cluster name
       one cluster's deadline    | {etcd_snapshot_hostname: m1, etcd_snapshot: {active_deadline_seconds: 1800}} | etcd_snapshot:active_deadline_seconds "1800" does not cover 2 clusters of etcd_snapshot:command_timeout_seconds 1800 plus 300 s: set it to at least 3900
       words for a timeout       | {etcd_snapshot_hostname: m1, etcd_snapshot: {command_timeout_seconds: 30m}} | etcd_snapshot:command_timeout_seconds "30m" is not a positive number of seconds
+      MB for a rate             | {etcd_snapshot_hostname: m1, etcd_snapshot: {rate_limit: 64MB}} | etcd_snapshot:rate_limit "64MB" is not a rate of at least 1MiB/s
+      a rate below 1 MiB/s      | {etcd_snapshot_hostname: m1, etcd_snapshot: {rate_limit: 512KiB}} | etcd_snapshot:rate_limit "512KiB" is not a rate of at least 1MiB/s
       aws without a region      | {etcd_snapshot_hostname: m1, cluster_name: prod, etcd_snapshot: {aws: {enabled: true}}} | etcd_snapshot:aws:region is empty
       master label with a space | {etcd_snapshot_zone: eu-west-1a, etcd_snapshot: {master_label: 'node role'}} | etcd_snapshot:master_label "node role" is not a Kubernetes label key (e.g. node-role.kubernetes.io/control-plane)
       """)
