@@ -1,12 +1,12 @@
 package io.etcdsnapshotter.etcd;
 
+import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.SnapshotRequest;
 import io.etcdsnapshotter.config.RateLimit;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
-import io.etcd.jetcd.api.MaintenanceGrpc;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;

@@ -1,10 +1,6 @@
 package io.etcdsnapshotter.inspect;
 
-import com.google.common.hash.HashCode;
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * etcdutl 3.6+'s {@code totalKey}: the user keys whose latest entry in bucket {@code key} is not a tombstone. Fed the
@@ -14,16 +10,16 @@ import java.nio.ByteOrder;
  * <p>It keeps a fingerprint of each key instead of the key: a snapshot job runs in 128 MiB of heap on databases of
  * millions of keys, where the keys themselves (often 50-100 bytes, as Strings in a HashSet well over 100 bytes more)
  * would not fit; 16 bytes a slot do (about 60 MiB of heap for 2 million keys, 4 million fit in 128 MiB). The
- * fingerprint is Guava's murmur3_128 of the key bytes (Guava arrives with gRPC), 128 bits: two distinct keys share one
- * with probability 2^-128, so for n keys the odds that the count is off by one are about n^2 / 2^129, below 10^-24
- * for ten million keys.
+ * fingerprint is the 128-bit MurmurHash3 of the key bytes ({@link KeyFingerprint}): two distinct keys share one with
+ * probability 2^-128, so for n keys the odds that the count is off by one are about n^2 / 2^129, below 10^-24 for
+ * ten million keys.
  */
 final class LiveKeys {
-  private static final HashFunction HASH = Hashing.murmur3_128();
   /** BE64(main) '_' BE64(sub), then the tombstone mark 't' (mvcc.IsTombstone). */
   private static final int TOMBSTONE_BYTES = 18;
 
   private final KeyValueKey keyValue = new KeyValueKey();
+  private final KeyFingerprint fingerprint = new KeyFingerprint();
   private final FingerprintSet keys = new FingerprintSet();
 
   /**
@@ -31,14 +27,11 @@ final class LiveKeys {
    * the value is not a KeyValue.
    */
   void accept(ByteBuffer revision, ByteBuffer value) {
-    HashCode hash = HASH.hashBytes(keyValue.of(value));
-    ByteBuffer halves = ByteBuffer.wrap(hash.asBytes()).order(ByteOrder.LITTLE_ENDIAN);
-    long high = halves.getLong(0);
-    long low = halves.getLong(8);
+    fingerprint.of(keyValue.of(value));
     if (isTombstone(revision)) {
-      keys.remove(high, low);
+      keys.remove(fingerprint.high(), fingerprint.low());
     } else {
-      keys.add(high, low);
+      keys.add(fingerprint.high(), fingerprint.low());
     }
   }
 
