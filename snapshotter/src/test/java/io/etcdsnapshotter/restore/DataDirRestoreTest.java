@@ -65,6 +65,51 @@ class DataDirRestoreTest {
     assertThat(result.status().revision()).isEqualTo(1_002_001);
   }
 
+  /**
+   * The restored db is the snapshot's pages plus a new path down the right edge of the key tree: with 1 KiB pages and
+   * 30,000 revisions that tree has two levels of branches above its leaves, all of which the bump must copy.
+   */
+  @Test
+  void bumpAppendsThroughEveryLevelOfADeepKeyTree() throws Exception {
+    Map<String, Map<String, byte[]>> source = source();
+    source.get("key").clear();
+    for (int rev = 2; rev <= 30_001; rev++) {
+      source.get("key").put(key(revision(rev, false)), new byte[] {(byte) rev});
+    }
+    DataDirRestore.run(request(snapshot(source, true, 1024), dir.resolve("data"), 5));
+
+    Map<String, byte[]> expected = new TreeMap<>(source.get("key"));
+    expected.put(key(revision(30_006, false)), new byte[0]);
+    assertThat(hex(readAll(dir.resolve("data/member/snap/db"))).get("key"))
+        .isEqualTo(hex(Map.of("key", expected)).get("key"));
+  }
+
+  /** A key bucket small enough to live inside the root page is rewritten as one, with the bump. */
+  @Test
+  void bumpAppendsToAnInlineKeyBucket() throws Exception {
+    Map<String, Map<String, byte[]>> source = source();
+    source.get("key").clear();
+    source.get("key").put(key(revision(7, false)), utf8("v"));
+    DataDirRestore.run(request(snapshot(source, true), dir.resolve("data"), 100));
+
+    assertThat(hex(readAll(dir.resolve("data/member/snap/db"))).get("key")).containsOnlyKeys(
+        HexFormat.of().formatHex(revision(7, false)), HexFormat.of().formatHex(revision(107, false)));
+  }
+
+  /** The buckets etcd needs are created when a snapshot lacks them, the key bucket with its bump. */
+  @Test
+  void missingBucketsAreCreated() throws Exception {
+    Map<String, Map<String, byte[]>> source = source();
+    source.remove("key");
+    source.remove("members_removed");
+    DataDirRestore.run(request(snapshot(source, true), dir.resolve("data"), 3));
+
+    Map<String, Map<String, byte[]>> restored = readAll(dir.resolve("data/member/snap/db"));
+    assertThat(restored).containsKeys("cluster", "key", "members", "members_removed", "meta");
+    assertThat(hex(restored).get("key")).containsOnlyKeys(HexFormat.of().formatHex(revision(3, false)));
+    assertThat(restored.get("members_removed")).isEmpty();
+  }
+
   @Test
   void emptyWalDirIsFilledInPlace() throws Exception {
     Files.createDirectory(dir.resolve("wal"));
