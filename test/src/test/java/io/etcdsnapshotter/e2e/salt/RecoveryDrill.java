@@ -56,15 +56,7 @@ class RecoveryDrill {
     Master[] masters = Master.onLoopback(work.resolve("masters"), VERSION.release(), MASTERS);
     List<Kubelet> kubelets = new ArrayList<>();
     try {
-      for (Master master : masters) {
-        succeeded(master, "kubernetes.etcd.configured", master.salt().apply("kubernetes.etcd.configured",
-            master.pillar()));
-        kubelets.add(new Kubelet(master.salt().path("etc/kubernetes/manifests"), VERSION.binDir(),
-            master.salt().root()));
-      }
-      for (String cluster : CLUSTERS) {
-        healthy(Etcdctl.plain(VERSION, masters[0].clientUrl(cluster)), cluster + " (empty, before the restore)");
-      }
+      runEmptyEtcd(masters, kubelets);
       place(snapshots, masters);
       DrillReport report = new DrillReport();
       report.line("%nrecovery drill: %s on %d masters%n%s", describe(snapshots), MASTERS, machineLine());
@@ -73,19 +65,26 @@ class RecoveryDrill {
       Instant applied = Instant.now();
       applies.forEach(apply -> succeeded(apply.master(), "kubernetes.etcd.restored", apply.run()));
       report.applies(applies);
-      List<DrillReport.Milestones> recovered = inParallel(CLUSTERS.stream()
-          .map(cluster -> (Callable<DrillReport.Milestones>) () -> recover(cluster, masters)).toList());
-      Map<String, DrillReport.Milestones> byCluster = new LinkedHashMap<>();
-      for (int i = 0; i < CLUSTERS.size(); i++) {
-        byCluster.put(CLUSTERS.get(i), recovered.get(i));
-      }
-      report.recovery(start, applied, byCluster);
+      report.recovery(start, applied, recoverEach(masters));
       report.line("%s", check(snapshots, masters));
       Files.writeString(work.resolve("drill.txt"), report.toString());
     } finally {
       for (Kubelet kubelet : kubelets) {
         kubelet.close();
       }
+    }
+  }
+
+  /** As on rebuilt masters: kubernetes.etcd.configured, a kubelet each, etcd main and events up on empty data. */
+  private static void runEmptyEtcd(Master[] masters, List<Kubelet> kubelets) throws Exception {
+    for (Master master : masters) {
+      succeeded(master, "kubernetes.etcd.configured", master.salt().apply("kubernetes.etcd.configured",
+          master.pillar()));
+      kubelets.add(new Kubelet(master.salt().path("etc/kubernetes/manifests"), VERSION.binDir(),
+          master.salt().root()));
+    }
+    for (String cluster : CLUSTERS) {
+      healthy(Etcdctl.plain(VERSION, masters[0].clientUrl(cluster)), cluster + " (empty, before the restore)");
     }
   }
 
@@ -116,11 +115,23 @@ class RecoveryDrill {
     };
   }
 
+  /** Both clusters at once, each timed by {@link #recover}, in the order of {@link #CLUSTERS}. */
+  private static Map<String, DrillReport.Milestones> recoverEach(Master[] masters) throws Exception {
+    List<DrillReport.Milestones> recovered = inParallel(CLUSTERS.stream()
+        .map(cluster -> (Callable<DrillReport.Milestones>) () -> recover(cluster, masters)).toList());
+    Map<String, DrillReport.Milestones> byCluster = new LinkedHashMap<>();
+    for (int i = 0; i < CLUSTERS.size(); i++) {
+      byCluster.put(CLUSTERS.get(i), recovered.get(i));
+    }
+    return byCluster;
+  }
+
   /** From the end of the applies: every member of {@code cluster} listening, healthy, and a write accepted. */
   private static DrillReport.Milestones recover(String cluster, Master[] masters) {
     List<URI> urls = Arrays.stream(masters).map(master -> master.clientUrl(cluster)).toList();
     Polling.await(cluster + ": every member listening at " + urls, STEP_TIMEOUT,
-        () -> urls.stream().allMatch(RecoveryDrill::listening), () -> "");
+        () -> urls.stream().allMatch(RecoveryDrill::listening),
+        () -> "not listening: " + urls.stream().filter(url -> !listening(url)).toList());
     Instant listening = Instant.now();
     Etcdctl etcdctl = Etcdctl.plain(VERSION, urls.get(0));
     healthy(etcdctl, cluster);
