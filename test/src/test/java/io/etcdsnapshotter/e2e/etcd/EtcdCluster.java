@@ -50,12 +50,18 @@ public final class EtcdCluster implements AutoCloseable {
 
   /** Starts {@code size} members and waits until each is healthy; skips the test if the release is missing. */
   public static EtcdCluster start(EtcdVersion version, int size, Security security) {
+    return start(version, size, security, List.of());
+  }
+
+  /** As {@link #start(EtcdVersion, int, Security)}, with {@code serverFlags} added to every member's command. */
+  public static EtcdCluster start(EtcdVersion version, int size, Security security, List<String> serverFlags) {
     version.assumeInstalled();
     TempDirectory dir = TempDirectory.create("e2e-etcd-" + version.name() + "-");
     TlsMaterial tls = security == Security.TLS ? TestCertificates.generate(dir.path()) : null;
     for (int attempt = 1; ; attempt++) {
       Path attemptDir = dir.resolve("attempt-" + attempt);
-      EtcdCluster cluster = new EtcdCluster(version, security, dir, tls, newMembers(version, size, tls, attemptDir));
+      EtcdCluster cluster = new EtcdCluster(version, security, dir, tls,
+          newMembers(version, size, tls, serverFlags, attemptDir));
       try {
         cluster.members.forEach(EtcdMember::start);
         cluster.awaitHealthy(cluster.members);
@@ -157,7 +163,8 @@ public final class EtcdCluster implements AutoCloseable {
     return new Etcdctl(version, urls, tls, authEnabled ? "root:" + ROOT_PASSWORD : null);
   }
 
-  private static List<EtcdMember> newMembers(EtcdVersion version, int size, TlsMaterial tls, Path dir) {
+  private static List<EtcdMember> newMembers(EtcdVersion version, int size, TlsMaterial tls, List<String> serverFlags,
+      Path dir) {
     List<Integer> ports = FreePorts.allocate(2 * size);
     String scheme = tls == null ? "http" : "https";
     List<String> names = new ArrayList<>();
@@ -174,6 +181,7 @@ public final class EtcdCluster implements AutoCloseable {
       flags.addAll(List.of("--cert-file", tls.serverCert().toString(), "--key-file", tls.serverKey().toString(),
           "--trusted-ca-file", tls.caCert().toString(), "--client-cert-auth"));
     }
+    flags.addAll(serverFlags);
     List<EtcdMember> members = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       Path memberDir = createDir(dir.resolve(names.get(i)));

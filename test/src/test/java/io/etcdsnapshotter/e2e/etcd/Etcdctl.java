@@ -27,6 +27,11 @@ public final class Etcdctl {
     this.credentials = credentials;
   }
 
+  /** etcdctl of {@code version} against plain-http members this fixture did not start (a restored cluster's). */
+  public static Etcdctl plain(EtcdVersion version, URI... endpoints) {
+    return new Etcdctl(version, List.of(endpoints), null, null);
+  }
+
   public ProcessResult run(String... args) {
     return execute("60s", args);
   }

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The restore runbook on three masters: etcd main and events run from the manifests of kubernetes.etcd.configured
  * (a {@link Kubelet} per master), the jar snapshots them, kubernetes.etcd.restored is applied on each master in turn,
- * and both clusters come back with quorum and exactly the snapshot's data. Masters are 127.0.0.1-3, so the peer ports
- * are the same on all of them, as on real masters; client ports are per master because loopback is shared.
+ * and both clusters come back with quorum and exactly the snapshot's data, on three {@link Master}s on loopback.
  */
 class EtcdRestoredClusterTest {
   private static final int MASTERS = 3;
@@ -38,55 +37,56 @@ class EtcdRestoredClusterTest {
     String etcdBin = version.binDir().toString();
     assumeTrue(jarHasOption("restore", "--initial-cluster") && jarHasOption("snapshot", "--cluster"),
         "the jar has no restore command or snapshot --cluster yet (issues 2, 3): the restore end to end waits for them");
-    Master[] masters = masters(version);
+    Master[] masters = Master.onLoopback(root, version.release(), MASTERS);
     List<Kubelet> kubelets = new ArrayList<>();
     try {
       for (Master master : masters) {
-        StateRun configured = master.salt.apply("kubernetes.etcd.configured", master.pillar);
+        StateRun configured = master.salt().apply("kubernetes.etcd.configured", master.pillar());
         assertThat(configured.succeeded()).as("%s", configured).isTrue();
-        kubelets.add(new Kubelet(master.salt.path("etc/kubernetes/manifests"), Path.of(etcdBin), master.salt.root()));
+        kubelets.add(new Kubelet(master.salt().path("etc/kubernetes/manifests"), Path.of(etcdBin),
+            master.salt().root()));
       }
       for (Master master : masters) {
-        waitHealthy(etcdBin, master.mainUrl);
-        waitHealthy(etcdBin, master.eventsUrl);
+        waitHealthy(etcdBin, master.mainUrl());
+        waitHealthy(etcdBin, master.eventsUrl());
       }
-      etcdctl(etcdBin, masters[0].mainUrl, "put", "/registry/pods/default/kept", "from the snapshot");
-      etcdctl(etcdBin, masters[0].eventsUrl, "put", "/registry/events/default/kept", "event");
+      etcdctl(etcdBin, masters[0].mainUrl(), "put", "/registry/pods/default/kept", "from the snapshot");
+      etcdctl(etcdBin, masters[0].eventsUrl(), "put", "/registry/events/default/kept", "event");
       Path volume = Files.createDirectories(root.resolve("volume"));
       java("snapshot", "--dir", volume.toString(),
-          "--cluster", "main=" + masters[0].mainUrl, "--cluster", "events=" + masters[0].eventsUrl);
-      etcdctl(etcdBin, masters[0].mainUrl, "put", "/registry/pods/default/lost", "after the snapshot");
+          "--cluster", "main=" + masters[0].mainUrl(), "--cluster", "events=" + masters[0].eventsUrl());
+      etcdctl(etcdBin, masters[0].mainUrl(), "put", "/registry/pods/default/lost", "after the snapshot");
 
       for (Master master : masters) {
-        Path mnt = Files.createDirectories(master.salt.path("mnt/etcd"));
+        Path mnt = Files.createDirectories(master.salt().path("mnt/etcd"));
         Files.copy(volume.resolve("snapshot.db"), mnt.resolve("snapshot.db"));
         Files.copy(volume.resolve("snapshot-events.db"), mnt.resolve("snapshot-events.db"));
-        StateRun restored = master.salt.apply("kubernetes.etcd.restored", master.pillar);
+        StateRun restored = master.salt().apply("kubernetes.etcd.restored", master.pillar());
         assertThat(restored.succeeded()).as("%s", restored).isTrue();
       }
 
       for (Master master : masters) {
-        waitHealthy(etcdBin, master.mainUrl);
-        waitHealthy(etcdBin, master.eventsUrl);
-        assertThat(etcdctl(etcdBin, master.mainUrl, "get", "--print-value-only", "/registry/pods/default/kept"))
+        waitHealthy(etcdBin, master.mainUrl());
+        waitHealthy(etcdBin, master.eventsUrl());
+        assertThat(etcdctl(etcdBin, master.mainUrl(), "get", "--print-value-only", "/registry/pods/default/kept"))
             .isEqualTo("from the snapshot\n");
-        assertThat(etcdctl(etcdBin, master.mainUrl, "get", "/registry/pods/default/lost")).isEmpty();
-        assertThat(revision(etcdBin, master.mainUrl)).as("revision after the default bump").isGreaterThan(1_000_000);
-        assertThat(etcdctl(etcdBin, master.eventsUrl, "get", "--print-value-only", "/registry/events/default/kept"))
+        assertThat(etcdctl(etcdBin, master.mainUrl(), "get", "/registry/pods/default/lost")).isEmpty();
+        assertThat(revision(etcdBin, master.mainUrl())).as("revision after the default bump").isGreaterThan(1_000_000);
+        assertThat(etcdctl(etcdBin, master.eventsUrl(), "get", "--print-value-only", "/registry/events/default/kept"))
             .isEqualTo("event\n");
-        assertThat(etcdctl(etcdBin, master.mainUrl, "member", "list").lines()).hasSize(MASTERS);
-        assertThat(setAside(master)).as("old data dirs of %s", master.name)
+        assertThat(etcdctl(etcdBin, master.mainUrl(), "member", "list").lines()).hasSize(MASTERS);
+        assertThat(setAside(master)).as("old data dirs of %s", master.name())
             .anyMatch(dir -> dir.startsWith("data.before-restore-"))
             .anyMatch(dir -> dir.startsWith("data-events.before-restore-"));
       }
-      etcdctl(etcdBin, masters[1].mainUrl, "put", "/registry/pods/default/new", "written after the restore");
+      etcdctl(etcdBin, masters[1].mainUrl(), "put", "/registry/pods/default/new", "written after the restore");
 
       for (Master master : masters) {
-        StateRun again = master.salt.apply("kubernetes.etcd.restored", master.pillar);
+        StateRun again = master.salt().apply("kubernetes.etcd.restored", master.pillar());
         assertThat(again.succeeded()).as("%s", again).isTrue();
         assertThat(again.changed()).as("%s", again).isEmpty();
       }
-      assertThat(etcdctl(etcdBin, masters[2].mainUrl, "get", "--print-value-only", "/registry/pods/default/new"))
+      assertThat(etcdctl(etcdBin, masters[2].mainUrl(), "get", "--print-value-only", "/registry/pods/default/new"))
           .isEqualTo("written after the restore\n");
     } finally {
       for (Kubelet kubelet : kubelets) {
@@ -95,39 +95,8 @@ class EtcdRestoredClusterTest {
     }
   }
 
-  private record Master(String name, SaltCall salt, String pillar, String mainUrl, String eventsUrl) {}
-
-  private Master[] masters(EtcdVersion version) throws IOException {
-    int mainPeer = StaticPod.freePort();
-    int eventsPeer = StaticPod.freePort();
-    StringBuilder members = new StringBuilder();
-    for (int i = 1; i <= MASTERS; i++) {
-      members.append("    - {name: master-").append(i).append(", address: 127.0.0.").append(i).append("}\n");
-    }
-    Master[] masters = new Master[MASTERS];
-    for (int i = 1; i <= MASTERS; i++) {
-      int mainClient = StaticPod.freePort();
-      int eventsClient = StaticPod.freePort();
-      String pillar = """
-          etcd:
-            version: '%s'
-            member_name: master-%d
-            advertise_address: 127.0.0.%d
-            members:
-          %s  clusters:
-              main: {client_port: %d, peer_port: %d}
-              events: {client_port: %d, peer_port: %d}
-          etcd_restore:
-            stop_timeout_seconds: 30
-          """.formatted(version.release(), i, i, members, mainClient, mainPeer, eventsClient, eventsPeer);
-      masters[i - 1] = new Master("master-" + i, new SaltCall(root.resolve("master-" + i), "master-" + i), pillar,
-          "http://127.0.0.1:" + mainClient, "http://127.0.0.1:" + eventsClient);
-    }
-    return masters;
-  }
-
   private static List<String> setAside(Master master) throws IOException {
-    try (Stream<Path> dirs = Files.list(master.salt.path("var/etcd"))) {
+    try (Stream<Path> dirs = Files.list(master.salt().path("var/etcd"))) {
       return dirs.map(dir -> dir.getFileName().toString()).toList();
     }
   }
