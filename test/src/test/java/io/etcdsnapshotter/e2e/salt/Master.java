@@ -22,6 +22,7 @@ record Master(String name, SaltCall salt, String pillar, String mainUrl, String 
     for (int i = 1; i <= count; i++) {
       int mainClient = StaticPod.freePort();
       int eventsClient = StaticPod.freePort();
+      // main's quota is above the 8 GiB-class database of the recovery drill, which must accept a write once restored.
       String pillar = """
           etcd:
             version: '%s'
@@ -29,7 +30,7 @@ record Master(String name, SaltCall salt, String pillar, String mainUrl, String 
             advertise_address: 127.0.0.%d
             members:
           %s  clusters:
-              main: {client_port: %d, peer_port: %d}
+              main: {client_port: %d, peer_port: %d, quota_backend_bytes: 17179869184}
               events: {client_port: %d, peer_port: %d}
           etcd_restore:
             stop_timeout_seconds: 30
