@@ -1,9 +1,9 @@
 package io.etcdsnapshotter.snapshot;
 
+import io.etcdsnapshotter.Bytes;
 import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.SnapshotConfig;
-import io.etcdsnapshotter.etcd.Bytes;
 import io.etcdsnapshotter.etcd.EtcdMember;
 import io.etcdsnapshotter.etcd.MemberSelector;
 import io.etcdsnapshotter.etcd.SnapshotStream;

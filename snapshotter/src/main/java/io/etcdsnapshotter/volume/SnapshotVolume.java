@@ -1,6 +1,6 @@
 package io.etcdsnapshotter.volume;
 
-import io.etcdsnapshotter.etcd.Bytes;
+import io.etcdsnapshotter.Bytes;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
