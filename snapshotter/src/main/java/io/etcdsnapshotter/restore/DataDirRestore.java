@@ -1,12 +1,12 @@
 package io.etcdsnapshotter.restore;
 
 import io.etcdsnapshotter.Background;
-import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.bolt.BoltCopy;
+import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.files.PrivateFiles;
 import io.etcdsnapshotter.inspect.IntegrityTrailer;
 import io.etcdsnapshotter.inspect.SnapshotStatus;
-import io.etcdsnapshotter.volume.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -53,7 +53,7 @@ final class OwnFiles {
       return Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS);
     }
     boolean ourName = SNAPSHOT.matcher(name).matches() || PART.matcher(name).matches()
-        || name.equals(SnapshotIndex.FILE) || name.equals(VolumeLock.FILE);
+        || name.equals(SnapshotIndex.FILE) || name.equals(SnapshotVolume.LOCK);
     return ourName && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.files.LockFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,11 +66,12 @@ class VolumeDirectoryTest {
   void aLinkAtTheLockIsRefusedAndItsTargetKeepsItsContent() throws IOException {
     Path precious = Files.writeString(tmp.resolve("precious"), "do not truncate");
     Path volume = Files.createDirectory(tmp.resolve("volume"));
-    Files.createSymbolicLink(volume.resolve(VolumeLock.FILE), precious);
+    Files.createSymbolicLink(volume.resolve(SnapshotVolume.LOCK), precious);
 
     assertThatThrownBy(() -> SnapshotVolume.open(volume, 0)).isInstanceOf(ConfigException.class)
         .hasMessageContaining(".lock (a symbolic link)");
-    assertThatThrownBy(() -> VolumeLock.acquire(volume)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> LockFile.acquire(volume.resolve(SnapshotVolume.LOCK), "busy"))
+        .isInstanceOf(IOException.class);
 
     assertThat(Files.readString(precious)).isEqualTo("do not truncate");
   }
