@@ -1,6 +1,6 @@
 package io.etcdsnapshotter.restore;
 
-import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.UsageException;
 import io.etcdsnapshotter.files.LockFile;
 import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
@@ -39,7 +39,7 @@ final class TargetLock implements AutoCloseable {
   static TargetLock claim(Path target, String flag) throws IOException {
     Path parent = target.getParent();
     if (parent == null) {
-      throw new ConfigException(flag + " " + target + " is the root directory; restore into a dir below it");
+      throw new UsageException(flag + " " + target + " is the root directory; restore into a dir below it");
     }
     PrivateFiles.createDirectories(parent);
     LockFile lock = LockFile.acquireTransient(parent.resolve("." + target.getFileName() + ".restore.lock"),
