@@ -3,10 +3,10 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.etcdsnapshotter.e2e.aws.Moto;
+import io.etcdsnapshotter.aws.MotoServer;
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;
@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.ec2.model.Volume;
  */
 class EtcdRestoredFromEbsTest {
   private static final String SLS = "kubernetes.etcd.restored";
-  private static final String ZONE = Moto.REGION + "b";
+  private static final String ZONE = MotoServer.REGION + "b";
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,7 +47,7 @@ class EtcdRestoredFromEbsTest {
   private String etcdBin;
   private String loopDevice;
   private Kubelet kubelet;
-  private Moto moto;
+  private MotoServer moto;
   private SaltCall salt;
   private String etcdPillar;
   private String mainUrl;
@@ -87,17 +87,17 @@ class EtcdRestoredFromEbsTest {
     assertThat(saved.exitCode()).as("%s", saved).isZero();
     etcdctl(mainUrl, "put", "/registry/pods/default/lost", "after the snapshot");
 
-    moto = Moto.start();
-    String imageId = moto.ec2().describeImages().images().get(0).imageId();
-    instanceId = moto.ec2().runInstances(r -> r.imageId(imageId).minCount(1).maxCount(1)
+    moto = MotoServer.start();
+    String imageId = moto.client().describeImages().images().get(0).imageId();
+    instanceId = moto.client().runInstances(r -> r.imageId(imageId).minCount(1).maxCount(1)
         .placement(p -> p.availabilityZone(ZONE))).instances().get(0).instanceId();
     ebsSnapshot("prod");
   }
 
   /** An EBS snapshot as the snapshot command of cluster {@code cluster} takes them; returns its id. */
   private String ebsSnapshot(String cluster) {
-    String volume = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1)).volumeId();
-    return moto.ec2().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
+    String volume = moto.client().createVolume(r -> r.availabilityZone(MotoServer.REGION + "a").size(1)).volumeId();
+    return moto.client().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
         .tags(tag("etcd-snapshotter/created-by", "etcd-snapshotter"), tag("etcd-snapshotter/cluster", cluster),
             tag("kubernetes.io/created-for/pvc/name", "kube-etcd-snapshot-pvc")))).snapshotId();
   }
@@ -122,7 +122,7 @@ class EtcdRestoredFromEbsTest {
   void oneApplyBringsTheSnapshotBackRestoresBothClustersAndReleasesTheVolume() throws Exception {
     volumeHolding(snapshots.resolve("snapshot.db"), snapshots.resolve("snapshot-events.db"));
 
-    StateRun preview = salt.apply(SLS, pillar(), Moto.CREDENTIALS, "test=True");
+    StateRun preview = salt.apply(SLS, pillar(), MotoServer.CREDENTIALS, "test=True");
     assertThat(preview.exitCode()).as("%s", preview).isZero();
     assertThat(preview.states()).as("%s", preview).noneMatch(state -> Boolean.FALSE.equals(state.result()))
         .anySatisfy(state -> assertThat(state.comment()).contains("test=True mounts nothing"));
@@ -131,7 +131,7 @@ class EtcdRestoredFromEbsTest {
     assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/lost"))
         .isEqualTo("after the snapshot\n");
 
-    StateRun restored = salt.apply(SLS, pillar(), Moto.CREDENTIALS);
+    StateRun restored = salt.apply(SLS, pillar(), MotoServer.CREDENTIALS);
 
     assertThat(restored.succeeded()).as("%s", restored).isTrue();
     waitHealthy(mainUrl);
@@ -152,7 +152,7 @@ class EtcdRestoredFromEbsTest {
     assertThat(broughtBack()).as("volumes left brought back").isEmpty();
 
     etcdctl(mainUrl, "put", "/registry/pods/default/new", "written after the restore");
-    StateRun again = salt.apply(SLS, pillar(), Moto.CREDENTIALS);
+    StateRun again = salt.apply(SLS, pillar(), MotoServer.CREDENTIALS);
 
     assertThat(again.succeeded()).as("%s", again).isTrue();
     assertThat(again.changed()).as("%s", again).extracting(StateRun.State::id).containsExactlyInAnyOrder(
@@ -172,7 +172,7 @@ class EtcdRestoredFromEbsTest {
     Files.write(bad, bytes);
     volumeHolding(snapshots.resolve("snapshot.db"), bad);
 
-    StateRun run = salt.apply(SLS, pillar(), Moto.CREDENTIALS);
+    StateRun run = salt.apply(SLS, pillar(), MotoServer.CREDENTIALS);
 
     RestoreRefused.byTheEventsVerify(run);
     assertThat(run.states()).as("%s", run)
@@ -193,7 +193,7 @@ class EtcdRestoredFromEbsTest {
         assertThat(volume.attachments()).singleElement().satisfies(a -> assertThat(a.instanceId()).isEqualTo(instanceId)));
 
     StateRun released = salt.apply("kubernetes.etcd.snapshot-volume", pillar().replace("ebs_snapshot: latest",
-        "ebs_snapshot: release"), Moto.CREDENTIALS);
+        "ebs_snapshot: release"), MotoServer.CREDENTIALS);
     assertThat(released.succeeded()).as("%s", released).isTrue();
     assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted").isNotZero();
     assertThat(broughtBack()).isEmpty();
@@ -205,7 +205,7 @@ class EtcdRestoredFromEbsTest {
     String staging = ebsSnapshot("staging");
 
     StateRun run = salt.apply(SLS, pillar().replace("ebs_snapshot: latest", "ebs_snapshot: " + staging),
-        Moto.CREDENTIALS);
+        MotoServer.CREDENTIALS);
 
     assertThat(run.succeeded()).as("%s", run).isFalse();
     assertThat(run.toString()).contains("EBS snapshot " + staging + " is of cluster staging, not of prod");
@@ -217,7 +217,7 @@ class EtcdRestoredFromEbsTest {
         .as("etcd main still serves its old data").isEqualTo("after the snapshot\n");
 
     StateRun allowed = salt.apply(SLS, pillar().replace("ebs_snapshot: latest", "ebs_snapshot: " + staging
-        + "\n  allow_other_cluster: true"), Moto.CREDENTIALS);
+        + "\n  allow_other_cluster: true"), MotoServer.CREDENTIALS);
     assertThat(allowed.succeeded()).as("%s", allowed).isTrue();
     assertThat(etcdctl(mainUrl, "get", "/registry/pods/default/lost")).isEmpty();
     assertThat(broughtBack()).isEmpty();
@@ -244,7 +244,7 @@ class EtcdRestoredFromEbsTest {
           aws_endpoint: %s
           instance_id: %s
           availability_zone: %s
-        """.formatted(loopDevice, Moto.REGION, moto.endpoint(), instanceId, ZONE);
+        """.formatted(loopDevice, MotoServer.REGION, moto.endpoint(), instanceId, ZONE);
   }
 
   private Path mountPoint() {
@@ -252,7 +252,7 @@ class EtcdRestoredFromEbsTest {
   }
 
   private List<Volume> broughtBack() {
-    return moto.ec2().describeVolumes(r -> r.filters(Filter.builder()
+    return moto.client().describeVolumes(r -> r.filters(Filter.builder()
         .name("tag:etcd-snapshotter/brought-back-to").values(instanceId).build())).volumes();
   }
 
