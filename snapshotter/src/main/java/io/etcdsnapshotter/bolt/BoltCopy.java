@@ -2,7 +2,7 @@ package io.etcdsnapshotter.bolt;
 
 import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.files.BackgroundFlush;
-import io.etcdsnapshotter.volume.PrivateFiles;
+import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.etcdsnapshotter.restore;
 
 import io.etcdsnapshotter.Background;
-import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.UsageException;
 import io.etcdsnapshotter.bolt.BoltCopy;
-import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.files.PrivateFiles;
 import io.etcdsnapshotter.inspect.IntegrityTrailer;
 import io.etcdsnapshotter.inspect.SnapshotStatus;
-import io.etcdsnapshotter.volume.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -47,7 +47,7 @@ public final class DataDirRestore {
     Path walDir = request.walDir() == null ? null : request.walDir().toAbsolutePath();
     long size = Files.size(snapshot);
     if (walDir != null && (walDir.startsWith(dataDir) || dataDir.startsWith(walDir))) {
-      throw new ConfigException("--wal-dir " + walDir + " and --data-dir " + dataDir + " overlap; leave --wal-dir"
+      throw new UsageException("--wal-dir " + walDir + " and --data-dir " + dataDir + " overlap; leave --wal-dir"
           + " out for the default <data-dir>/member/wal, or put it elsewhere");
     }
     try (TargetLock data = TargetLock.claim(dataDir, "--data-dir");
@@ -221,7 +221,7 @@ public final class DataDirRestore {
       empty = false;
     }
     if (!empty) {
-      throw new ConfigException(flag + " " + dir + " exists and is not an empty directory; move it aside or choose"
+      throw new UsageException(flag + " " + dir + " exists and is not an empty directory; move it aside or choose"
           + " another");
     }
   }

@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.volume;
 
 import io.etcdsnapshotter.files.BackgroundFlush;
+import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;

@@ -1,7 +1,7 @@
 package io.etcdsnapshotter.bolt;
 
 import io.etcdsnapshotter.files.BackgroundFlush;
-import io.etcdsnapshotter.volume.PrivateFiles;
+import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;

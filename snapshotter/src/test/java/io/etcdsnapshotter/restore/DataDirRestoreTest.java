@@ -3,9 +3,9 @@ package io.etcdsnapshotter.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.etcdsnapshotter.UsageException;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.bolt.BoltWriter;
-import io.etcdsnapshotter.config.ConfigException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -143,7 +143,7 @@ class DataDirRestoreTest {
     Path snapshot = snapshot(source(), true);
     assertThatThrownBy(() -> DataDirRestore.run(new RestoreRequest(snapshot, dir.resolve("data"),
         dir.resolve("data/member/wal"), ClusterTest.three(), false, 0, false, null)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("overlap");
+        .isInstanceOf(UsageException.class).hasMessageContaining("overlap");
     assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("data"), Long.MAX_VALUE - 10)))
         .isInstanceOf(IOException.class).hasMessageContaining("past 2^63-1");
     assertThat(dir.resolve("data")).doesNotExist();
@@ -171,7 +171,7 @@ class DataDirRestoreTest {
     // filled in place, not replaced: an empty target may be a mount point
     assertThat(Files.readAttributes(empty, BasicFileAttributes.class).fileKey()).isEqualTo(identity);
     assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("empty"), 0)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("not an empty directory");
+        .isInstanceOf(UsageException.class).hasMessageContaining("not an empty directory");
   }
 
   @Test

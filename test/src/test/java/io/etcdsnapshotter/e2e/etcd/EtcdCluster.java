@@ -4,7 +4,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;
-import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.tls.TestCertificates;
 import io.etcdsnapshotter.e2e.tls.TlsMaterial;
 import java.io.IOException;
@@ -199,25 +198,11 @@ public final class EtcdCluster implements AutoCloseable {
     return String.join(",", entries);
   }
 
-  /** Polls each member with etcdctl until it answers, failing fast with its log when it has died. */
+  /** Waits for each member in turn, all within one {@link #STARTUP}. */
   private void awaitHealthy(List<EtcdMember> targets) {
     Instant deadline = Instant.now().plus(STARTUP);
     for (EtcdMember member : targets) {
-      ProcessResult health;
-      while ((health = etcdctl(member).probe("endpoint", "health")).exitCode() != 0) {
-        if (!member.isRunning()) {
-          String log = member.logTail();
-          if (log.contains("address already in use")) {
-            throw new PortTakenException(member + ": " + log);
-          }
-          throw new IllegalStateException(member + " exited while starting:\n" + log);
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException(member + " not healthy after " + STARTUP + ": " + health
-              + "\n--- member log:\n" + member.logTail());
-        }
-        sleep(Duration.ofMillis(200));
-      }
+      etcdctl(member).awaitHealthy(Duration.between(Instant.now(), deadline), member::isRunning, member::logTail);
     }
   }
 
@@ -235,15 +220,6 @@ public final class EtcdCluster implements AutoCloseable {
       return Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 }

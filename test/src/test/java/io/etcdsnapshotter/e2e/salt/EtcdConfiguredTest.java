@@ -68,7 +68,7 @@ class EtcdConfiguredTest {
   @Test
   void renderedCommandStartsARealEtcdServingOnItsClientPort() throws Exception {
     // etcd 3.6, which etcd:image defaults to.
-    String etcdBin = EtcdVersion.V3_6.binDir().toString();
+    EtcdVersion.V3_6.assumeInstalled();
     int client = StaticPod.freePort();
     int peer = StaticPod.freePort();
     SaltCall salt = new SaltCall(root, "master-1");
@@ -80,9 +80,9 @@ class EtcdConfiguredTest {
         """.formatted(client, peer));
     assertThat(run.succeeded()).as("%s", run).isTrue();
 
-    try (StaticPod etcd = StaticPod.start(salt.path("etc/kubernetes/manifests/etcd.manifest"), Path.of(etcdBin),
+    try (StaticPod etcd = StaticPod.start(salt.path("etc/kubernetes/manifests/etcd.manifest"), EtcdVersion.V3_6,
         root.resolve("etcd.log"))) {
-      etcd.assertHealthy(client);
+      etcd.awaitHealthy(client);
     }
   }
 

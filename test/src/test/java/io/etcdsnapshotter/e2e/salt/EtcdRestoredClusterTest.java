@@ -4,28 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Etcdctl;
 import io.etcdsnapshotter.e2e.jar.Jar;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The restore runbook on three masters: etcd main and events run from the manifests of kubernetes.etcd.configured
  * (a {@link Kubelet} per master), the jar snapshots them, kubernetes.etcd.restored is applied on each master in turn,
- * and both clusters come back with quorum and exactly the snapshot's data, on three {@link Master}s on loopback.
+ * and both clusters come back with quorum and exactly the snapshot's data, on the three {@link Master}s on loopback.
  */
 class EtcdRestoredClusterTest {
   private static final int MASTERS = 3;
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+  /** How long a member the kubelet (re)started may take to answer: a restored one also waits for its peers. */
+  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   @TempDir Path root;
 
@@ -34,7 +35,7 @@ class EtcdRestoredClusterTest {
   @EnumSource(value = EtcdVersion.class, names = {"V3_5", "V3_6"})
   void threeMastersRestoreBothClustersFromTheJarsSnapshotAndASecondApplyChangesNothing(EtcdVersion version)
       throws Exception {
-    String etcdBin = version.binDir().toString();
+    version.assumeInstalled();
     assumeTrue(jarHasOption("restore", "--initial-cluster") && jarHasOption("snapshot", "--cluster"),
         "the jar has no restore command or snapshot --cluster yet (issues 2, 3): the restore end to end waits for them");
     Master[] masters = Master.onLoopback(root, version.release(), MASTERS);
@@ -43,19 +44,18 @@ class EtcdRestoredClusterTest {
       for (Master master : masters) {
         StateRun configured = master.salt().apply("kubernetes.etcd.configured", master.pillar());
         assertThat(configured.succeeded()).as("%s", configured).isTrue();
-        kubelets.add(new Kubelet(master.salt().path("etc/kubernetes/manifests"), Path.of(etcdBin),
-            master.salt().root()));
+        kubelets.add(new Kubelet(master.salt().path("etc/kubernetes/manifests"), version, master.salt().root()));
       }
       for (Master master : masters) {
-        waitHealthy(etcdBin, master.mainUrl());
-        waitHealthy(etcdBin, master.eventsUrl());
+        master.etcdctl(version, "main").awaitHealthy(STARTUP);
+        master.etcdctl(version, "events").awaitHealthy(STARTUP);
       }
-      etcdctl(etcdBin, masters[0].mainUrl(), "put", "/registry/pods/default/kept", "from the snapshot");
-      etcdctl(etcdBin, masters[0].eventsUrl(), "put", "/registry/events/default/kept", "event");
+      masters[0].etcdctl(version, "main").ok("put", "/registry/pods/default/kept", "from the snapshot");
+      masters[0].etcdctl(version, "events").ok("put", "/registry/events/default/kept", "event");
       Path volume = Files.createDirectories(root.resolve("volume"));
       java("snapshot", "--dir", volume.toString(),
           "--cluster", "main=" + masters[0].mainUrl(), "--cluster", "events=" + masters[0].eventsUrl());
-      etcdctl(etcdBin, masters[0].mainUrl(), "put", "/registry/pods/default/lost", "after the snapshot");
+      masters[0].etcdctl(version, "main").ok("put", "/registry/pods/default/lost", "after the snapshot");
 
       for (Master master : masters) {
         Path mnt = Files.createDirectories(master.salt().path("mnt/etcd"));
@@ -66,27 +66,27 @@ class EtcdRestoredClusterTest {
       }
 
       for (Master master : masters) {
-        waitHealthy(etcdBin, master.mainUrl());
-        waitHealthy(etcdBin, master.eventsUrl());
-        assertThat(etcdctl(etcdBin, master.mainUrl(), "get", "--print-value-only", "/registry/pods/default/kept"))
+        master.etcdctl(version, "main").awaitHealthy(STARTUP);
+        master.etcdctl(version, "events").awaitHealthy(STARTUP);
+        assertThat(master.etcdctl(version, "main").ok("get", "--print-value-only", "/registry/pods/default/kept"))
             .isEqualTo("from the snapshot\n");
-        assertThat(etcdctl(etcdBin, master.mainUrl(), "get", "/registry/pods/default/lost")).isEmpty();
-        assertThat(revision(etcdBin, master.mainUrl())).as("revision after the default bump").isGreaterThan(1_000_000);
-        assertThat(etcdctl(etcdBin, master.eventsUrl(), "get", "--print-value-only", "/registry/events/default/kept"))
+        assertThat(master.etcdctl(version, "main").ok("get", "/registry/pods/default/lost")).isEmpty();
+        assertThat(master.etcdctl(version, "main").revision()).as("revision after the default bump").isGreaterThan(1_000_000);
+        assertThat(master.etcdctl(version, "events").ok("get", "--print-value-only", "/registry/events/default/kept"))
             .isEqualTo("event\n");
-        assertThat(etcdctl(etcdBin, master.mainUrl(), "member", "list").lines()).hasSize(MASTERS);
+        assertThat(master.etcdctl(version, "main").ok("member", "list").lines()).hasSize(MASTERS);
         assertThat(setAside(master)).as("old data dirs of %s", master.name())
             .anyMatch(dir -> dir.startsWith("data.before-restore-"))
             .anyMatch(dir -> dir.startsWith("data-events.before-restore-"));
       }
-      etcdctl(etcdBin, masters[1].mainUrl(), "put", "/registry/pods/default/new", "written after the restore");
+      masters[1].etcdctl(version, "main").ok("put", "/registry/pods/default/new", "written after the restore");
 
       for (Master master : masters) {
         StateRun again = master.salt().apply("kubernetes.etcd.restored", master.pillar());
         assertThat(again.succeeded()).as("%s", again).isTrue();
         assertThat(again.changed()).as("%s", again).isEmpty();
       }
-      assertThat(etcdctl(etcdBin, masters[2].mainUrl(), "get", "--print-value-only", "/registry/pods/default/new"))
+      assertThat(masters[2].etcdctl(version, "main").ok("get", "--print-value-only", "/registry/pods/default/new"))
           .isEqualTo("written after the restore\n");
     } finally {
       for (Kubelet kubelet : kubelets) {
@@ -112,33 +112,6 @@ class EtcdRestoredClusterTest {
     command.addAll(List.of(args));
     Result result = run(command);
     assertThat(result.exitCode).as("etcd-snapshotter %s: %s", String.join(" ", args), result.output).isZero();
-  }
-
-  /** Waits (up to about 30 s) until the member at {@code url} reports itself healthy: a restored member needs peers. */
-  private static void waitHealthy(String etcdBin, String url) throws IOException, InterruptedException {
-    Result result = null;
-    for (int attempt = 0; attempt < 60 && (result == null || result.exitCode != 0); attempt++) {
-      if (result != null) {
-        Thread.sleep(500);
-      }
-      result = run(List.of(Path.of(etcdBin, "etcdctl").toString(), "--endpoints=" + url, "--command-timeout=2s",
-          "endpoint", "health"));
-    }
-    assertThat(result.exitCode).as("etcd at %s: %s", url, result.output).isZero();
-  }
-
-  private static String etcdctl(String etcdBin, String url, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(etcdBin, "etcdctl").toString(), "--endpoints=" + url));
-    command.addAll(List.of(args));
-    Result result = run(command);
-    assertThat(result.exitCode).as("etcdctl %s: %s", String.join(" ", args), result.output).isZero();
-    return result.output;
-  }
-
-  private static long revision(String etcdBin, String url) throws IOException, InterruptedException {
-    List<?> endpoints = JSON.unmarshal(etcdctl(etcdBin, url, "endpoint", "status", "-w", "json"), List.class);
-    Map<?, ?> status = (Map<?, ?>) endpoints.get(0);
-    return ((Number) ((Map<?, ?>) ((Map<?, ?>) status.get("Status")).get("header")).get("revision")).longValue();
   }
 
   private record Result(int exitCode, String output) {}

@@ -1,5 +1,7 @@
 package io.etcdsnapshotter.e2e.salt;
 
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Etcdctl;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -44,5 +46,10 @@ record Master(String name, SaltCall salt, String pillar, String mainUrl, String 
   /** The client URL of this master's member of {@code cluster} (main or events). */
   URI clientUrl(String cluster) {
     return URI.create(cluster.equals("main") ? mainUrl : eventsUrl);
+  }
+
+  /** etcdctl of {@code version} against this master's member of {@code cluster} (main or events). */
+  Etcdctl etcdctl(EtcdVersion version, String cluster) {
+    return Etcdctl.plain(version, clientUrl(cluster));
   }
 }

@@ -8,7 +8,6 @@ import io.etcdsnapshotter.e2e.Repository;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
 import io.etcdsnapshotter.e2e.process.Polling;
-import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,7 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,11 +78,11 @@ class RecoveryDrill {
     for (Master master : masters) {
       succeeded(master, "kubernetes.etcd.configured", master.salt().apply("kubernetes.etcd.configured",
           master.pillar()));
-      kubelets.add(new Kubelet(master.salt().path("etc/kubernetes/manifests"), VERSION.binDir(),
+      kubelets.add(new Kubelet(master.salt().path("etc/kubernetes/manifests"), VERSION,
           master.salt().root()));
     }
     for (String cluster : CLUSTERS) {
-      healthy(Etcdctl.plain(VERSION, masters[0].clientUrl(cluster)), cluster + " (empty, before the restore)");
+      everyMember(masters, cluster).awaitHealthy(STEP_TIMEOUT);
     }
   }
 
@@ -133,21 +131,15 @@ class RecoveryDrill {
         () -> urls.stream().allMatch(RecoveryDrill::listening),
         () -> "not listening: " + urls.stream().filter(url -> !listening(url)).toList());
     Instant listening = Instant.now();
-    Etcdctl etcdctl = Etcdctl.plain(VERSION, urls.get(0));
-    healthy(etcdctl, cluster);
+    everyMember(masters, cluster).awaitHealthy(STEP_TIMEOUT);
     Instant healthy = Instant.now();
-    etcdctl.run("put", WRITTEN_KEY, "written by the recovery drill").orThrow();
+    Etcdctl.plain(VERSION, urls.get(0)).run("put", WRITTEN_KEY, "written by the recovery drill").orThrow();
     return new DrillReport.Milestones(listening, healthy, Instant.now());
   }
 
-  private static void healthy(Etcdctl etcdctl, String cluster) {
-    AtomicReference<ProcessResult> last = new AtomicReference<>();
-    Polling.await(cluster + ": every member healthy", STEP_TIMEOUT,
-        () -> {
-          last.set(etcdctl.probe("endpoint", "health", "--cluster"));
-          return last.get().exitCode() == 0;
-        },
-        () -> String.valueOf(last.get()));
+  /** etcdctl with every master's member of {@code cluster} as endpoints: healthy means each one answers. */
+  private static Etcdctl everyMember(Master[] masters, String cluster) {
+    return Etcdctl.plain(VERSION, Arrays.stream(masters).map(master -> master.clientUrl(cluster)).toArray(URI[]::new));
   }
 
   private static boolean listening(URI url) {
