@@ -52,7 +52,7 @@ final class DrillReport {
     List<List<Instant>> steps = new ArrayList<>();
     clusters.values().forEach(m -> steps.add(List.of(start, applied, m.listening(), m.healthy(), m.written())));
     String[] labels = {"applies done on all masters", "every member listening (the kubelet started it)",
-        "every member healthy (etcdctl endpoint health --cluster)", "quorum: a write accepted (etcdctl put)"};
+        "every member healthy (etcdctl endpoint health of each)", "quorum: a write accepted (etcdctl put)"};
     for (int i = 0; i < labels.length; i++) {
       StringBuilder row = new StringBuilder(String.format(ROW, labels[i]));
       for (List<Instant> times : steps) {
