@@ -119,6 +119,10 @@ public final class BoltFile implements Closeable {
     return new Scanner(store, visitor).run(meta());
   }
 
+  PageStore store() {
+    return store;
+  }
+
   private static byte[] copy(ByteBuffer slice) {
     byte[] bytes = new byte[slice.remaining()];
     slice.get(bytes);

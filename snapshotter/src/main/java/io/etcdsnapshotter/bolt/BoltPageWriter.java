@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.bolt;
 
+import io.etcdsnapshotter.files.BackgroundFlush;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,29 +9,26 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Encodes bbolt pages (format version 2, little-endian) and appends them to the file from page 2 on, in order,
- * so the file grows to exactly pgid * pageSize. The two meta pages are written last, at offset 0.
+ * Encodes bbolt pages (format version 2, little-endian, in the layout {@link Page} and {@link MetaPage} define) and
+ * appends them to the file in order from a first page on, so the file grows to exactly pgid * pageSize. The two
+ * meta pages are written last, at offset 0. What is written is flushed to disk in the background as it grows.
  */
 final class BoltPageWriter {
-  static final int PAGE_HEADER = 16;
-  static final int ELEMENT = 16;
-  private static final short BRANCH = 0x01;
-  private static final short LEAF = 0x02;
-  private static final short META = 0x04;
-  private static final int MAGIC = 0xED0CDAED;
-  private static final int VERSION = 2;
-  private static final long NO_FREELIST = -1L;
   private static final int BUFFER = 1 << 20;
   private static final byte[] ZEROS = new byte[4096];
 
   private final FileChannel channel;
   private final int pageSize;
+  private final BackgroundFlush flush;
   private final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
-  private long nextPgid = 2;
+  private long nextPgid;
 
-  BoltPageWriter(FileChannel channel, int pageSize) {
+  /** @param firstPgid the id of the first page to append: 2 in a new file, the high-water mark in a copy */
+  BoltPageWriter(FileChannel channel, int pageSize, long firstPgid, BackgroundFlush flush) {
     this.channel = channel;
     this.pageSize = pageSize;
+    this.nextPgid = firstPgid;
+    this.flush = flush;
   }
 
   int pageSize() {
@@ -43,54 +41,52 @@ final class BoltPageWriter {
 
   /** Appends a leaf page (with overflow pages when its elements exceed a page) and returns its id. */
   long writeLeaf(Leaf leaf, int elementFlags) throws IOException {
-    ByteBuffer page = filePage(LEAF, leaf.count(), leaf.size());
+    ByteBuffer page = filePage(Page.LEAF, leaf.count(), leaf.size());
     leaf.fill(page, elementFlags);
     return append(page);
   }
 
   /** The page image of an inline bucket: id 0, no padding. */
   static byte[] inlineLeaf(Leaf leaf) {
-    ByteBuffer page = header(ByteBuffer.allocate(leaf.size()).order(ByteOrder.LITTLE_ENDIAN), 0, LEAF,
+    ByteBuffer page = Page.putHeader(ByteBuffer.allocate(leaf.size()).order(ByteOrder.LITTLE_ENDIAN), 0, Page.LEAF,
         leaf.count(), 1);
     leaf.fill(page, 0);
     return page.array();
   }
 
   long writeBranch(List<byte[]> keys, List<Long> children) throws IOException {
-    int size = PAGE_HEADER + ELEMENT * keys.size() + keys.stream().mapToInt(k -> k.length).sum();
-    ByteBuffer page = filePage(BRANCH, keys.size(), size);
-    int data = PAGE_HEADER + ELEMENT * keys.size();
+    int size = Page.HEADER + Page.ELEMENT * keys.size() + keys.stream().mapToInt(k -> k.length).sum();
+    ByteBuffer page = filePage(Page.BRANCH, keys.size(), size);
+    int data = Page.HEADER + Page.ELEMENT * keys.size();
     for (int i = 0; i < keys.size(); i++) {
-      int element = PAGE_HEADER + ELEMENT * i;
-      page.putInt(element, data - element).putInt(element + 4, keys.get(i).length).putLong(element + 8, children.get(i));
+      Page.putBranchElement(page, i, data, keys.get(i).length, children.get(i));
       page.put(data, keys.get(i));
       data += keys.get(i).length;
     }
     return append(page);
   }
 
-  /** Writes both meta pages (txids 2 and 3, each on page txid % 2) after flushing every other page, then fsyncs. */
-  void finish(long rootPgid) throws IOException {
+  /**
+   * Writes both meta pages, each pointing at {@code rootPgid} (so neither leads back to an older root), on page
+   * {@code txid % 2}, after flushing every other page. The caller fsyncs.
+   */
+  void finish(long rootPgid, long txid) throws IOException {
     flush();
-    for (int txid = 2; txid <= 3; txid++) {
-      ByteBuffer meta = header(ByteBuffer.allocate(pageSize).order(ByteOrder.LITTLE_ENDIAN), txid % 2, META, 0, 1);
-      meta.putInt(16, MAGIC).putInt(20, VERSION).putInt(24, pageSize).putInt(28, 0)
-          .putLong(32, rootPgid).putLong(40, 0).putLong(48, NO_FREELIST).putLong(56, nextPgid).putLong(64, txid);
-      meta.putLong(72, fnv1a64(meta, 16, 56));
-      writeAt(meta, (long) (txid % 2) * pageSize);
+    flush.finish();
+    for (long t = txid; t <= txid + 1; t++) {
+      writeAt(MetaPage.encode(pageSize, rootPgid, MetaPage.NO_FREELIST, nextPgid, t), (t % 2) * pageSize);
     }
-    channel.force(true);
   }
 
   /**
    * Space for the next page of the file, zeroed and with its header, padded to whole pages: a slice of the output
    * buffer (no garbage per page on multi-GiB files), or its own buffer when it is bigger than the output buffer.
    */
-  private ByteBuffer filePage(short flags, int count, int size) throws IOException {
+  private ByteBuffer filePage(int flags, int count, int size) throws IOException {
     int pages = Math.max(1, (size + pageSize - 1) / pageSize);
     int bytes = pages * pageSize;
     if (bytes > out.capacity()) {
-      return header(ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN), nextPgid, flags, count, pages);
+      return Page.putHeader(ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN), nextPgid, flags, count, pages);
     }
     if (bytes > out.remaining()) {
       flush();
@@ -99,11 +95,7 @@ final class BoltPageWriter {
     for (int at = 0; at < bytes; at += ZEROS.length) {
       page.put(at, ZEROS, 0, Math.min(ZEROS.length, bytes - at));
     }
-    return header(page, nextPgid, flags, count, pages);
-  }
-
-  private static ByteBuffer header(ByteBuffer page, long pgid, short flags, int count, int pages) {
-    return page.putLong(0, pgid).putShort(8, flags).putShort(10, (short) count).putInt(12, pages - 1);
+    return Page.putHeader(page, nextPgid, flags, count, pages);
   }
 
   /** Takes the page filePage handed out into the file; returns its id. */
@@ -128,18 +120,11 @@ final class BoltPageWriter {
   }
 
   private void writeAt(ByteBuffer buffer, long position) throws IOException {
+    long written = buffer.remaining();
     while (buffer.hasRemaining()) {
       position += channel.write(buffer, position);
     }
-  }
-
-  private static long fnv1a64(ByteBuffer buffer, int from, int length) {
-    long hash = 0xcbf29ce484222325L;
-    for (int i = from; i < from + length; i++) {
-      hash ^= buffer.get(i) & 0xFF;
-      hash *= 0x100000001b3L;
-    }
-    return hash;
+    flush.written(written);
   }
 
   /**
@@ -159,7 +144,7 @@ final class BoltPageWriter {
 
     /** Page header, elements and data: the leaf's size in a page. */
     int size() {
-      return PAGE_HEADER + ELEMENT * count + used;
+      return Page.HEADER + Page.ELEMENT * count + used;
     }
 
     void add(ByteBuffer key, ByteBuffer value) {
@@ -194,13 +179,9 @@ final class BoltPageWriter {
     }
 
     void fill(ByteBuffer page, int flags) {
-      int base = PAGE_HEADER + ELEMENT * count;
+      int base = Page.HEADER + Page.ELEMENT * count;
       for (int i = 0; i < count; i++) {
-        int element = PAGE_HEADER + ELEMENT * i;
-        int keyStart = keyStart(i);
-        int keyLength = keyEnd(i) - keyStart;
-        page.putInt(element, flags).putInt(element + 4, base + keyStart - element).putInt(element + 8, keyLength)
-            .putInt(element + 12, ends[2 * i + 1] - keyEnd(i));
+        Page.putLeafElement(page, i, flags, base + keyStart(i), keyEnd(i) - keyStart(i), ends[2 * i + 1] - keyEnd(i));
       }
       page.put(base, data, 0, used);
     }

@@ -2,7 +2,6 @@ package io.etcdsnapshotter.bolt;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +11,6 @@ import java.util.List;
  * pages whatever the tree's size. Separators are each child's first key, as bbolt stores them.
  */
 final class BoltTreeWriter {
-  private static final int BUCKET_HEADER = 16;
   private static final int MAX_OVERFLOW_LEAF_PAGES = 4;
 
   private final BoltPageWriter pages;
@@ -20,7 +18,7 @@ final class BoltTreeWriter {
   private final BoltPageWriter.Leaf leaf = new BoltPageWriter.Leaf();
   private final List<Level> levels = new ArrayList<>();
 
-  /** @param elementFlags 1 for the root tree, whose values are bucket headers; 0 for a bucket's keys */
+  /** @param elementFlags {@link Page#BUCKET_FLAG} for the root tree, whose values are bucket headers; 0 for keys */
   BoltTreeWriter(BoltPageWriter pages, int elementFlags) {
     this.pages = pages;
     this.elementFlags = elementFlags;
@@ -28,7 +26,7 @@ final class BoltTreeWriter {
 
   /** Copies the pair (the buffers are only read, from their position to their limit). */
   void add(ByteBuffer key, ByteBuffer value) throws IOException {
-    int size = BoltPageWriter.ELEMENT + key.remaining() + value.remaining();
+    int size = Page.ELEMENT + key.remaining() + value.remaining();
     if (leaf.count() > 0 && leaf.size() + size > pages.pageSize() && !joinsOverflowLeaf(size)) {
       flushLeaf();
     }
@@ -51,10 +49,9 @@ final class BoltTreeWriter {
    */
   byte[] finishBucket() throws IOException {
     if (levels.isEmpty() && leaf.size() <= pages.pageSize() / 4) {
-      byte[] image = BoltPageWriter.inlineLeaf(leaf);
-      return ByteBuffer.allocate(BUCKET_HEADER + image.length).put(BUCKET_HEADER, image).array();
+      return BucketHeader.inline(BoltPageWriter.inlineLeaf(leaf));
     }
-    return ByteBuffer.allocate(BUCKET_HEADER).order(ByteOrder.LITTLE_ENDIAN).putLong(0, finishTree()).array();
+    return BucketHeader.ofRoot(finishTree(), 0);
   }
 
   /** Ends the tree and returns the id of its root page. */
@@ -82,7 +79,7 @@ final class BoltTreeWriter {
       levels.add(new Level());
     }
     Level level = levels.get(depth);
-    int size = BoltPageWriter.ELEMENT + firstKey.length;
+    int size = Page.ELEMENT + firstKey.length;
     if (!level.keys.isEmpty() && level.bytes + size > pages.pageSize()) {
       flushBranch(depth);
     }
@@ -97,7 +94,7 @@ final class BoltTreeWriter {
     byte[] firstKey = level.keys.get(0);
     level.keys.clear();
     level.children.clear();
-    level.bytes = BoltPageWriter.PAGE_HEADER;
+    level.bytes = Page.HEADER;
     addChild(depth + 1, firstKey, pgid);
   }
 
@@ -105,6 +102,6 @@ final class BoltTreeWriter {
   private static final class Level {
     final List<byte[]> keys = new ArrayList<>();
     final List<Long> children = new ArrayList<>();
-    int bytes = BoltPageWriter.PAGE_HEADER;
+    int bytes = Page.HEADER;
   }
 }

@@ -27,6 +27,19 @@ public record MetaPage(
     return new MetaPage(number, why, 0, 0, 0, 0, 0);
   }
 
+  /**
+   * A whole meta page, page {@code txid % 2}, as bbolt writes it: magic, version 2, the page size, no flags, the
+   * root bucket's page with sequence 0, the freelist page, the high-water mark and the txid, then the FNV-1a checksum.
+   */
+  static ByteBuffer encode(int pageSize, long root, long freelist, long pageCount, long txid) {
+    ByteBuffer page = Page.putHeader(ByteBuffer.allocate(pageSize).order(ByteOrder.LITTLE_ENDIAN), txid % 2,
+        Page.META, 0, 1);
+    page.putInt(OFFSET, MAGIC).putInt(OFFSET + 4, VERSION).putInt(OFFSET + 8, pageSize).putInt(OFFSET + 12, 0)
+        .putLong(OFFSET + 16, root).putLong(OFFSET + 24, 0).putLong(OFFSET + 32, freelist)
+        .putLong(OFFSET + 40, pageCount).putLong(OFFSET + 48, txid);
+    return page.putLong(OFFSET + 56, fnv1a(page));
+  }
+
   /** Parses the meta block that starts {@link #OFFSET} bytes into {@code page} (at least OFFSET + LENGTH bytes). */
   static MetaPage parse(int number, ByteBuffer page) {
     ByteBuffer b = page.duplicate().order(ByteOrder.LITTLE_ENDIAN);

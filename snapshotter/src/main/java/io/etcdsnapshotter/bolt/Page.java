@@ -4,15 +4,23 @@ import java.nio.ByteBuffer;
 
 /**
  * A page image (overflow pages included) or an inline bucket's leaf image, with every element bounds-checked when it
- * is made, so that the accessors never read outside the image whatever the file holds.
+ * is made, so that the accessors never read outside the image whatever the file holds. The layout of page headers
+ * and elements is defined here once, for the reader and for the writers: a header {@code u64 id, u16 flags,
+ * u16 count, u32 overflow}; a leaf element {@code u32 flags, u32 pos, u32 ksize, u32 vsize}; a branch element
+ * {@code u32 pos, u32 ksize, u64 pgid}; pos counts from the element itself.
  */
 final class Page {
   static final int HEADER = 16;
   static final int ELEMENT = 16;
   static final int BRANCH = 0x01;
   static final int LEAF = 0x02;
+  static final int META = 0x04;
   static final int FREELIST = 0x10;
-  private static final int BUCKET_FLAG = 0x01;
+  /** The leaf element flag of a key that names a nested bucket (and of every top-level key). */
+  static final int BUCKET_FLAG = 0x01;
+  private static final int FLAGS_AT = 8;
+  private static final int COUNT_AT = 10;
+  private static final int OVERFLOW_AT = 12;
 
   final ByteBuffer buf;
   private final int base;
@@ -36,9 +44,31 @@ final class Page {
     if (length < HEADER) {
       throw where.at("page image of " + length + " bytes is shorter than a page header");
     }
-    flags = Short.toUnsignedInt(buf.getShort(base + 8));
-    count = Short.toUnsignedInt(buf.getShort(base + 10));
-    overflow = Integer.toUnsignedLong(buf.getInt(base + 12));
+    flags = Short.toUnsignedInt(buf.getShort(base + FLAGS_AT));
+    count = Short.toUnsignedInt(buf.getShort(base + COUNT_AT));
+    overflow = Integer.toUnsignedLong(buf.getInt(base + OVERFLOW_AT));
+  }
+
+  /** Writes a page header at the start of {@code page} (little-endian); {@code pages} counts the overflow too. */
+  static ByteBuffer putHeader(ByteBuffer page, long id, int flags, int count, int pages) {
+    if (count > 0xFFFF) {
+      throw new IllegalArgumentException(count + " elements do not fit a page's 16-bit count");
+    }
+    return page.putLong(0, id).putShort(FLAGS_AT, (short) flags).putShort(COUNT_AT, (short) count)
+        .putInt(OVERFLOW_AT, pages - 1);
+  }
+
+  /** Writes leaf element {@code i} of {@code page}, whose key starts at {@code keyAt} bytes into the page. */
+  static void putLeafElement(ByteBuffer page, int i, int flags, int keyAt, int keySize, int valueSize) {
+    int element = HEADER + ELEMENT * i;
+    page.putInt(element, flags).putInt(element + 4, keyAt - element).putInt(element + 8, keySize)
+        .putInt(element + 12, valueSize);
+  }
+
+  /** Writes branch element {@code i} of {@code page}, whose key starts at {@code keyAt} bytes into the page. */
+  static void putBranchElement(ByteBuffer page, int i, int keyAt, int keySize, long child) {
+    int element = HEADER + ELEMENT * i;
+    page.putInt(element, keyAt - element).putInt(element + 4, keySize).putLong(element + 8, child);
   }
 
   int base() {

@@ -1,7 +1,7 @@
 package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.OneLine;
-import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.UsageException;
 import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -55,11 +55,11 @@ public final class Main implements Runnable {
   }
 
   /**
-   * Operators get one actionable line, never a stack trace; configuration mistakes are usage errors, with the
-   * command's own usage exit code (check's is not 2, which means "quorum lost" there).
+   * Operators get one actionable line, never a stack trace; a request that cannot be done as asked is a usage error,
+   * with the command's own usage exit code (check's is not 2, which means "quorum lost" there).
    */
   private static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     cmd.getErr().println("etcd-snapshotter " + cmd.getCommandName() + ": " + OneLine.message(e));
-    return e instanceof ConfigException ? cmd.getCommandSpec().exitCodeOnInvalidInput() : EXIT_FAILED;
+    return e instanceof UsageException ? cmd.getCommandSpec().exitCodeOnInvalidInput() : EXIT_FAILED;
   }
 }

@@ -1,7 +1,9 @@
 package io.etcdsnapshotter.config;
 
-/** A mistake in flags or the config file: the CLI reports it in one line and exits 2. */
-public final class ConfigException extends RuntimeException {
+import io.etcdsnapshotter.UsageException;
+
+/** A mistake in flags or the config file. */
+public final class ConfigException extends UsageException {
   public ConfigException(String message) {
     super(message);
   }

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.etcd;
 
+import io.etcdsnapshotter.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

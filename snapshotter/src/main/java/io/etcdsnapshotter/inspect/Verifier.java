@@ -1,14 +1,11 @@
 package io.etcdsnapshotter.inspect;
 
+import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.bolt.MetaPage;
 import io.etcdsnapshotter.bolt.ScanSummary;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 
 /**
  * Checks a snapshot file and stops at the first problem, which it throws as a one-line {@link IOException}:
@@ -16,12 +13,6 @@ import java.util.concurrent.Executor;
  * trailer if there is one, then the whole page structure in one pass that also computes the status.
  */
 public final class Verifier {
-  private static final Executor HASHING = runnable -> {
-    Thread thread = new Thread(runnable, "verify-sha256");
-    thread.setDaemon(true);
-    thread.start();
-  };
-
   private Verifier() {}
 
   public static Verification verify(Path file) throws IOException {
@@ -33,17 +24,17 @@ public final class Verifier {
         }
       }
       // The trailer's SHA-256 reads the whole file, as the scan does: on a second core it costs no wall time.
-      CompletableFuture<IntegrityTrailer> hashing = CompletableFuture.supplyAsync(() -> trailer(file), HASHING);
+      Background<IntegrityTrailer> hashing = Background.start("verify-sha256", () -> IntegrityTrailer.check(file));
       ScanSummary scan;
       // The summary shows the revision and hash, the same in both semantics: 3.5's need no key set.
       StatusCalculator status = new StatusCalculator(bolt, StatusSemantics.ETCD_35);
       try {
         scan = bolt.scan(status);
       } catch (IOException | RuntimeException e) {
-        checkTrailer(file, joined(hashing)); // damage the trailer names is the first thing to report
+        checkTrailer(file, hashing.await()); // damage the trailer names is the first thing to report
         throw e;
       }
-      IntegrityTrailer trailer = joined(hashing);
+      IntegrityTrailer trailer = hashing.await();
       checkTrailer(file, trailer);
       return new Verification(file, bolt.fileSize(), bolt.pageSize(), bolt.pageCount(), bolt.metaPages(), trailer,
           scan, status.result());
@@ -54,25 +45,6 @@ public final class Verifier {
     if (trailer.present() && !trailer.matches()) {
       throw new IntegrityException(file + ": SHA-256 mismatch: the trailer says " + trailer.stored()
           + " but the content hashes to " + trailer.computed() + " (the file is damaged or was modified)");
-    }
-  }
-
-  private static IntegrityTrailer trailer(Path file) {
-    try {
-      return IntegrityTrailer.check(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static IntegrityTrailer joined(CompletableFuture<IntegrityTrailer> hashing) throws IOException {
-    try {
-      return hashing.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof UncheckedIOException io) {
-        throw io.getCause();
-      }
-      throw e;
     }
   }
 }

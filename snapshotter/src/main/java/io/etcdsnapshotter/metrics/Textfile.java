@@ -1,6 +1,6 @@
 package io.etcdsnapshotter.metrics;
 
-import io.etcdsnapshotter.volume.PrivateFiles;
+import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

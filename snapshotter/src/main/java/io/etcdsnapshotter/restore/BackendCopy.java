@@ -1,52 +1,57 @@
 package io.etcdsnapshotter.restore;
 
+import io.etcdsnapshotter.bolt.BoltCopy;
 import io.etcdsnapshotter.bolt.BoltFile;
-import io.etcdsnapshotter.bolt.BoltWriter;
 import io.etcdsnapshotter.bolt.BucketScanVisitor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Streams the snapshot into a new bbolt file in one structural scan (so a damaged source fails here), changing
- * what etcdutl (3.5 to 3.7) changes on restore: the members buckets are emptied and refilled with the new members,
- * the buckets etcd needs are created if missing, meta gets consistent_index = N and term = 1, and an optional bump
- * adds an empty key revision above the latest one and schedules a compaction at it (etcd 3.5.10+). Everything else,
- * the storage and cluster versions of etcd 3.6+ included, is copied as it is, as etcdutl keeps it.
+ * Reads the snapshot in one structural scan (so a damaged source fails here, while the kernel copies its pages) and
+ * tells the copy what etcdutl (3.5 to 3.7) changes on restore: the members buckets are emptied and refilled with the
+ * new members, the buckets etcd needs are created if missing, meta gets consistent_index = N and term = 1, and an
+ * optional bump adds an empty key revision above the latest one and schedules a compaction at it (etcd 3.5.10+).
+ * Everything else, the storage and cluster versions of etcd 3.6+ included, stays as it is, as etcdutl keeps it.
+ * On the way it hashes the content the restored db must read back.
  */
 final class BackendCopy implements BucketScanVisitor {
   private enum Mode { COPY, KEYS, META, MEMBERS, DROP }
 
-  private final BoltWriter target;
+  private final BoltCopy target;
   private final Cluster cluster;
   private final long bumpRevision;
-  private final Progress progress;
+  private final ContentHash expected = new ContentHash();
   private final TreeSet<byte[]> missing = new TreeSet<>(Arrays::compareUnsigned);
-  private final TreeMap<byte[], byte[]> meta = new TreeMap<>(Arrays::compareUnsigned);
+  private final SortedMap<byte[], byte[]> meta = pairs();
   private Mode mode;
+  private byte[] bucket;
+  private boolean inSource;
   /** The main revision of the last key-bucket key: with tombstones, the highest revision in the snapshot. */
   private long latestRevision;
 
-  private BackendCopy(BoltWriter target, Cluster cluster, long bumpRevision, Progress progress) {
+  private BackendCopy(BoltCopy target, Cluster cluster, long bumpRevision) {
     this.target = target;
     this.cluster = cluster;
     this.bumpRevision = bumpRevision;
-    this.progress = progress;
     missing.addAll(List.of(Backend.KEY, Backend.META, Backend.MEMBERS, Backend.MEMBERS_REMOVED, Backend.CLUSTER));
   }
 
-  /** @param bumpRevision 0 for none; otherwise the revision gap, marked compacted */
-  static void copy(BoltFile source, BoltWriter target, Cluster cluster, long bumpRevision, Progress progress)
-      throws IOException {
-    BackendCopy copy = new BackendCopy(target, cluster, bumpRevision, progress);
+  /**
+   * @param bumpRevision 0 for none; otherwise the revision gap, marked compacted
+   * @return the content the restored db must hold, as etcd's status hashes it
+   */
+  static ContentHash copy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision) throws IOException {
+    BackendCopy copy = new BackendCopy(target, cluster, bumpRevision);
     source.scan(copy);
     copy.closeBucket();
     copy.createMissingBefore(null);
+    return copy.expected;
   }
 
   @Override
@@ -55,21 +60,20 @@ final class BackendCopy implements BucketScanVisitor {
     closeBucket();
     createMissingBefore(name);
     missing.remove(name);
-    openBucket(name);
+    openBucket(name, true);
   }
 
   @Override
   public void keyValue(ByteBuffer key, ByteBuffer value) throws IOException {
-    progress.add(key.remaining() + value.remaining());
     switch (mode) {
-      case COPY -> target.put(key, value);
+      case COPY -> expected.pair(key, value);
       case KEYS -> {
         if (key.remaining() < Backend.REVISION_BYTES) {
           throw new IOException("bucket 'key' holds a " + key.remaining() + "-byte key where etcd keeps"
               + " revisions: not an etcd snapshot");
         }
         latestRevision = key.getLong(key.position());
-        target.put(key, value);
+        expected.pair(key, value);
       }
       case META -> meta.put(bytes(key), bytes(value));
       case MEMBERS, DROP -> { }
@@ -79,13 +83,15 @@ final class BackendCopy implements BucketScanVisitor {
   /** Buckets etcd needs that the source lacks, in their place in name order ({@code null}: all that are left). */
   private void createMissingBefore(byte[] name) throws IOException {
     while (!missing.isEmpty() && (name == null || Arrays.compareUnsigned(missing.first(), name) < 0)) {
-      openBucket(missing.pollFirst());
+      openBucket(missing.pollFirst(), false);
       closeBucket();
     }
   }
 
-  private void openBucket(byte[] name) {
-    target.beginBucket(name);
+  private void openBucket(byte[] name, boolean fromSource) {
+    bucket = name;
+    inSource = fromSource;
+    expected.bucket(name);
     if (Arrays.equals(name, Backend.KEY)) {
       mode = Mode.KEYS;
     } else if (Arrays.equals(name, Backend.META)) {
@@ -102,38 +108,57 @@ final class BackendCopy implements BucketScanVisitor {
       return;
     }
     switch (mode) {
-      case KEYS -> {
-        if (bumpRevision > 0) {
-          target.put(bumpedRevision(), new byte[0]);
+      case KEYS -> bump();
+      case META -> replace(newMeta());
+      case MEMBERS -> replace(newMembers());
+      case DROP -> replace(pairs());
+      case COPY -> {
+        if (!inSource) {
+          replace(pairs());
         }
       }
-      case META -> writeMeta();
-      case MEMBERS -> writeMembers();
-      case COPY, DROP -> { }
     }
-    target.endBucket();
     mode = null;
   }
 
-  /** Members keyed by hex ID; the keys sort as strings, which is not the ID order. */
-  private void writeMembers() throws IOException {
-    TreeMap<String, Member> byKey = new TreeMap<>();
-    cluster.members().forEach(m -> byKey.put(m.hexId(), m));
-    for (Map.Entry<String, Member> member : byKey.entrySet()) {
-      target.put(Backend.ascii(member.getKey()), member.getValue().json().getBytes(StandardCharsets.UTF_8));
+  private void replace(SortedMap<byte[], byte[]> pairs) {
+    pairs.forEach((key, value) -> expected.pair(ByteBuffer.wrap(key), ByteBuffer.wrap(value)));
+    target.replaceBucket(bucket, pairs);
+  }
+
+  private void bump() throws IOException {
+    if (bumpRevision == 0) {
+      if (!inSource) {
+        target.replaceBucket(bucket, pairs());
+      }
+      return;
+    }
+    byte[] key = bumpedRevision();
+    expected.pair(ByteBuffer.wrap(key), ByteBuffer.allocate(0));
+    if (inSource) {
+      target.append(bucket, key, new byte[0]);
+    } else {
+      SortedMap<byte[], byte[]> only = pairs();
+      only.put(key, new byte[0]);
+      target.replaceBucket(bucket, only);
     }
   }
 
+  /** Members keyed by hex ID; the keys sort as strings, which is not the ID order. */
+  private SortedMap<byte[], byte[]> newMembers() {
+    SortedMap<byte[], byte[]> members = pairs();
+    cluster.members().forEach(m -> members.put(Backend.ascii(m.hexId()), m.json().getBytes(StandardCharsets.UTF_8)));
+    return members;
+  }
+
   /** "key" sorts before "meta", so the latest revision is known here. */
-  private void writeMeta() throws IOException {
+  private SortedMap<byte[], byte[]> newMeta() throws IOException {
     meta.put(Backend.CONSISTENT_INDEX, Backend.bigEndian(cluster.members().size()));
     meta.put(Backend.TERM, Backend.bigEndian(1));
     if (bumpRevision > 0) {
       meta.put(Backend.SCHEDULED_COMPACT, bumpedRevision());
     }
-    for (Map.Entry<byte[], byte[]> entry : meta.entrySet()) {
-      target.put(entry.getKey(), entry.getValue());
-    }
+    return meta;
   }
 
   /** The latest revision (tombstones included) plus the bump, sub-revision 0, as etcd 3.5.10+ writes it. */
@@ -143,6 +168,11 @@ final class BackendCopy implements BucketScanVisitor {
           + " past 2^63-1; use a smaller bump");
     }
     return Backend.revision(latestRevision + bumpRevision);
+  }
+
+  /** Pairs in bbolt's key order. */
+  private static SortedMap<byte[], byte[]> pairs() {
+    return new TreeMap<>(Arrays::compareUnsigned);
   }
 
   private static byte[] bytes(ByteBuffer view) {

@@ -1,6 +1,6 @@
 package io.etcdsnapshotter.restore;
 
-import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.UsageException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,12 +29,12 @@ public record Cluster(List<Member> members, long clusterId, Member local) {
     Map<String, List<String>> urlsByName = parseInitialCluster(initialCluster);
     List<String> localUrls = urlsByName.get(name);
     if (localUrls == null) {
-      throw new ConfigException("--name '" + name + "' is not in --initial-cluster " + urlsByName.keySet()
+      throw new UsageException("--name '" + name + "' is not in --initial-cluster " + urlsByName.keySet()
           + "; add " + name + "=PEER_URL to it or fix --name");
     }
     List<String> advertised = PeerUrls.parseSorted(splitList(advertisePeerUrls), "--initial-advertise-peer-urls");
     if (!advertised.equals(localUrls)) {
-      throw new ConfigException("--initial-advertise-peer-urls " + advertised + " differ from --initial-cluster's "
+      throw new UsageException("--initial-advertise-peer-urls " + advertised + " differ from --initial-cluster's "
           + localUrls + " for member '" + name + "'; make them the same");
     }
     rejectDuplicateUrls(urlsByName);
@@ -61,7 +61,7 @@ public record Cluster(List<Member> members, long clusterId, Member local) {
       raw.computeIfAbsent(memberName, k -> new ArrayList<>()).add(eq < 0 ? "" : element.substring(eq + 1));
     }
     if (raw.isEmpty()) {
-      throw new ConfigException("--initial-cluster is empty; give NAME=PEER_URL[,NAME=PEER_URL...]");
+      throw new UsageException("--initial-cluster is empty; give NAME=PEER_URL[,NAME=PEER_URL...]");
     }
     Map<String, List<String>> parsed = new LinkedHashMap<>();
     raw.forEach((memberName, urls) -> parsed.put(memberName, PeerUrls.parseSorted(urls, "--initial-cluster")));
@@ -71,7 +71,7 @@ public record Cluster(List<Member> members, long clusterId, Member local) {
   private static void rejectDuplicateUrls(Map<String, List<String>> urlsByName) {
     Set<String> seen = new HashSet<>();
     urlsByName.values().stream().flatMap(List::stream).filter(url -> !seen.add(url)).findFirst().ifPresent(url -> {
-      throw new ConfigException("--initial-cluster names URL " + url + " more than once; every member needs its"
+      throw new UsageException("--initial-cluster names URL " + url + " more than once; every member needs its"
           + " own peer URLs");
     });
   }

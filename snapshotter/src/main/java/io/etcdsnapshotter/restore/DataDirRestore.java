@@ -1,12 +1,13 @@
 package io.etcdsnapshotter.restore;
 
+import io.etcdsnapshotter.Background;
+import io.etcdsnapshotter.UsageException;
+import io.etcdsnapshotter.bolt.BoltCopy;
 import io.etcdsnapshotter.bolt.BoltFile;
-import io.etcdsnapshotter.bolt.BoltWriter;
-import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.files.PrivateFiles;
 import io.etcdsnapshotter.inspect.IntegrityTrailer;
-import io.etcdsnapshotter.volume.PrivateFiles;
+import io.etcdsnapshotter.inspect.SnapshotStatus;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -15,8 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +47,7 @@ public final class DataDirRestore {
     Path walDir = request.walDir() == null ? null : request.walDir().toAbsolutePath();
     long size = Files.size(snapshot);
     if (walDir != null && (walDir.startsWith(dataDir) || dataDir.startsWith(walDir))) {
-      throw new ConfigException("--wal-dir " + walDir + " and --data-dir " + dataDir + " overlap; leave --wal-dir"
+      throw new UsageException("--wal-dir " + walDir + " and --data-dir " + dataDir + " overlap; leave --wal-dir"
           + " out for the default <data-dir>/member/wal, or put it elsewhere");
     }
     try (TargetLock data = TargetLock.claim(dataDir, "--data-dir");
@@ -59,7 +58,13 @@ public final class DataDirRestore {
   }
 
   private RestoreResult buildCleaningUp(Path snapshot, Path dataDir, Path walDir, long size) throws IOException {
-    FutureTask<Void> trailer = startTrailerCheck(snapshot, size);
+    // The SHA-256 pass reads the file sequentially while the copy reads its tree: on two cores they overlap.
+    Background<Void> trailer = Background.start("sha256-check", () -> {
+      if (!request.skipHashCheck()) {
+        checkTrailer(snapshot, size);
+      }
+      return null;
+    });
     // Ctrl-C or a SIGTERM skips finally blocks but runs shutdown hooks: the half-built data dir goes either way.
     // A SIGKILL runs neither: the next restore into the target deletes what it left (TargetLock).
     Thread cleanup = new Thread(this::deleteScratch, "restore-cleanup");
@@ -67,10 +72,10 @@ public final class DataDirRestore {
     try {
       return build(snapshot, dataDir, walDir, trailer);
     } catch (IOException | RuntimeException e) {
-      awaitTrailer(trailer);
+      trailer.await(); // its error explains a damaged file better than a bbolt format error would
       throw e;
     } finally {
-      trailer.cancel(true);
+      trailer.cancel();
       deleteScratch();
       Runtime.getRuntime().removeShutdownHook(cleanup);
     }
@@ -92,20 +97,6 @@ public final class DataDirRestore {
     return snapshotSize + (withWal ? WalFile.SEGMENT_SIZE : 0);
   }
 
-  /** The SHA-256 pass reads the file sequentially while the copy walks its tree: on two cores they overlap. */
-  private FutureTask<Void> startTrailerCheck(Path snapshot, long size) {
-    FutureTask<Void> trailer = new FutureTask<>(() -> {
-      if (!request.skipHashCheck()) {
-        checkTrailer(snapshot, size);
-      }
-      return null;
-    });
-    Thread hashing = new Thread(trailer, "sha256-check");
-    hashing.setDaemon(true);
-    hashing.start();
-    return trailer;
-  }
-
   /** Best effort: a scratch dir that cannot be deleted is named in the log; it never replaces anything. */
   private void deleteScratch() {
     synchronized (scratch) {
@@ -120,22 +111,7 @@ public final class DataDirRestore {
     }
   }
 
-  /** Waits for the SHA-256 check; its error explains a damaged file better than a bbolt format error would. */
-  private static void awaitTrailer(FutureTask<Void> trailer) throws IOException {
-    try {
-      trailer.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while checking the snapshot's SHA-256");
-    }
-  }
-
-  private RestoreResult build(Path snapshot, Path dataDir, Path walDir, FutureTask<Void> trailer)
+  private RestoreResult build(Path snapshot, Path dataDir, Path walDir, Background<Void> trailer)
       throws IOException {
     Path root = scratchFor(dataDir);
     Path member = PrivateFiles.createDirectory(root.resolve("member"));
@@ -143,22 +119,31 @@ public final class DataDirRestore {
     Path wal = walDir == null ? PrivateFiles.createDirectory(member.resolve("wal")) : scratchFor(walDir);
     RestoreResult result;
     try (BoltFile source = BoltFile.open(snapshot);
-        BoltWriter db = BoltWriter.create(snapDir.resolve("db"), source.pageSize())) {
+        BoltCopy db = BoltCopy.start(source, snapDir.resolve("db"),
+            new Progress("copying", source.dataSize())::add)) {
       ServerCompatibility compatibility = ServerCompatibility.of(source);
       if (request.server() != null) {
         compatibility.check(request.server());
       }
-      BackendCopy.copy(source, db, request.cluster(), request.bumpRevision(),
-          new Progress("copying", source.dataSize()));
-      db.finish();
+      long start = System.nanoTime();
+      ContentHash expected = BackendCopy.copy(source, db, request.cluster(), request.bumpRevision());
+      db.commit();
+      // The disk writes the last of the db while the db is read back from the page cache.
+      Background<Void> durable = Background.start("fsync " + snapDir.resolve("db"), () -> {
+        db.force();
+        return null;
+      });
       WalFile.write(wal, request.cluster());
       SnapFile.write(snapDir, request.cluster());
+      trailer.await();
+      SnapshotStatus status = RestoredCheck.verify(snapDir, wal, request.cluster(), expected);
+      durable.await();
       for (Path dir : List.of(snapDir, wal, member, root)) {
         PrivateFiles.syncDirectory(dir);
       }
-      awaitTrailer(trailer);
-      result = new RestoreResult(request.cluster(), RestoredCheck.verify(snapDir, wal, request.cluster(), db),
-          compatibility.describe());
+      LOG.info("wrote, read back and synced {} MiB in {} s", source.dataSize() >> 20,
+          String.format("%.2f", (System.nanoTime() - start) / 1e9));
+      result = new RestoreResult(request.cluster(), status, compatibility.describe());
     }
     if (!request.dryRun()) {
       if (walDir != null) {
@@ -236,7 +221,7 @@ public final class DataDirRestore {
       empty = false;
     }
     if (!empty) {
-      throw new ConfigException(flag + " " + dir + " exists and is not an empty directory; move it aside or choose"
+      throw new UsageException(flag + " " + dir + " exists and is not an empty directory; move it aside or choose"
           + " another");
     }
   }

@@ -1,6 +1,6 @@
 package io.etcdsnapshotter.restore;
 
-import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.UsageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +20,7 @@ final class PeerUrls {
   /** Parses a list of URLs and sorts it by its string form, as etcd does before comparing or hashing. */
   static List<String> parseSorted(List<String> raw, String flag) {
     if (raw.isEmpty()) {
-      throw new ConfigException(flag + " has no URL; give at least one, e.g. http://10.0.0.1:2380");
+      throw new UsageException(flag + " has no URL; give at least one, e.g. http://10.0.0.1:2380");
     }
     List<String> urls = new ArrayList<>();
     for (String url : raw) {
@@ -53,7 +53,7 @@ final class PeerUrls {
     return scheme + "://" + rest;
   }
 
-  private static ConfigException bad(String flag, String url, String rule) {
-    return new ConfigException(flag + ": URL '" + url + "' " + rule);
+  private static UsageException bad(String flag, String url, String rule) {
+    return new UsageException(flag + ": URL '" + url + "' " + rule);
   }
 }

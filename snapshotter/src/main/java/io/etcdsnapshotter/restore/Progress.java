@@ -3,7 +3,7 @@ package io.etcdsnapshotter.restore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs how much of a big snapshot's content a pass has handled, every 256 MiB, so a long restore visibly moves. */
+/** Logs how much of a big snapshot a pass has handled, every 256 MiB, so a long restore visibly moves. */
 final class Progress {
   private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
   private static final long STEP = 256L << 20;
@@ -21,7 +21,7 @@ final class Progress {
   void add(long bytes) {
     done += bytes;
     if (done >= nextLog) {
-      LOG.info("{}: {} MiB of keys and values so far (the snapshot's db is {} MiB)", phase, done >> 20, total >> 20);
+      LOG.info("{}: {} of {} MiB", phase, done >> 20, total >> 20);
       nextLog += STEP;
     }
   }

@@ -1,7 +1,6 @@
 package io.etcdsnapshotter.restore;
 
 import io.etcdsnapshotter.bolt.BoltFile;
-import io.etcdsnapshotter.bolt.BoltWriter;
 import io.etcdsnapshotter.inspect.SnapshotStatus;
 import io.etcdsnapshotter.inspect.StatusSemantics;
 import java.io.IOException;
@@ -24,17 +23,18 @@ final class RestoredCheck {
     this.cluster = cluster;
   }
 
-  static SnapshotStatus verify(Path snapDir, Path walDir, Cluster cluster, BoltWriter written) throws IOException {
-    return new RestoredCheck(cluster).run(snapDir, walDir, written);
+  static SnapshotStatus verify(Path snapDir, Path walDir, Cluster cluster, ContentHash expected)
+      throws IOException {
+    return new RestoredCheck(cluster).run(snapDir, walDir, expected);
   }
 
-  private SnapshotStatus run(Path snapDir, Path walDir, BoltWriter written) throws IOException {
+  private SnapshotStatus run(Path snapDir, Path walDir, ContentHash expected) throws IOException {
     Path db = snapDir.resolve("db");
-    // Like with like: BoltWriter counted every pair it wrote, which is totalKey under 3.5 semantics only. Those
+    // Like with like: the expected content counts every pair, which is totalKey under 3.5 semantics only. Those
     // never parse a value either, so the check cannot fail on what etcdutl's restore copies without reading.
     SnapshotStatus status = SnapshotStatus.of(db, StatusSemantics.ETCD_35);
-    expect(status.hash() == written.contentHash() && status.totalKey() == written.keyCount(),
-        "the restored db does not read back what was written");
+    expect(status.hash() == expected.value() && status.totalKey() == expected.pairs(),
+        "the restored db does not read back what it must hold");
     try (BoltFile restored = BoltFile.open(db)) {
       long n = cluster.members().size();
       expect(Arrays.equals(get(restored, Backend.META, Backend.CONSISTENT_INDEX), Backend.bigEndian(n)),

@@ -1,8 +1,8 @@
 package io.etcdsnapshotter.restore;
 
-import io.etcdsnapshotter.config.ConfigException;
-import io.etcdsnapshotter.volume.PrivateFiles;
-import io.etcdsnapshotter.volume.VolumeLock;
+import io.etcdsnapshotter.UsageException;
+import io.etcdsnapshotter.files.LockFile;
+import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -24,9 +24,9 @@ final class TargetLock implements AutoCloseable {
   /** The scratch dir's name inside an existing empty target (perhaps a mount point). */
   static final String SCRATCH_INSIDE = ".restore-";
 
-  private final VolumeLock lock;
+  private final LockFile lock;
 
-  private TargetLock(VolumeLock lock) {
+  private TargetLock(LockFile lock) {
     this.lock = lock;
   }
 
@@ -39,10 +39,10 @@ final class TargetLock implements AutoCloseable {
   static TargetLock claim(Path target, String flag) throws IOException {
     Path parent = target.getParent();
     if (parent == null) {
-      throw new ConfigException(flag + " " + target + " is the root directory; restore into a dir below it");
+      throw new UsageException(flag + " " + target + " is the root directory; restore into a dir below it");
     }
     PrivateFiles.createDirectories(parent);
-    VolumeLock lock = VolumeLock.acquireTransient(parent.resolve("." + target.getFileName() + ".restore.lock"),
+    LockFile lock = LockFile.acquireTransient(parent.resolve("." + target.getFileName() + ".restore.lock"),
         "another restore into " + target + " is running");
     try {
       deleteLeftovers(parent, scratchBeside(target));

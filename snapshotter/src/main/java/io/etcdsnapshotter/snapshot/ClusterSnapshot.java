@@ -1,9 +1,9 @@
 package io.etcdsnapshotter.snapshot;
 
+import io.etcdsnapshotter.Bytes;
 import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.SnapshotConfig;
-import io.etcdsnapshotter.etcd.Bytes;
 import io.etcdsnapshotter.etcd.EtcdMember;
 import io.etcdsnapshotter.etcd.MemberSelector;
 import io.etcdsnapshotter.etcd.SnapshotStream;
@@ -62,17 +62,9 @@ final class ClusterSnapshot {
               "cluster " + cluster.name());
       Instant streamed = Instant.now();
       part.finish();
-      SnapshotIndex.Entry entry = SnapshotCheck.inspect(part.path());
+      SnapshotCheck.Contents contents = SnapshotCheck.inspect(part.path());
       Duration took = Duration.between(start, Instant.now());
-      entry.file = name;
-      entry.size = stream.bytes();
-      entry.sha256 = stream.sha256();
-      entry.etcdVersion = member.version();
-      entry.member = member.memberIdHex();
-      entry.clusterId = member.clusterIdHex();
-      entry.endpoint = member.endpoint().toString();
-      entry.takenAt = start.toString();
-      entry.durationMillis = took.toMillis();
+      SnapshotIndex.Entry entry = entry(name, contents, stream, member, start, took);
       termination.commit(() -> volume.commit(part, name), entry);
       LOG.atInfo().addKeyValue("file", name).addKeyValue("bytes", stream.bytes())
           .addKeyValue("revision", entry.revision).addKeyValue("millis", took.toMillis())
@@ -92,6 +84,27 @@ final class ClusterSnapshot {
           + config.commandTimeout().toSeconds() + "s: raise --command-timeout (config commandTimeout) or the"
           + " --rate-limit (config rateLimit)");
     }
+  }
+
+  /** What the index records of a snapshot: what the file holds, and when, how and from which member it came. */
+  private static SnapshotIndex.Entry entry(String file, SnapshotCheck.Contents contents,
+      SnapshotStream.StreamResult stream, EtcdMember member, Instant start, Duration took) {
+    SnapshotIndex.Entry entry = new SnapshotIndex.Entry();
+    entry.file = file;
+    entry.revision = contents.revision();
+    entry.hash = contents.hash();
+    entry.totalKey = contents.totalKey();
+    entry.totalSize = contents.totalSize();
+    entry.storageVersion = contents.storageVersion();
+    entry.size = stream.bytes();
+    entry.sha256 = stream.sha256();
+    entry.etcdVersion = member.version();
+    entry.member = member.memberIdHex();
+    entry.clusterId = member.clusterIdHex();
+    entry.endpoint = member.endpoint().toString();
+    entry.takenAt = start.toString();
+    entry.durationMillis = took.toMillis();
+    return entry;
   }
 
   /**

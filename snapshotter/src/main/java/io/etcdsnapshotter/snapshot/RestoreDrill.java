@@ -1,8 +1,8 @@
 package io.etcdsnapshotter.snapshot;
 
+import io.etcdsnapshotter.Bytes;
 import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.DrillConfig;
-import io.etcdsnapshotter.etcd.Bytes;
 import io.etcdsnapshotter.restore.RestoreResult;
 import io.etcdsnapshotter.restore.TrialRestore;
 import io.etcdsnapshotter.volume.DrillOutcome;

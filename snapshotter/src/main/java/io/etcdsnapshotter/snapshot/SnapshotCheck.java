@@ -3,7 +3,6 @@ package io.etcdsnapshotter.snapshot;
 import io.etcdsnapshotter.inspect.HeapTooSmallException;
 import io.etcdsnapshotter.inspect.SnapshotStatus;
 import io.etcdsnapshotter.inspect.StatusSemantics;
-import io.etcdsnapshotter.volume.SnapshotIndex;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -20,31 +19,31 @@ final class SnapshotCheck {
 
   private SnapshotCheck() {}
 
-  static SnapshotIndex.Entry inspect(Path file) throws IOException {
+  /**
+   * What the file holds, under the names {@code snapshots.json} gives them; totalKey is null when the heap could not
+   * count the live keys, storageVersion is null for a file of etcd 3.4/3.5.
+   */
+  record Contents(long revision, long hash, Long totalKey, long totalSize, String storageVersion) {
+    private Contents(SnapshotStatus status, Long totalKey, String storageVersion) {
+      this(status.revision(), status.hash(), totalKey, status.totalSize(), storageVersion);
+    }
+  }
+
+  static Contents inspect(Path file) throws IOException {
     try {
       try {
         SnapshotStatus status = SnapshotStatus.of(file);
         // AUTO reports a version exactly when the file has a storage version etcdutl can parse, so this is that
         // version, or null (left out of the index) for a file of etcd 3.4/3.5.
-        return entry(status, status.totalKey(), status.version());
+        return new Contents(status, status.totalKey(), status.version());
       } catch (HeapTooSmallException e) {
         // A sound snapshot is never thrown away for want of heap to count its live keys: it is checked again
         // without the count, kept, and recorded without a totalKey.
         LOG.warn("{}; the snapshot is kept and snapshots.json records no totalKey for it", e.getMessage());
-        return entry(SnapshotStatus.of(file, StatusSemantics.ETCD_35), null, e.storageVersion());
+        return new Contents(SnapshotStatus.of(file, StatusSemantics.ETCD_35), null, e.storageVersion());
       }
     } catch (IOException e) {
       throw new IOException("the streamed file is not a sound database, previous snapshot kept: " + e.getMessage(), e);
     }
-  }
-
-  private static SnapshotIndex.Entry entry(SnapshotStatus status, Long totalKey, String storageVersion) {
-    SnapshotIndex.Entry entry = new SnapshotIndex.Entry();
-    entry.revision = status.revision();
-    entry.hash = status.hash();
-    entry.totalKey = totalKey;
-    entry.totalSize = status.totalSize();
-    entry.storageVersion = storageVersion;
-    return entry;
   }
 }

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.volume;
 
+import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

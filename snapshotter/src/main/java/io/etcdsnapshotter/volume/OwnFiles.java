@@ -1,6 +1,6 @@
 package io.etcdsnapshotter.volume;
 
-import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.UsageException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ final class OwnFiles {
       }
     }
     if (!strangers.isEmpty()) {
-      throw new ConfigException("--dir " + dir + " holds " + strangers.get(0)
+      throw new UsageException("--dir " + dir + " holds " + strangers.get(0)
           + (strangers.size() > 1 ? " and " + (strangers.size() - 1) + " more" : "")
           + ", which this tool did not write; give a new or empty directory, or one that holds only snapshots"
           + " (snapshot*.db, snapshots.json, generations/)");
@@ -53,7 +53,7 @@ final class OwnFiles {
       return Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS);
     }
     boolean ourName = SNAPSHOT.matcher(name).matches() || PART.matcher(name).matches()
-        || name.equals(SnapshotIndex.FILE) || name.equals(VolumeLock.FILE);
+        || name.equals(SnapshotIndex.FILE) || name.equals(SnapshotVolume.LOCK);
     return ourName && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS);
   }
 }

@@ -1,5 +1,7 @@
 package io.etcdsnapshotter.volume;
 
+import io.etcdsnapshotter.files.BackgroundFlush;
+import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
@@ -18,7 +20,7 @@ public final class PartFile implements AutoCloseable {
   PartFile(Path path) throws IOException {
     this.path = path;
     this.channel = PrivateFiles.createNew(path);
-    this.writer = new FlushingWriter(channel, path.getFileName().toString(), FlushingWriter.STEP);
+    this.writer = new FlushingWriter(channel, path.getFileName().toString(), BackgroundFlush.STEP);
   }
 
   public Path path() {

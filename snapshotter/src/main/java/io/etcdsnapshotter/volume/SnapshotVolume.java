@@ -1,6 +1,8 @@
 package io.etcdsnapshotter.volume;
 
-import io.etcdsnapshotter.etcd.Bytes;
+import io.etcdsnapshotter.Bytes;
+import io.etcdsnapshotter.files.LockFile;
+import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,13 +16,14 @@ import org.slf4j.LoggerFactory;
  * previous file only by an atomic rename once they are whole, flushed and checked.
  */
 public final class SnapshotVolume implements AutoCloseable {
+  static final String LOCK = ".lock";
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotVolume.class);
   private final Path dir;
   private final int keep;
-  private final VolumeLock lock;
+  private final LockFile lock;
   private final Generations generations;
 
-  private SnapshotVolume(Path dir, int keep, VolumeLock lock) {
+  private SnapshotVolume(Path dir, int keep, LockFile lock) {
     this.dir = dir;
     this.keep = keep;
     this.lock = lock;
@@ -39,7 +42,7 @@ public final class SnapshotVolume implements AutoCloseable {
       OwnFiles.requireOnlyOurs(dir);
     }
     PrivateFiles.ensureDirectory(dir);
-    VolumeLock lock = VolumeLock.acquire(dir);
+    LockFile lock = LockFile.acquire(dir.resolve(LOCK), "another snapshot run holds the lock on " + dir);
     try {
       discardParts(dir);
     } catch (IOException e) {

@@ -14,16 +14,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * A real {@code moto_server} process (the EC2 API, in memory) on a free loopback port, for the life of a test
- * class. The SDK finds dummy credentials in this JVM's system properties; nothing outside the test process sees them.
+ * class. The SDK finds dummy credentials in this JVM's system properties, a child process in {@link #CREDENTIALS};
+ * nothing else sees them. The end-to-end tests in test/ use this class too, from this module's test-jar.
  */
 public final class MotoServer implements AutoCloseable {
   public static final String REGION = "us-east-1";
+  /** What the default credential chain of a child process (the jar, salt-call) reads: its environment. */
+  public static final Map<String, String> CREDENTIALS = Map.of("AWS_ACCESS_KEY_ID", "testing",
+      "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", REGION);
   private static final Duration START = Duration.ofSeconds(60);
   private final Process process;
   private final Path log;
@@ -47,10 +52,14 @@ public final class MotoServer implements AutoCloseable {
     System.setProperty("aws.secretAccessKey", "testing");
     for (int attempt = 1; ; attempt++) {
       MotoServer server = launch(path, freePort());
-      if (server.awaitReady() || attempt == 3) {
+      if (server.awaitReady()) {
         return server;
       }
+      String log = server.readLog();
       server.close(); // someone took the port first: try another one
+      if (attempt == 3) {
+        throw new AssertionError("moto_server exited before it answered, three times; its last log: " + log);
+      }
     }
   }
 
@@ -98,7 +107,9 @@ public final class MotoServer implements AutoCloseable {
       pause();
     }
     if (process.isAlive()) {
-      throw new AssertionError("moto_server did not answer within " + START + ": " + readLog());
+      String log = readLog();
+      close();
+      throw new AssertionError("moto_server did not answer on " + endpoint + " within " + START + ": " + log);
     }
     return false;
   }

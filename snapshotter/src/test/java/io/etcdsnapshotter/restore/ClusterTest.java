@@ -3,7 +3,7 @@ package io.etcdsnapshotter.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.UsageException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +66,7 @@ class ClusterTest {
 
   private static void assertRejected(String name, String cluster, String advertise, String message) {
     assertThatThrownBy(() -> Cluster.bootstrap(name, cluster, "t", advertise))
-        .isInstanceOf(ConfigException.class).hasMessageContaining(message)
+        .isInstanceOf(UsageException.class).hasMessageContaining(message)
         .satisfies(e -> assertThat(List.of(e.getMessage().split("\n"))).hasSize(1));
   }
 }

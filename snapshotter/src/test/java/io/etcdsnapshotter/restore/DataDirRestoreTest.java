@@ -3,9 +3,9 @@ package io.etcdsnapshotter.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.etcdsnapshotter.UsageException;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.bolt.BoltWriter;
-import io.etcdsnapshotter.config.ConfigException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +65,51 @@ class DataDirRestoreTest {
     assertThat(result.status().revision()).isEqualTo(1_002_001);
   }
 
+  /**
+   * The restored db is the snapshot's pages plus a new path down the right edge of the key tree: with 1 KiB pages and
+   * 30,000 revisions that tree has two levels of branches above its leaves, all of which the bump must copy.
+   */
+  @Test
+  void bumpAppendsThroughEveryLevelOfADeepKeyTree() throws Exception {
+    Map<String, Map<String, byte[]>> source = source();
+    source.get("key").clear();
+    for (int rev = 2; rev <= 30_001; rev++) {
+      source.get("key").put(key(revision(rev, false)), new byte[] {(byte) rev});
+    }
+    DataDirRestore.run(request(snapshot(source, true, 1024), dir.resolve("data"), 5));
+
+    Map<String, byte[]> expected = new TreeMap<>(source.get("key"));
+    expected.put(key(revision(30_006, false)), new byte[0]);
+    assertThat(hex(readAll(dir.resolve("data/member/snap/db"))).get("key"))
+        .isEqualTo(hex(Map.of("key", expected)).get("key"));
+  }
+
+  /** A key bucket small enough to live inside the root page is rewritten as one, with the bump. */
+  @Test
+  void bumpAppendsToAnInlineKeyBucket() throws Exception {
+    Map<String, Map<String, byte[]>> source = source();
+    source.get("key").clear();
+    source.get("key").put(key(revision(7, false)), utf8("v"));
+    DataDirRestore.run(request(snapshot(source, true), dir.resolve("data"), 100));
+
+    assertThat(hex(readAll(dir.resolve("data/member/snap/db"))).get("key")).containsOnlyKeys(
+        HexFormat.of().formatHex(revision(7, false)), HexFormat.of().formatHex(revision(107, false)));
+  }
+
+  /** The buckets etcd needs are created when a snapshot lacks them, the key bucket with its bump. */
+  @Test
+  void missingBucketsAreCreated() throws Exception {
+    Map<String, Map<String, byte[]>> source = source();
+    source.remove("key");
+    source.remove("members_removed");
+    DataDirRestore.run(request(snapshot(source, true), dir.resolve("data"), 3));
+
+    Map<String, Map<String, byte[]>> restored = readAll(dir.resolve("data/member/snap/db"));
+    assertThat(restored).containsKeys("cluster", "key", "members", "members_removed", "meta");
+    assertThat(hex(restored).get("key")).containsOnlyKeys(HexFormat.of().formatHex(revision(3, false)));
+    assertThat(restored.get("members_removed")).isEmpty();
+  }
+
   @Test
   void emptyWalDirIsFilledInPlace() throws Exception {
     Files.createDirectory(dir.resolve("wal"));
@@ -98,7 +143,7 @@ class DataDirRestoreTest {
     Path snapshot = snapshot(source(), true);
     assertThatThrownBy(() -> DataDirRestore.run(new RestoreRequest(snapshot, dir.resolve("data"),
         dir.resolve("data/member/wal"), ClusterTest.three(), false, 0, false, null)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("overlap");
+        .isInstanceOf(UsageException.class).hasMessageContaining("overlap");
     assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("data"), Long.MAX_VALUE - 10)))
         .isInstanceOf(IOException.class).hasMessageContaining("past 2^63-1");
     assertThat(dir.resolve("data")).doesNotExist();
@@ -126,7 +171,7 @@ class DataDirRestoreTest {
     // filled in place, not replaced: an empty target may be a mount point
     assertThat(Files.readAttributes(empty, BasicFileAttributes.class).fileKey()).isEqualTo(identity);
     assertThatThrownBy(() -> DataDirRestore.run(request(snapshot, dir.resolve("empty"), 0)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("not an empty directory");
+        .isInstanceOf(UsageException.class).hasMessageContaining("not an empty directory");
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.etcdsnapshotter.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.bolt.BoltWriter;
-import io.etcdsnapshotter.volume.SnapshotIndex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,7 @@ class SnapshotCheckHeapTest {
   @Test
   void aSnapshotWithMoreLiveKeysThanTheHeapHoldsIsKeptWithoutItsKeyCount() throws Exception {
     Path db = manyKeys(tmp.resolve("big.db"));
-    assertThat(SnapshotCheck.inspect(db).totalKey).as("counted with a full heap").isEqualTo(KEYS);
+    assertThat(SnapshotCheck.inspect(db).totalKey()).as("counted with a full heap").isEqualTo(KEYS);
 
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx16m", "-cp", System.getProperty("java.class.path"), SnapshotCheckHeapTest.class.getName(),
@@ -41,9 +40,9 @@ class SnapshotCheckHeapTest {
 
   /** The child: what {@link SnapshotCheck} records of the file, on one line. */
   public static void main(String[] args) throws IOException {
-    SnapshotIndex.Entry entry = SnapshotCheck.inspect(Path.of(args[0]));
-    System.out.println("entry revision=" + entry.revision + " totalKey=" + entry.totalKey + " storageVersion="
-        + entry.storageVersion);
+    SnapshotCheck.Contents contents = SnapshotCheck.inspect(Path.of(args[0]));
+    System.out.println("entry revision=" + contents.revision() + " totalKey=" + contents.totalKey()
+        + " storageVersion=" + contents.storageVersion());
   }
 
   /** An etcd 3.6 backend with {@code KEYS} live keys, one revision each. */

@@ -23,24 +23,31 @@ class SnapshotCheckTest {
   @CsvSource({"3.4, 3270,", "3.5, 3272,", "3.6, 2417, 3.6.0", "3.7, 2417, 3.7.0"})
   void recordsTheStorageVersionAndTheTotalKeyOfTheFilesOwnSemantics(String release, long totalKey,
       String storageVersion) throws IOException {
-    SnapshotIndex.Entry entry = SnapshotCheck.inspect(SnapshotFixtures.snapshot(release));
+    SnapshotCheck.Contents contents = SnapshotCheck.inspect(SnapshotFixtures.snapshot(release));
     JsonNode etcd = new ObjectMapper().readTree(SnapshotFixtures.statusJson(release));
-    assertThat(entry.totalKey).isEqualTo(totalKey).isEqualTo(etcd.path("totalKey").asLong());
-    assertThat(entry.hash).isEqualTo(etcd.path("hash").asLong());
-    assertThat(entry.revision).isEqualTo(etcd.path("revision").asLong());
-    assertThat(entry.totalSize).isEqualTo(etcd.path("totalSize").asLong());
-    assertThat(entry.storageVersion).isEqualTo(storageVersion);
+    assertThat(contents.totalKey()).isEqualTo(totalKey).isEqualTo(etcd.path("totalKey").asLong());
+    assertThat(contents.hash()).isEqualTo(etcd.path("hash").asLong());
+    assertThat(contents.revision()).isEqualTo(etcd.path("revision").asLong());
+    assertThat(contents.totalSize()).isEqualTo(etcd.path("totalSize").asLong());
+    assertThat(contents.storageVersion()).isEqualTo(storageVersion);
   }
 
   @Test
   void theIndexNamesTheStorageVersionOnlyWhenThereIsOne() throws IOException {
     SnapshotIndex index = SnapshotIndex.load(dir);
-    index.recordSuccess("main", SnapshotCheck.inspect(SnapshotFixtures.snapshot("3.6")));
-    index.recordSuccess("events", SnapshotCheck.inspect(SnapshotFixtures.snapshot("3.5")));
+    index.recordSuccess("main", storageVersionOf(SnapshotFixtures.snapshot("3.6")));
+    index.recordSuccess("events", storageVersionOf(SnapshotFixtures.snapshot("3.5")));
     JsonNode clusters = new ObjectMapper().readTree(dir.resolve(SnapshotIndex.FILE).toFile()).path("clusters");
     assertThat(clusters.path("main").path("storageVersion").asText()).isEqualTo("3.6.0");
     assertThat(clusters.path("events").has("storageVersion")).isFalse();
     assertThat(SnapshotIndex.load(dir).clusters().get("main").storageVersion).isEqualTo("3.6.0");
+  }
+
+  /** An index entry holding just the storage version the check found in {@code file}. */
+  private static SnapshotIndex.Entry storageVersionOf(Path file) throws IOException {
+    SnapshotIndex.Entry entry = new SnapshotIndex.Entry();
+    entry.storageVersion = SnapshotCheck.inspect(file).storageVersion();
+    return entry;
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.etcdsnapshotter.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.etcdsnapshotter.files.LockFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ class SnapshotVolumeTest {
   void aSecondRunOnTheSameVolumeIsRefusedWhileTheFirstHoldsIt() throws IOException {
     try (SnapshotVolume first = SnapshotVolume.open(tmp, 0)) {
       assertThatThrownBy(() -> SnapshotVolume.open(tmp, 0))
-          .isInstanceOf(VolumeLock.VolumeBusyException.class)
+          .isInstanceOf(LockFile.BusyException.class)
           .hasMessageContaining("another snapshot run holds the lock");
     }
     SnapshotVolume.open(tmp, 0).close();

@@ -3,7 +3,8 @@ package io.etcdsnapshotter.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.UsageException;
+import io.etcdsnapshotter.files.LockFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class VolumeDirectoryTest {
     Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxr-xr-x"));
 
     assertThatThrownBy(() -> SnapshotVolume.open(etc, 0))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(UsageException.class)
         .hasMessageContaining(etc.toString()).hasMessageContaining("passwd").hasMessageNotContaining("\n");
 
     assertThat(mode(etc)).isEqualTo("rwxr-xr-x");
@@ -55,7 +56,7 @@ class VolumeDirectoryTest {
     Files.createSymbolicLink(volume.resolve(Generations.DIR), elsewhere);
 
     assertThatThrownBy(() -> SnapshotVolume.open(volume, 2))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("generations (a symbolic link)");
+        .isInstanceOf(UsageException.class).hasMessageContaining("generations (a symbolic link)");
 
     assertThat(mode(elsewhere)).isEqualTo("rwxr-xr-x");
     assertThat(names(volume)).containsExactly(Generations.DIR);
@@ -65,11 +66,12 @@ class VolumeDirectoryTest {
   void aLinkAtTheLockIsRefusedAndItsTargetKeepsItsContent() throws IOException {
     Path precious = Files.writeString(tmp.resolve("precious"), "do not truncate");
     Path volume = Files.createDirectory(tmp.resolve("volume"));
-    Files.createSymbolicLink(volume.resolve(VolumeLock.FILE), precious);
+    Files.createSymbolicLink(volume.resolve(SnapshotVolume.LOCK), precious);
 
-    assertThatThrownBy(() -> SnapshotVolume.open(volume, 0)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> SnapshotVolume.open(volume, 0)).isInstanceOf(UsageException.class)
         .hasMessageContaining(".lock (a symbolic link)");
-    assertThatThrownBy(() -> VolumeLock.acquire(volume)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> LockFile.acquire(volume.resolve(SnapshotVolume.LOCK), "busy"))
+        .isInstanceOf(IOException.class);
 
     assertThat(Files.readString(precious)).isEqualTo("do not truncate");
   }

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.e2e.aws;
 
+import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.kube.AddonPass;
 import io.etcdsnapshotter.e2e.kube.KubeApiServer;
 import io.etcdsnapshotter.e2e.process.Polling;
@@ -125,7 +126,7 @@ final class AddonNamespace {
             aws:
               enabled: true
               region: %s
-          """.formatted(namespace, Moto.REGION));
+          """.formatted(namespace, MotoServer.REGION));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

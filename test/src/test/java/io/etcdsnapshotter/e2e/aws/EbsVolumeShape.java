@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.e2e.aws;
 
+import io.etcdsnapshotter.aws.MotoServer;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 
 /** The three ways a PV names its EBS volume, as the provisioners write them: the jar must read each. */
@@ -8,7 +9,7 @@ enum EbsVolumeShape {
   IN_TREE {
     @Override
     PersistentVolumeBuilder describe(PersistentVolumeBuilder pv, String volumeId) {
-      return pv.editSpec().withNewAwsElasticBlockStore().withVolumeID("aws://" + Moto.REGION + "a/" + volumeId)
+      return pv.editSpec().withNewAwsElasticBlockStore().withVolumeID("aws://" + MotoServer.REGION + "a/" + volumeId)
           .withFsType("ext4").endAwsElasticBlockStore().endSpec();
     }
   },

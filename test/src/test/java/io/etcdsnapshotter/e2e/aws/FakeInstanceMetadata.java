@@ -2,6 +2,7 @@ package io.etcdsnapshotter.e2e.aws;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.etcdsnapshotter.aws.MotoServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -61,7 +62,7 @@ final class FakeInstanceMetadata implements AutoCloseable {
     } else if (path.endsWith("/" + ROLE)) {
       body = CREDENTIALS;
     } else if (path.equals("/latest/dynamic/instance-identity/document")) {
-      body = "{\"region\": \"" + Moto.REGION + "\"}";
+      body = "{\"region\": \"" + MotoServer.REGION + "\"}";
     } else {
       body = null;
     }

@@ -2,6 +2,7 @@ package io.etcdsnapshotter.e2e.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Security;
@@ -27,16 +28,16 @@ import org.junit.jupiter.api.Test;
  */
 class InstanceMetadataTest {
   private static EtcdCluster etcd;
-  private static Moto moto;
+  private static MotoServer moto;
   private static TempDirectory work;
   private static String volumeId;
 
   @BeforeAll
   static void start() {
     etcd = EtcdCluster.start(EtcdVersion.V3_5, 1, Security.PLAIN);
-    moto = Moto.start();
+    moto = MotoServer.start();
     work = TempDirectory.create("e2e-imds-");
-    volumeId = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).encrypted(true))
+    volumeId = moto.client().createVolume(r -> r.availabilityZone(MotoServer.REGION + "a").size(1).encrypted(true))
         .volumeId();
   }
 
@@ -56,7 +57,7 @@ class InstanceMetadataTest {
   @Test
   void withoutAnIdentityOfItsOwnTheRunFailsInOneLineAndNeverAsksTheInstanceMetadata() {
     try (FakeInstanceMetadata imds = FakeInstanceMetadata.start()) {
-      ProcessResult run = snapshot(imds, Map.of(), "no-identity", "  region: " + Moto.REGION);
+      ProcessResult run = snapshot(imds, Map.of(), "no-identity", "  region: " + MotoServer.REGION);
 
       assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
       assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
@@ -84,7 +85,7 @@ class InstanceMetadataTest {
   @Test
   void withKeysInTheEnvironmentAndTheRegionInTheConfigTheRunPublishesWithoutAskingIt() {
     try (FakeInstanceMetadata imds = FakeInstanceMetadata.start()) {
-      ProcessResult run = snapshot(imds, keys(), "keys", "  region: " + Moto.REGION);
+      ProcessResult run = snapshot(imds, keys(), "keys", "  region: " + MotoServer.REGION);
 
       assertThat(run.exitCode()).as(run.toString()).isZero();
       assertThat(run.stdout()).contains("tagged EBS volume " + volumeId);
@@ -123,9 +124,9 @@ class InstanceMetadataTest {
     }
   }
 
-  /** moto's keys, without the region Moto.CREDENTIALS also sets. */
+  /** moto's keys, without the region MotoServer.CREDENTIALS also sets. */
   private static Map<String, String> keys() {
-    Map<String, String> keys = new HashMap<>(Moto.CREDENTIALS);
+    Map<String, String> keys = new HashMap<>(MotoServer.CREDENTIALS);
     keys.remove("AWS_REGION");
     return keys;
   }

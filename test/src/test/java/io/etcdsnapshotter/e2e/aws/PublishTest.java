@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.FreePorts;
@@ -50,7 +51,7 @@ class PublishTest {
       + " cluster: give the PVC an encrypted volume (StorageClass parameter encrypted: \"true\", or EBS encryption"
       + " by default)";
   private static EtcdCluster etcd;
-  private static Moto moto;
+  private static MotoServer moto;
   private static KubeApiServer kube;
   private static KubernetesClient admin;
   private static TempDirectory work;
@@ -65,11 +66,11 @@ class PublishTest {
   @BeforeAll
   static void runThreeTimes() {
     etcd = EtcdCluster.start(EtcdVersion.V3_5, 1, Security.PLAIN);
-    moto = Moto.start();
+    moto = MotoServer.start();
     kube = KubeApiServer.startWithControllerManager();
     admin = kube.client();
     work = TempDirectory.create("e2e-publish-");
-    volumeId = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).encrypted(true)
+    volumeId = moto.client().createVolume(r -> r.availabilityZone(MotoServer.REGION + "a").size(1).encrypted(true)
         .tagSpecifications(t -> t.resourceType("volume").tags(tag("kubernetes.io/created-for/pvc/name", PVC))))
         .volumeId();
     main = claimOn("kube-system", EbsVolumeShape.CSI, volumeId);
@@ -169,8 +170,9 @@ class PublishTest {
 
   @Test
   void aVolumeTaggedForAnotherClusterGetsNoSnapshotOfThisOne() {
-    String staging = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).tagSpecifications(
-        t -> t.resourceType("volume").tags(tag("etcd-snapshotter/cluster", "staging")))).volumeId();
+    String staging = moto.client().createVolume(r -> r.availabilityZone(MotoServer.REGION + "a").size(1)
+        .tagSpecifications(t -> t.resourceType("volume").tags(tag("etcd-snapshotter/cluster", "staging"))))
+        .volumeId();
     Path config = config("other-clusters-volume", main, "aws:", "  endpoint: " + moto.endpoint(),
         "  volumeId: " + staging, "  ebsSnapshots: {}");
 
@@ -179,8 +181,8 @@ class PublishTest {
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(Jar.messages(run)).singleElement().asString().startsWith("etcd-snapshotter snapshot: EBS volume "
         + staging + " is tagged etcd-snapshotter/cluster=staging, not prod: it holds another cluster's snapshots");
-    assertThat(moto.ec2().describeSnapshots(r -> r.filters(Filter.builder().name("volume-id").values(staging).build()))
-        .snapshots()).isEmpty();
+    assertThat(moto.client().describeSnapshots(r -> r.filters(Filter.builder().name("volume-id").values(staging)
+        .build())).snapshots()).isEmpty();
   }
 
   @Test
@@ -292,7 +294,7 @@ class PublishTest {
         .endsWith("the snapshot files written are valid: snapshot.db (revision "
             + index("plain-refused").path("revision").asText() + ")");
     assertThat(work.resolve("plain-refused").resolve("snapshot.db")).exists();
-    assertThat(moto.ec2().describeSnapshots(r -> r.filters(Filter.builder().name("volume-id").values(plain).build()))
+    assertThat(moto.client().describeSnapshots(r -> r.filters(Filter.builder().name("volume-id").values(plain).build()))
         .snapshots()).isEmpty();
     assertThat(addon.events()).singleElement().satisfies(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
@@ -303,7 +305,7 @@ class PublishTest {
 
   /** A new EBS volume in moto; an unencrypted one is what an existing unencrypted gp2 class provisions. */
   private static String volume(boolean encrypted) {
-    return moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1).encrypted(encrypted))
+    return moto.client().createVolume(r -> r.availabilityZone(MotoServer.REGION + "a").size(1).encrypted(encrypted))
         .volumeId();
   }
 
@@ -317,7 +319,7 @@ class PublishTest {
 
   /** The jar's environment in the CronJob's pod: AWS credentials, and its ServiceAccount's token for the API. */
   private static Map<String, String> environment(AddonNamespace addon) {
-    Map<String, String> environment = new HashMap<>(Moto.CREDENTIALS);
+    Map<String, String> environment = new HashMap<>(MotoServer.CREDENTIALS);
     environment.put("KUBECONFIG", addon.kubeconfig().toString());
     return environment;
   }
@@ -337,7 +339,7 @@ class PublishTest {
 
   private static Map<String, String> volumeTags(String volume) {
     Map<String, String> tags = new HashMap<>();
-    moto.ec2().describeVolumes(r -> r.volumeIds(volume)).volumes().get(0).tags()
+    moto.client().describeVolumes(r -> r.volumeIds(volume)).volumes().get(0).tags()
         .forEach(t -> tags.put(t.key(), t.value()));
     return tags;
   }
@@ -355,7 +357,7 @@ class PublishTest {
   }
 
   private static List<Snapshot> ourSnapshots() {
-    return moto.ec2().describeSnapshots(r -> r.filters(
+    return moto.client().describeSnapshots(r -> r.filters(
         Filter.builder().name("volume-id").values(volumeId).build(),
         Filter.builder().name("tag:" + CREATED_BY).values("etcd-snapshotter").build())).snapshots();
   }

@@ -4,7 +4,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;
-import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.tls.TestCertificates;
 import io.etcdsnapshotter.e2e.tls.TlsMaterial;
 import java.io.IOException;
@@ -50,12 +49,18 @@ public final class EtcdCluster implements AutoCloseable {
 
   /** Starts {@code size} members and waits until each is healthy; skips the test if the release is missing. */
   public static EtcdCluster start(EtcdVersion version, int size, Security security) {
+    return start(version, size, security, List.of());
+  }
+
+  /** As {@link #start(EtcdVersion, int, Security)}, with {@code serverFlags} added to every member's command. */
+  public static EtcdCluster start(EtcdVersion version, int size, Security security, List<String> serverFlags) {
     version.assumeInstalled();
     TempDirectory dir = TempDirectory.create("e2e-etcd-" + version.name() + "-");
     TlsMaterial tls = security == Security.TLS ? TestCertificates.generate(dir.path()) : null;
     for (int attempt = 1; ; attempt++) {
       Path attemptDir = dir.resolve("attempt-" + attempt);
-      EtcdCluster cluster = new EtcdCluster(version, security, dir, tls, newMembers(version, size, tls, attemptDir));
+      EtcdCluster cluster = new EtcdCluster(version, security, dir, tls,
+          newMembers(version, size, tls, serverFlags, attemptDir));
       try {
         cluster.members.forEach(EtcdMember::start);
         cluster.awaitHealthy(cluster.members);
@@ -157,7 +162,8 @@ public final class EtcdCluster implements AutoCloseable {
     return new Etcdctl(version, urls, tls, authEnabled ? "root:" + ROOT_PASSWORD : null);
   }
 
-  private static List<EtcdMember> newMembers(EtcdVersion version, int size, TlsMaterial tls, Path dir) {
+  private static List<EtcdMember> newMembers(EtcdVersion version, int size, TlsMaterial tls, List<String> serverFlags,
+      Path dir) {
     List<Integer> ports = FreePorts.allocate(2 * size);
     String scheme = tls == null ? "http" : "https";
     List<String> names = new ArrayList<>();
@@ -174,6 +180,7 @@ public final class EtcdCluster implements AutoCloseable {
       flags.addAll(List.of("--cert-file", tls.serverCert().toString(), "--key-file", tls.serverKey().toString(),
           "--trusted-ca-file", tls.caCert().toString(), "--client-cert-auth"));
     }
+    flags.addAll(serverFlags);
     List<EtcdMember> members = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       Path memberDir = createDir(dir.resolve(names.get(i)));
@@ -191,25 +198,11 @@ public final class EtcdCluster implements AutoCloseable {
     return String.join(",", entries);
   }
 
-  /** Polls each member with etcdctl until it answers, failing fast with its log when it has died. */
+  /** Waits for each member in turn, all within one {@link #STARTUP}. */
   private void awaitHealthy(List<EtcdMember> targets) {
     Instant deadline = Instant.now().plus(STARTUP);
     for (EtcdMember member : targets) {
-      ProcessResult health;
-      while ((health = etcdctl(member).probe("endpoint", "health")).exitCode() != 0) {
-        if (!member.isRunning()) {
-          String log = member.logTail();
-          if (log.contains("address already in use")) {
-            throw new PortTakenException(member + ": " + log);
-          }
-          throw new IllegalStateException(member + " exited while starting:\n" + log);
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException(member + " not healthy after " + STARTUP + ": " + health
-              + "\n--- member log:\n" + member.logTail());
-        }
-        sleep(Duration.ofMillis(200));
-      }
+      etcdctl(member).awaitHealthy(Duration.between(Instant.now(), deadline), member::isRunning, member::logTail);
     }
   }
 
@@ -227,15 +220,6 @@ public final class EtcdCluster implements AutoCloseable {
       return Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 }

@@ -8,13 +8,17 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** The etcdctl of a cluster's release, with the endpoints, TLS files and credentials that cluster needs. */
 public final class Etcdctl {
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration POLL = Duration.ofMillis(200);
   private final EtcdVersion version;
   private final List<URI> endpoints;
   private final TlsMaterial tls;
@@ -25,6 +29,19 @@ public final class Etcdctl {
     this.endpoints = endpoints;
     this.tls = tls;
     this.credentials = credentials;
+  }
+
+  /**
+   * etcdctl of {@code version} against plain-http members this fixture did not start (one a restore or a
+   * Salt-rendered manifest made), anonymously.
+   */
+  public static Etcdctl plain(EtcdVersion version, URI... endpoints) {
+    return new Etcdctl(version, List.of(endpoints), null, null);
+  }
+
+  /** The same as {@code credentials} ("USER:PASSWORD"), for a member with authentication on. */
+  public static Etcdctl plain(EtcdVersion version, URI endpoint, String credentials) {
+    return new Etcdctl(version, List.of(endpoint), null, credentials);
   }
 
   public ProcessResult run(String... args) {
@@ -51,6 +68,47 @@ public final class Etcdctl {
     }
     command.addAll(List.of(args));
     return Processes.run(command, TIMEOUT);
+  }
+
+  /** As {@link #awaitHealthy(Duration, BooleanSupplier, Supplier)}, for a member the caller holds no process of. */
+  public void awaitHealthy(Duration timeout) {
+    awaitHealthy(timeout, () -> true, () -> "");
+  }
+
+  /**
+   * Waits until every endpoint answers {@code endpoint health}: a member that is starting, or waiting for the peers
+   * of its quorum. Fails after {@code timeout} with the last answer, and at once when {@code running} turns false,
+   * since a member that exited will not come back; either way with what {@code log} then holds. A member that
+   * exited because another process took its port fails with {@link PortTakenException}, so that the fixture that
+   * started it can try fresh ports.
+   */
+  public void awaitHealthy(Duration timeout, BooleanSupplier running, Supplier<String> log) {
+    Instant deadline = Instant.now().plus(timeout);
+    ProcessResult health;
+    while ((health = probe("endpoint", "health")).exitCode() != 0) {
+      if (!running.getAsBoolean()) {
+        String words = log.get();
+        if (words.contains("address already in use")) {
+          throw new PortTakenException("etcd at " + endpoints + ": " + words);
+        }
+        throw new IllegalStateException("etcd at " + endpoints + " exited while starting:\n" + words);
+      }
+      if (Instant.now().isAfter(deadline)) {
+        String words = log.get();
+        throw new IllegalStateException("etcd at " + endpoints + " not healthy after " + timeout + ": " + health
+            + (words.isEmpty() ? "" : "\n--- its log:\n" + words));
+      }
+      pause();
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for etcd", e);
+    }
   }
 
   /** Runs a fixture step that must succeed, returning its stdout. */

@@ -5,7 +5,6 @@ import io.etcd.jetcd.Client;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
-import io.etcdsnapshotter.e2e.process.Processes;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,17 +104,8 @@ final class RestoredCluster implements AutoCloseable {
   }
 
   /** etcdctl of this release against one member, logged in as the backup user. */
-  List<String> etcdctl(Node node, String... args) {
-    List<String> command = new ArrayList<>(List.of(version.binary("etcdctl").toString(),
-        "--endpoints=" + node.clientUrl(), "--user=" + EtcdCluster.USER + ":" + EtcdCluster.PASSWORD));
-    command.addAll(List.of(args));
-    return command;
-  }
-
-  /** The member's hash of the keyspace at {@code revision}, as {@code etcdctl endpoint hashkv --rev} prints it. */
-  long hashKv(Node node, long revision) {
-    return Etcdctl.hashOf(Processes.run(etcdctl(node, "endpoint", "hashkv", "--rev=" + revision, "-w", "json"),
-        STARTUP).orThrow().stdout());
+  Etcdctl etcdctl(Node node) {
+    return Etcdctl.plain(version, node.clientUrl(), EtcdCluster.USER + ":" + EtcdCluster.PASSWORD);
   }
 
   private void startAll() {
@@ -129,23 +119,9 @@ final class RestoredCluster implements AutoCloseable {
     }
     Instant deadline = Instant.now().plus(STARTUP);
     for (int i = 0; i < nodes.size(); i++) {
-      while (Processes.run(etcdctl(nodes.get(i), "--dial-timeout=2s", "--command-timeout=2s", "endpoint", "health"),
-          Duration.ofSeconds(30)).exitCode() != 0) {
-        if (!processes.get(i).isAlive() || Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException(nodes.get(i).name() + " did not become healthy:\n"
-              + processes.get(i).stderr());
-        }
-        sleep();
-      }
-    }
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(200);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      RunningProcess process = processes.get(i);
+      etcdctl(nodes.get(i)).awaitHealthy(Duration.between(Instant.now(), deadline), process::isAlive,
+          process::stderr);
     }
   }
 

@@ -68,7 +68,7 @@ class EtcdConfiguredTest {
   @Test
   void renderedCommandStartsARealEtcdServingOnItsClientPort() throws Exception {
     // etcd 3.6, which etcd:image defaults to.
-    String etcdBin = EtcdVersion.V3_6.binDir().toString();
+    EtcdVersion.V3_6.assumeInstalled();
     int client = StaticPod.freePort();
     int peer = StaticPod.freePort();
     SaltCall salt = new SaltCall(root, "master-1");
@@ -80,9 +80,9 @@ class EtcdConfiguredTest {
         """.formatted(client, peer));
     assertThat(run.succeeded()).as("%s", run).isTrue();
 
-    try (StaticPod etcd = StaticPod.start(salt.path("etc/kubernetes/manifests/etcd.manifest"), Path.of(etcdBin),
+    try (StaticPod etcd = StaticPod.start(salt.path("etc/kubernetes/manifests/etcd.manifest"), EtcdVersion.V3_6,
         root.resolve("etcd.log"))) {
-      etcd.assertHealthy(client);
+      etcd.awaitHealthy(client);
     }
   }
 
@@ -102,6 +102,32 @@ class EtcdConfiguredTest {
     StateRun again = salt.apply("kubernetes.running", pillar);
     assertThat(again.succeeded()).as("%s", again).isTrue();
     assertThat(again.changed()).as("%s", again).isEmpty();
+  }
+
+  /** A database bigger than etcd's 2 GiB default quota needs the flag, or the member refuses writes once it starts. */
+  @Test
+  void aQuotaFromPillarReachesTheManifestAndANonNumberFailsNamingTheKey() throws Exception {
+    SaltCall salt = new SaltCall(root, "master-1");
+    StateRun run = salt.apply("kubernetes.etcd.configured", """
+        etcd:
+          clusters:
+            main: {quota_backend_bytes: 8589934592}
+        """);
+    assertThat(run.succeeded()).as("%s", run).isTrue();
+    assertThat(container(salt.path("etc/kubernetes/manifests/etcd.manifest")).getCommand())
+        .contains("--quota-backend-bytes=8589934592");
+    assertThat(container(salt.path("etc/kubernetes/manifests/etcd-events.manifest")).getCommand())
+        .noneMatch(flag -> flag.startsWith("--quota-backend-bytes"));
+
+    SaltCall other = new SaltCall(root.resolve("other"), "master-1");
+    StateRun bad = other.apply("kubernetes.etcd.configured", """
+        etcd:
+          clusters:
+            events: {quota_backend_bytes: 8Gi}
+        """);
+    assertThat(bad.succeeded()).isFalse();
+    assertThat(bad.toString()).contains("etcd:clusters:events:quota_backend_bytes \"8Gi\" is not a positive number");
+    assertThat(other.path("etc/kubernetes/manifests/etcd.manifest")).doesNotExist();
   }
 
   @Test

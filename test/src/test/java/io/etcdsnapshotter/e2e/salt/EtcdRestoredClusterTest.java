@@ -4,29 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Etcdctl;
 import io.etcdsnapshotter.e2e.jar.Jar;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The restore runbook on three masters: etcd main and events run from the manifests of kubernetes.etcd.configured
  * (a {@link Kubelet} per master), the jar snapshots them, kubernetes.etcd.restored is applied on each master in turn,
- * and both clusters come back with quorum and exactly the snapshot's data. Masters are 127.0.0.1-3, so the peer ports
- * are the same on all of them, as on real masters; client ports are per master because loopback is shared.
+ * and both clusters come back with quorum and exactly the snapshot's data, on the three {@link Master}s on loopback.
  */
 class EtcdRestoredClusterTest {
   private static final int MASTERS = 3;
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+  /** How long a member the kubelet (re)started may take to answer: a restored one also waits for its peers. */
+  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   @TempDir Path root;
 
@@ -35,58 +35,58 @@ class EtcdRestoredClusterTest {
   @EnumSource(value = EtcdVersion.class, names = {"V3_5", "V3_6"})
   void threeMastersRestoreBothClustersFromTheJarsSnapshotAndASecondApplyChangesNothing(EtcdVersion version)
       throws Exception {
-    String etcdBin = version.binDir().toString();
+    version.assumeInstalled();
     assumeTrue(jarHasOption("restore", "--initial-cluster") && jarHasOption("snapshot", "--cluster"),
         "the jar has no restore command or snapshot --cluster yet (issues 2, 3): the restore end to end waits for them");
-    Master[] masters = masters(version);
+    Master[] masters = Master.onLoopback(root, version.release(), MASTERS);
     List<Kubelet> kubelets = new ArrayList<>();
     try {
       for (Master master : masters) {
-        StateRun configured = master.salt.apply("kubernetes.etcd.configured", master.pillar);
+        StateRun configured = master.salt().apply("kubernetes.etcd.configured", master.pillar());
         assertThat(configured.succeeded()).as("%s", configured).isTrue();
-        kubelets.add(new Kubelet(master.salt.path("etc/kubernetes/manifests"), Path.of(etcdBin), master.salt.root()));
+        kubelets.add(new Kubelet(master.salt().path("etc/kubernetes/manifests"), version, master.salt().root()));
       }
       for (Master master : masters) {
-        waitHealthy(etcdBin, master.mainUrl);
-        waitHealthy(etcdBin, master.eventsUrl);
+        master.etcdctl(version, "main").awaitHealthy(STARTUP);
+        master.etcdctl(version, "events").awaitHealthy(STARTUP);
       }
-      etcdctl(etcdBin, masters[0].mainUrl, "put", "/registry/pods/default/kept", "from the snapshot");
-      etcdctl(etcdBin, masters[0].eventsUrl, "put", "/registry/events/default/kept", "event");
+      masters[0].etcdctl(version, "main").ok("put", "/registry/pods/default/kept", "from the snapshot");
+      masters[0].etcdctl(version, "events").ok("put", "/registry/events/default/kept", "event");
       Path volume = Files.createDirectories(root.resolve("volume"));
       java("snapshot", "--dir", volume.toString(),
-          "--cluster", "main=" + masters[0].mainUrl, "--cluster", "events=" + masters[0].eventsUrl);
-      etcdctl(etcdBin, masters[0].mainUrl, "put", "/registry/pods/default/lost", "after the snapshot");
+          "--cluster", "main=" + masters[0].mainUrl(), "--cluster", "events=" + masters[0].eventsUrl());
+      masters[0].etcdctl(version, "main").ok("put", "/registry/pods/default/lost", "after the snapshot");
 
       for (Master master : masters) {
-        Path mnt = Files.createDirectories(master.salt.path("mnt/etcd"));
+        Path mnt = Files.createDirectories(master.salt().path("mnt/etcd"));
         Files.copy(volume.resolve("snapshot.db"), mnt.resolve("snapshot.db"));
         Files.copy(volume.resolve("snapshot-events.db"), mnt.resolve("snapshot-events.db"));
-        StateRun restored = master.salt.apply("kubernetes.etcd.restored", master.pillar);
+        StateRun restored = master.salt().apply("kubernetes.etcd.restored", master.pillar());
         assertThat(restored.succeeded()).as("%s", restored).isTrue();
       }
 
       for (Master master : masters) {
-        waitHealthy(etcdBin, master.mainUrl);
-        waitHealthy(etcdBin, master.eventsUrl);
-        assertThat(etcdctl(etcdBin, master.mainUrl, "get", "--print-value-only", "/registry/pods/default/kept"))
+        master.etcdctl(version, "main").awaitHealthy(STARTUP);
+        master.etcdctl(version, "events").awaitHealthy(STARTUP);
+        assertThat(master.etcdctl(version, "main").ok("get", "--print-value-only", "/registry/pods/default/kept"))
             .isEqualTo("from the snapshot\n");
-        assertThat(etcdctl(etcdBin, master.mainUrl, "get", "/registry/pods/default/lost")).isEmpty();
-        assertThat(revision(etcdBin, master.mainUrl)).as("revision after the default bump").isGreaterThan(1_000_000);
-        assertThat(etcdctl(etcdBin, master.eventsUrl, "get", "--print-value-only", "/registry/events/default/kept"))
+        assertThat(master.etcdctl(version, "main").ok("get", "/registry/pods/default/lost")).isEmpty();
+        assertThat(master.etcdctl(version, "main").revision()).as("revision after the default bump").isGreaterThan(1_000_000);
+        assertThat(master.etcdctl(version, "events").ok("get", "--print-value-only", "/registry/events/default/kept"))
             .isEqualTo("event\n");
-        assertThat(etcdctl(etcdBin, master.mainUrl, "member", "list").lines()).hasSize(MASTERS);
-        assertThat(setAside(master)).as("old data dirs of %s", master.name)
+        assertThat(master.etcdctl(version, "main").ok("member", "list").lines()).hasSize(MASTERS);
+        assertThat(setAside(master)).as("old data dirs of %s", master.name())
             .anyMatch(dir -> dir.startsWith("data.before-restore-"))
             .anyMatch(dir -> dir.startsWith("data-events.before-restore-"));
       }
-      etcdctl(etcdBin, masters[1].mainUrl, "put", "/registry/pods/default/new", "written after the restore");
+      masters[1].etcdctl(version, "main").ok("put", "/registry/pods/default/new", "written after the restore");
 
       for (Master master : masters) {
-        StateRun again = master.salt.apply("kubernetes.etcd.restored", master.pillar);
+        StateRun again = master.salt().apply("kubernetes.etcd.restored", master.pillar());
         assertThat(again.succeeded()).as("%s", again).isTrue();
         assertThat(again.changed()).as("%s", again).isEmpty();
       }
-      assertThat(etcdctl(etcdBin, masters[2].mainUrl, "get", "--print-value-only", "/registry/pods/default/new"))
+      assertThat(masters[2].etcdctl(version, "main").ok("get", "--print-value-only", "/registry/pods/default/new"))
           .isEqualTo("written after the restore\n");
     } finally {
       for (Kubelet kubelet : kubelets) {
@@ -95,39 +95,8 @@ class EtcdRestoredClusterTest {
     }
   }
 
-  private record Master(String name, SaltCall salt, String pillar, String mainUrl, String eventsUrl) {}
-
-  private Master[] masters(EtcdVersion version) throws IOException {
-    int mainPeer = StaticPod.freePort();
-    int eventsPeer = StaticPod.freePort();
-    StringBuilder members = new StringBuilder();
-    for (int i = 1; i <= MASTERS; i++) {
-      members.append("    - {name: master-").append(i).append(", address: 127.0.0.").append(i).append("}\n");
-    }
-    Master[] masters = new Master[MASTERS];
-    for (int i = 1; i <= MASTERS; i++) {
-      int mainClient = StaticPod.freePort();
-      int eventsClient = StaticPod.freePort();
-      String pillar = """
-          etcd:
-            version: '%s'
-            member_name: master-%d
-            advertise_address: 127.0.0.%d
-            members:
-          %s  clusters:
-              main: {client_port: %d, peer_port: %d}
-              events: {client_port: %d, peer_port: %d}
-          etcd_restore:
-            stop_timeout_seconds: 30
-          """.formatted(version.release(), i, i, members, mainClient, mainPeer, eventsClient, eventsPeer);
-      masters[i - 1] = new Master("master-" + i, new SaltCall(root.resolve("master-" + i), "master-" + i), pillar,
-          "http://127.0.0.1:" + mainClient, "http://127.0.0.1:" + eventsClient);
-    }
-    return masters;
-  }
-
   private static List<String> setAside(Master master) throws IOException {
-    try (Stream<Path> dirs = Files.list(master.salt.path("var/etcd"))) {
+    try (Stream<Path> dirs = Files.list(master.salt().path("var/etcd"))) {
       return dirs.map(dir -> dir.getFileName().toString()).toList();
     }
   }
@@ -143,33 +112,6 @@ class EtcdRestoredClusterTest {
     command.addAll(List.of(args));
     Result result = run(command);
     assertThat(result.exitCode).as("etcd-snapshotter %s: %s", String.join(" ", args), result.output).isZero();
-  }
-
-  /** Waits (up to about 30 s) until the member at {@code url} reports itself healthy: a restored member needs peers. */
-  private static void waitHealthy(String etcdBin, String url) throws IOException, InterruptedException {
-    Result result = null;
-    for (int attempt = 0; attempt < 60 && (result == null || result.exitCode != 0); attempt++) {
-      if (result != null) {
-        Thread.sleep(500);
-      }
-      result = run(List.of(Path.of(etcdBin, "etcdctl").toString(), "--endpoints=" + url, "--command-timeout=2s",
-          "endpoint", "health"));
-    }
-    assertThat(result.exitCode).as("etcd at %s: %s", url, result.output).isZero();
-  }
-
-  private static String etcdctl(String etcdBin, String url, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(etcdBin, "etcdctl").toString(), "--endpoints=" + url));
-    command.addAll(List.of(args));
-    Result result = run(command);
-    assertThat(result.exitCode).as("etcdctl %s: %s", String.join(" ", args), result.output).isZero();
-    return result.output;
-  }
-
-  private static long revision(String etcdBin, String url) throws IOException, InterruptedException {
-    List<?> endpoints = JSON.unmarshal(etcdctl(etcdBin, url, "endpoint", "status", "-w", "json"), List.class);
-    Map<?, ?> status = (Map<?, ?>) endpoints.get(0);
-    return ((Number) ((Map<?, ?>) ((Map<?, ?>) status.get("Status")).get("header")).get("revision")).longValue();
   }
 
   private record Result(int exitCode, String output) {}

@@ -3,20 +3,19 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.etcdsnapshotter.e2e.aws.Moto;
+import io.etcdsnapshotter.e2e.etcd.Etcdctl;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -39,19 +38,21 @@ import software.amazon.awssdk.services.ec2.model.Volume;
  */
 class EtcdRestoredFromEbsTest {
   private static final String SLS = "kubernetes.etcd.restored";
-  private static final String ZONE = Moto.REGION + "b";
+  private static final String ZONE = MotoServer.REGION + "b";
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a member the kubelet (re)started may take to answer: a restored one also waits for its restore. */
+  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   @TempDir Path root;
-  private String etcdBin;
   private String loopDevice;
   private Kubelet kubelet;
-  private Moto moto;
+  private MotoServer moto;
   private SaltCall salt;
   private String etcdPillar;
   private String mainUrl;
   private String eventsUrl;
+  private Etcdctl main;
+  private Etcdctl events;
   private String instanceId;
   private Path snapshots;
 
@@ -59,7 +60,7 @@ class EtcdRestoredFromEbsTest {
   void masterWithEtcdRunningAndAnEbsSnapshot() throws Exception {
     SaltCall.saltCallPath();
     // etcd 3.6, which etcd:image defaults to.
-    etcdBin = EtcdVersion.V3_6.binDir().toString();
+    EtcdVersion.V3_6.assumeInstalled();
     assumeTrue(run("id", "-u").stdout().strip().equals("0"), "mounting needs root");
     Path image = root.resolve("ebs.img");
     assertThat(run("truncate", "-s", "32M", image.toString()).exitCode()).isZero();
@@ -71,33 +72,35 @@ class EtcdRestoredFromEbsTest {
     int eventsClient = StaticPod.freePort();
     mainUrl = "http://127.0.0.1:" + mainClient;
     eventsUrl = "http://127.0.0.1:" + eventsClient;
+    main = Etcdctl.plain(EtcdVersion.V3_6, URI.create(mainUrl));
+    events = Etcdctl.plain(EtcdVersion.V3_6, URI.create(eventsUrl));
     etcdPillar = StaticPod.singleMasterPillar(mainClient, eventsClient);
     salt = new SaltCall(root, "master-1");
     StateRun configured = salt.apply("kubernetes.etcd.configured", etcdPillar);
     assertThat(configured.succeeded()).as("%s", configured).isTrue();
-    kubelet = new Kubelet(salt.path("etc/kubernetes/manifests"), Path.of(etcdBin), root);
-    waitHealthy(mainUrl);
-    waitHealthy(eventsUrl);
+    kubelet = new Kubelet(salt.path("etc/kubernetes/manifests"), EtcdVersion.V3_6, root);
+    main.awaitHealthy(STARTUP);
+    events.awaitHealthy(STARTUP);
 
-    etcdctl(mainUrl, "put", "/registry/pods/default/kept", "from the snapshot");
-    etcdctl(eventsUrl, "put", "/registry/events/default/kept", "event");
+    main.ok("put", "/registry/pods/default/kept", "from the snapshot");
+    events.ok("put", "/registry/events/default/kept", "event");
     snapshots = Files.createDirectories(root.resolve("snapshots"));
     ProcessResult saved = run(Jar.javaBinary(), "-jar", System.getProperty("snapshotter.jar"), "snapshot",
         "--dir", snapshots.toString(), "--cluster", "main=" + mainUrl, "--cluster", "events=" + eventsUrl);
     assertThat(saved.exitCode()).as("%s", saved).isZero();
-    etcdctl(mainUrl, "put", "/registry/pods/default/lost", "after the snapshot");
+    main.ok("put", "/registry/pods/default/lost", "after the snapshot");
 
-    moto = Moto.start();
-    String imageId = moto.ec2().describeImages().images().get(0).imageId();
-    instanceId = moto.ec2().runInstances(r -> r.imageId(imageId).minCount(1).maxCount(1)
+    moto = MotoServer.start();
+    String imageId = moto.client().describeImages().images().get(0).imageId();
+    instanceId = moto.client().runInstances(r -> r.imageId(imageId).minCount(1).maxCount(1)
         .placement(p -> p.availabilityZone(ZONE))).instances().get(0).instanceId();
     ebsSnapshot("prod");
   }
 
   /** An EBS snapshot as the snapshot command of cluster {@code cluster} takes them; returns its id. */
   private String ebsSnapshot(String cluster) {
-    String volume = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1)).volumeId();
-    return moto.ec2().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
+    String volume = moto.client().createVolume(r -> r.availabilityZone(MotoServer.REGION + "a").size(1)).volumeId();
+    return moto.client().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
         .tags(tag("etcd-snapshotter/created-by", "etcd-snapshotter"), tag("etcd-snapshotter/cluster", cluster),
             tag("kubernetes.io/created-for/pvc/name", "kube-etcd-snapshot-pvc")))).snapshotId();
   }
@@ -122,25 +125,25 @@ class EtcdRestoredFromEbsTest {
   void oneApplyBringsTheSnapshotBackRestoresBothClustersAndReleasesTheVolume() throws Exception {
     volumeHolding(snapshots.resolve("snapshot.db"), snapshots.resolve("snapshot-events.db"));
 
-    StateRun preview = salt.apply(SLS, pillar(), Moto.CREDENTIALS, "test=True");
+    StateRun preview = salt.apply(SLS, pillar(), MotoServer.CREDENTIALS, "test=True");
     assertThat(preview.exitCode()).as("%s", preview).isZero();
     assertThat(preview.states()).as("%s", preview).noneMatch(state -> Boolean.FALSE.equals(state.result()))
         .anySatisfy(state -> assertThat(state.comment()).contains("test=True mounts nothing"));
     assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted by test=True").isNotZero();
     assertThat(broughtBack()).as("volumes after test=True").isEmpty();
-    assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/lost"))
+    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/lost"))
         .isEqualTo("after the snapshot\n");
 
-    StateRun restored = salt.apply(SLS, pillar(), Moto.CREDENTIALS);
+    StateRun restored = salt.apply(SLS, pillar(), MotoServer.CREDENTIALS);
 
     assertThat(restored.succeeded()).as("%s", restored).isTrue();
-    waitHealthy(mainUrl);
-    waitHealthy(eventsUrl);
-    assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/kept"))
+    main.awaitHealthy(STARTUP);
+    events.awaitHealthy(STARTUP);
+    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/kept"))
         .isEqualTo("from the snapshot\n");
-    assertThat(etcdctl(mainUrl, "get", "/registry/pods/default/lost")).isEmpty();
-    assertThat(revision(mainUrl)).as("revision after the default bump").isGreaterThan(1_000_000);
-    assertThat(etcdctl(eventsUrl, "get", "--print-value-only", "/registry/events/default/kept")).isEqualTo("event\n");
+    assertThat(main.ok("get", "/registry/pods/default/lost")).isEmpty();
+    assertThat(main.revision()).as("revision after the default bump").isGreaterThan(1_000_000);
+    assertThat(events.ok("get", "--print-value-only", "/registry/events/default/kept")).isEqualTo("event\n");
     assertThat(etcdDirs()).anyMatch(dir -> dir.startsWith("data.before-restore-"))
         .anyMatch(dir -> dir.startsWith("data-events.before-restore-"));
     assertThat(salt.path("var/etcd/data/.etcd-snapshotter-restored-sha256"))
@@ -151,13 +154,13 @@ class EtcdRestoredFromEbsTest {
     assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("still mounted").isNotZero();
     assertThat(broughtBack()).as("volumes left brought back").isEmpty();
 
-    etcdctl(mainUrl, "put", "/registry/pods/default/new", "written after the restore");
-    StateRun again = salt.apply(SLS, pillar(), Moto.CREDENTIALS);
+    main.ok("put", "/registry/pods/default/new", "written after the restore");
+    StateRun again = salt.apply(SLS, pillar(), MotoServer.CREDENTIALS);
 
     assertThat(again.succeeded()).as("%s", again).isTrue();
     assertThat(again.changed()).as("%s", again).extracting(StateRun.State::id).containsExactlyInAnyOrder(
         "etcd-snapshot-volume-mounted", "etcd-snapshot-volume-unmounted", "etcd-snapshot-volume-released");
-    assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/new"))
+    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/new"))
         .isEqualTo("written after the restore\n");
     assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("still mounted").isNotZero();
     assertThat(broughtBack()).as("volumes left brought back").isEmpty();
@@ -172,7 +175,7 @@ class EtcdRestoredFromEbsTest {
     Files.write(bad, bytes);
     volumeHolding(snapshots.resolve("snapshot.db"), bad);
 
-    StateRun run = salt.apply(SLS, pillar(), Moto.CREDENTIALS);
+    StateRun run = salt.apply(SLS, pillar(), MotoServer.CREDENTIALS);
 
     RestoreRefused.byTheEventsVerify(run);
     assertThat(run.states()).as("%s", run)
@@ -184,16 +187,16 @@ class EtcdRestoredFromEbsTest {
     assertThat(salt.path("etc/kubernetes/manifests/etcd-events.manifest")).isRegularFile();
     assertThat(salt.path("etc/kubernetes/etcd-restore-manifests")).doesNotExist();
     assertThat(etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
-    assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/lost"))
+    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/lost"))
         .as("etcd main still serves its old data").isEqualTo("after the snapshot\n");
-    waitHealthy(eventsUrl);
+    events.awaitHealthy(STARTUP);
     assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted").isZero();
     assertThat(mountPoint().resolve("snapshot-events.db")).hasBinaryContent(bytes);
     assertThat(broughtBack()).singleElement().satisfies(volume ->
         assertThat(volume.attachments()).singleElement().satisfies(a -> assertThat(a.instanceId()).isEqualTo(instanceId)));
 
     StateRun released = salt.apply("kubernetes.etcd.snapshot-volume", pillar().replace("ebs_snapshot: latest",
-        "ebs_snapshot: release"), Moto.CREDENTIALS);
+        "ebs_snapshot: release"), MotoServer.CREDENTIALS);
     assertThat(released.succeeded()).as("%s", released).isTrue();
     assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted").isNotZero();
     assertThat(broughtBack()).isEmpty();
@@ -205,7 +208,7 @@ class EtcdRestoredFromEbsTest {
     String staging = ebsSnapshot("staging");
 
     StateRun run = salt.apply(SLS, pillar().replace("ebs_snapshot: latest", "ebs_snapshot: " + staging),
-        Moto.CREDENTIALS);
+        MotoServer.CREDENTIALS);
 
     assertThat(run.succeeded()).as("%s", run).isFalse();
     assertThat(run.toString()).contains("EBS snapshot " + staging + " is of cluster staging, not of prod");
@@ -213,13 +216,13 @@ class EtcdRestoredFromEbsTest {
     assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted").isNotZero();
     assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
     assertThat(etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
-    assertThat(etcdctl(mainUrl, "get", "--print-value-only", "/registry/pods/default/lost"))
+    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/lost"))
         .as("etcd main still serves its old data").isEqualTo("after the snapshot\n");
 
     StateRun allowed = salt.apply(SLS, pillar().replace("ebs_snapshot: latest", "ebs_snapshot: " + staging
-        + "\n  allow_other_cluster: true"), Moto.CREDENTIALS);
+        + "\n  allow_other_cluster: true"), MotoServer.CREDENTIALS);
     assertThat(allowed.succeeded()).as("%s", allowed).isTrue();
-    assertThat(etcdctl(mainUrl, "get", "/registry/pods/default/lost")).isEmpty();
+    assertThat(main.ok("get", "/registry/pods/default/lost")).isEmpty();
     assertThat(broughtBack()).isEmpty();
   }
 
@@ -244,7 +247,7 @@ class EtcdRestoredFromEbsTest {
           aws_endpoint: %s
           instance_id: %s
           availability_zone: %s
-        """.formatted(loopDevice, Moto.REGION, moto.endpoint(), instanceId, ZONE);
+        """.formatted(loopDevice, MotoServer.REGION, moto.endpoint(), instanceId, ZONE);
   }
 
   private Path mountPoint() {
@@ -252,7 +255,7 @@ class EtcdRestoredFromEbsTest {
   }
 
   private List<Volume> broughtBack() {
-    return moto.ec2().describeVolumes(r -> r.filters(Filter.builder()
+    return moto.client().describeVolumes(r -> r.filters(Filter.builder()
         .name("tag:etcd-snapshotter/brought-back-to").values(instanceId).build())).volumes();
   }
 
@@ -265,32 +268,6 @@ class EtcdRestoredFromEbsTest {
   private static String stdoutOf(StateRun run, String id) {
     return run.states().stream().filter(state -> state.id().equals(id))
         .map(state -> String.valueOf(state.changes().get("stdout"))).findFirst().orElse("");
-  }
-
-  /** Waits (up to about 30 s) until the member at {@code url} reports itself healthy. */
-  private void waitHealthy(String url) throws InterruptedException {
-    ProcessResult result = null;
-    for (int attempt = 0; attempt < 60 && (result == null || result.exitCode() != 0); attempt++) {
-      if (result != null) {
-        Thread.sleep(500);
-      }
-      result = run(Path.of(etcdBin, "etcdctl").toString(), "--endpoints=" + url, "--command-timeout=2s",
-          "endpoint", "health");
-    }
-    assertThat(result.exitCode()).as("etcd at %s: %s", url, result).isZero();
-  }
-
-  private String etcdctl(String url, String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(etcdBin, "etcdctl").toString(), "--endpoints=" + url));
-    command.addAll(List.of(args));
-    ProcessResult result = Processes.run(command, TIMEOUT);
-    assertThat(result.exitCode()).as("%s", result).isZero();
-    return result.stdout();
-  }
-
-  private long revision(String url) throws IOException {
-    JsonNode status = JSON.readTree(etcdctl(url, "endpoint", "status", "-w", "json"));
-    return status.get(0).get("Status").get("header").get("revision").asLong();
   }
 
   private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {

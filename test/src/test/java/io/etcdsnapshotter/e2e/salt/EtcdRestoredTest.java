@@ -9,11 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,19 +61,19 @@ class EtcdRestoredTest {
   @Test
   void badSnapshotFailsItsVerifyWhileEtcdKeepsRunning() throws Exception {
     // etcd 3.6, which etcd:image defaults to.
-    String etcdBin = EtcdVersion.V3_6.binDir().toString();
-    try (StaticPod etcd = StaticPod.start(salt.path("etc/kubernetes/manifests/etcd.manifest"), Path.of(etcdBin),
+    EtcdVersion.V3_6.assumeInstalled();
+    try (StaticPod etcd = StaticPod.start(salt.path("etc/kubernetes/manifests/etcd.manifest"), EtcdVersion.V3_6,
         root.resolve("etcd.log"))) {
-      etcd.assertHealthy(mainClientPort);
-      etcdctl(etcdBin, "put", "/registry/answer", "42");
-      etcdctl(etcdBin, "snapshot", "save", salt.path("mnt/etcd/snapshot.db").toString());
+      etcd.awaitHealthy(mainClientPort);
+      etcd.etcdctl(mainClientPort).ok("put", "/registry/answer", "42");
+      etcd.etcdctl(mainClientPort).saveSnapshot(salt.path("mnt/etcd/snapshot.db"));
       Files.write(salt.path("mnt/etcd/snapshot-events.db"), randomBytes());
 
       StateRun run = salt.apply(SLS, pillar);
 
       RestoreRefused.byTheEventsVerify(run);
       assertNothingStoppedOrMoved(run);
-      etcd.assertHealthy(mainClientPort);
+      etcd.awaitHealthy(mainClientPort);
     }
   }
 
@@ -175,16 +172,6 @@ class EtcdRestoredTest {
       assertThat(etcdDirs.map(dir -> dir.getFileName().toString()).toList())
           .containsExactlyInAnyOrder("data", "data-events");
     }
-  }
-
-  private void etcdctl(String etcdBin, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(etcdBin, "etcdctl").toString(),
-        "--endpoints=http://127.0.0.1:" + mainClientPort));
-    command.addAll(List.of(args));
-    Process etcdctl = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(root.resolve("etcdctl.log").toFile()).start();
-    assertThat(etcdctl.waitFor(60, TimeUnit.SECONDS) && etcdctl.exitValue() == 0)
-        .as("etcdctl %s: %s", String.join(" ", args), Files.readString(root.resolve("etcdctl.log"))).isTrue();
   }
 
   private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.e2e.salt;
 
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,18 +14,18 @@ import java.util.stream.Stream;
 
 /**
  * What the kubelet does with a static pod directory, for etcd manifests: runs every non-hidden file there (as a
- * {@link StaticPod} with the tests' etcd binary) and kills the pod whose file left. Closing it kills every pod.
+ * {@link StaticPod} with the tests' etcd of one release) and kills the pod whose file left. Closing it kills every pod.
  */
 final class Kubelet implements AutoCloseable {
   private final Path manifestDir;
-  private final Path etcdBinDir;
+  private final EtcdVersion version;
   private final Path logDir;
   private final Map<Path, StaticPod> running = new HashMap<>();
   private final ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor();
 
-  Kubelet(Path manifestDir, Path etcdBinDir, Path logDir) {
+  Kubelet(Path manifestDir, EtcdVersion version, Path logDir) {
     this.manifestDir = manifestDir;
-    this.etcdBinDir = etcdBinDir;
+    this.version = version;
     this.logDir = logDir;
     sync.scheduleWithFixedDelay(this::syncPods, 0, 200, TimeUnit.MILLISECONDS);
   }
@@ -37,7 +38,7 @@ final class Kubelet implements AutoCloseable {
       for (Path manifest : present.keySet()) {
         if (!running.containsKey(manifest)) {
           Path log = logDir.resolve(manifest.getFileName() + "-" + System.nanoTime() + ".log");
-          running.put(manifest, StaticPod.start(manifest, etcdBinDir, log));
+          running.put(manifest, StaticPod.start(manifest, version, log));
         }
       }
     } catch (IOException e) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +22,26 @@ import java.util.concurrent.TimeUnit;
 final class SaltCall {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
+  /** Long enough for any apply of the tests; one that takes longer is a hang, and is killed. */
+  private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
   private final Path root;
   private final String minionId;
+  private final Duration timeout;
 
   SaltCall(Path root, String minionId) {
+    this(root, minionId, TIMEOUT);
+  }
+
+  private SaltCall(Path root, String minionId, Duration timeout) {
     this.root = root;
     this.minionId = minionId;
+    this.timeout = timeout;
+  }
+
+  /** The same minion, allowed {@code timeout} per apply: a restore of a large snapshot takes longer than a test's. */
+  SaltCall withTimeout(Duration timeout) {
+    return new SaltCall(root, minionId, timeout);
   }
 
   /** Skips, naming the fix, when salt is not installed; scripts/test always installs it. */
@@ -68,8 +83,8 @@ final class SaltCall {
     builder.environment().putAll(environment);
     Process salt = builder.start();
     try {
-      if (!salt.waitFor(5, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("salt-call state.apply " + sls + " did not finish in 5 minutes");
+      if (!salt.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("salt-call state.apply " + sls + " did not finish in " + timeout);
       }
     } finally {
       salt.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -131,7 +146,7 @@ final class SaltCall {
       ((Map<String, Map<String, Object>>) byKey).values().forEach(state -> states.add(StateRun.State.of(state)));
     } else if (local instanceof List<?> errors) {
       errors.forEach(error -> states.add(new StateRun.State("render", Boolean.FALSE, String.valueOf(error), Map.of(),
-          -1)));
+          -1, 0)));
     }
     states.sort((a, b) -> Integer.compare(a.order(), b.order()));
     return states;

@@ -3,7 +3,7 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.etcdsnapshotter.e2e.aws.Moto;
+import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;
 import java.nio.file.Files;
@@ -26,12 +26,12 @@ import software.amazon.awssdk.services.ec2.model.Volume;
  */
 class SnapshotVolumeTest {
   private static final String SLS = "kubernetes.etcd.snapshot-volume";
-  private static final String ZONE = Moto.REGION + "b";
+  private static final String ZONE = MotoServer.REGION + "b";
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @TempDir Path root;
   private SaltCall salt;
-  private Moto moto;
+  private MotoServer moto;
   private String loopDevice;
   private String instanceId;
   private String snapshotId;
@@ -48,9 +48,9 @@ class SnapshotVolumeTest {
     ProcessResult loop = run("losetup", "-f", "--show", image.toString());
     assumeTrue(loop.exitCode() == 0, "no loop device: " + loop.stderr());
     loopDevice = loop.stdout().strip();
-    moto = Moto.start();
-    String imageId = moto.ec2().describeImages().images().get(0).imageId();
-    instanceId = moto.ec2().runInstances(r -> r.imageId(imageId).minCount(1).maxCount(1)
+    moto = MotoServer.start();
+    String imageId = moto.client().describeImages().images().get(0).imageId();
+    instanceId = moto.client().runInstances(r -> r.imageId(imageId).minCount(1).maxCount(1)
         .placement(p -> p.availabilityZone(ZONE))).instances().get(0).instanceId();
     snapshotId = ebsSnapshot("prod");
     Thread.sleep(1_100); // start times have whole seconds: another cluster's is the newest of the account
@@ -60,8 +60,8 @@ class SnapshotVolumeTest {
 
   /** An EBS snapshot as the snapshot command of cluster {@code cluster} takes them; returns its id. */
   private String ebsSnapshot(String cluster) {
-    String volume = moto.ec2().createVolume(r -> r.availabilityZone(Moto.REGION + "a").size(1)).volumeId();
-    return moto.ec2().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
+    String volume = moto.client().createVolume(r -> r.availabilityZone(MotoServer.REGION + "a").size(1)).volumeId();
+    return moto.client().createSnapshot(r -> r.volumeId(volume).tagSpecifications(t -> t.resourceType("snapshot")
         .tags(tag("etcd-snapshotter/created-by", "etcd-snapshotter"), tag("etcd-snapshotter/cluster", cluster),
             tag("kubernetes.io/created-for/pvc/name", "kube-etcd-snapshot-pvc")))).snapshotId();
   }
@@ -81,7 +81,7 @@ class SnapshotVolumeTest {
   void bringsTheNewestSnapshotOfThisClusterBackMountedAndReleasesIt() throws Exception {
     Path dir = root.resolve("mnt/etcd");
 
-    StateRun attached = salt.apply(SLS, pillar("latest"), Moto.CREDENTIALS);
+    StateRun attached = salt.apply(SLS, pillar("latest"), MotoServer.CREDENTIALS);
 
     assertThat(attached.succeeded()).as(attached.toString()).isTrue();
     assertThat(run("mountpoint", "-q", dir.toString()).exitCode()).isZero();
@@ -92,12 +92,12 @@ class SnapshotVolumeTest {
       assertThat(v.attachments()).singleElement().satisfies(a -> assertThat(a.instanceId()).isEqualTo(instanceId));
     });
 
-    StateRun again = salt.apply(SLS, pillar("latest"), Moto.CREDENTIALS);
+    StateRun again = salt.apply(SLS, pillar("latest"), MotoServer.CREDENTIALS);
     assertThat(again.succeeded()).as(again.toString()).isTrue();
     assertThat(again.changed()).as(again.toString()).isEmpty();
     assertThat(broughtBack()).hasSize(1);
 
-    StateRun released = salt.apply(SLS, pillar("release"), Moto.CREDENTIALS);
+    StateRun released = salt.apply(SLS, pillar("release"), MotoServer.CREDENTIALS);
     assertThat(released.succeeded()).as(released.toString()).isTrue();
     assertThat(run("mountpoint", "-q", dir.toString()).exitCode()).isNotZero();
     assertThat(broughtBack()).isEmpty();
@@ -105,7 +105,7 @@ class SnapshotVolumeTest {
 
   @Test
   void anUnknownSnapshotFailsTheStateAndMountsNothing() throws Exception {
-    StateRun run = salt.apply(SLS, pillar("snap-0123456789abcdef0"), Moto.CREDENTIALS);
+    StateRun run = salt.apply(SLS, pillar("snap-0123456789abcdef0"), MotoServer.CREDENTIALS);
 
     assertThat(run.succeeded()).isFalse();
     assertThat(run.toString()).contains("InvalidSnapshot.NotFound");
@@ -115,7 +115,7 @@ class SnapshotVolumeTest {
 
   @Test
   void withoutAClusterNameNothingIsBroughtBack() throws Exception {
-    StateRun run = salt.apply(SLS, pillar("latest").replace("cluster_name: prod\n", ""), Moto.CREDENTIALS);
+    StateRun run = salt.apply(SLS, pillar("latest").replace("cluster_name: prod\n", ""), MotoServer.CREDENTIALS);
 
     assertThat(run.succeeded()).isFalse();
     assertThat(run.toString()).contains("etcd_restore:ebs_snapshot needs the cluster name its EBS snapshots are"
@@ -133,11 +133,11 @@ class SnapshotVolumeTest {
           aws_endpoint: %s
           instance_id: %s
           availability_zone: %s
-        """.formatted(ebsSnapshot, loopDevice, Moto.REGION, moto.endpoint(), instanceId, ZONE);
+        """.formatted(ebsSnapshot, loopDevice, MotoServer.REGION, moto.endpoint(), instanceId, ZONE);
   }
 
   private List<Volume> broughtBack() {
-    return moto.ec2().describeVolumes(r -> r.filters(Filter.builder()
+    return moto.client().describeVolumes(r -> r.filters(Filter.builder()
         .name("tag:etcd-snapshotter/brought-back-to").values(instanceId).build())).volumes();
   }
 

@@ -7,13 +7,15 @@ import java.util.stream.Collectors;
 /** The outcome of one {@code salt-call state.apply}: its exit code and every state's result, in run order. */
 record StateRun(int exitCode, List<State> states, String stderr) {
 
-  record State(String id, Boolean result, String comment, Map<?, ?> changes, int order) {
+  /** One state's result; {@code seconds} is how long Salt ran it (its {@code duration}, in milliseconds). */
+  record State(String id, Boolean result, String comment, Map<?, ?> changes, int order, double seconds) {
     static State of(Map<String, Object> json) {
       Object changes = json.get("changes");
       Object order = json.get("__run_num__");
+      Object duration = json.get("duration");
       return new State(String.valueOf(json.get("__id__")), (Boolean) json.get("result"),
           String.valueOf(json.get("comment")), changes instanceof Map<?, ?> map ? map : Map.of(),
-          order instanceof Number n ? n.intValue() : -1);
+          order instanceof Number n ? n.intValue() : -1, duration instanceof Number ms ? ms.doubleValue() / 1000 : 0);
     }
   }
 

@@ -1,17 +1,15 @@
 package io.etcdsnapshotter.e2e.salt;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Etcdctl;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,12 +19,15 @@ import java.util.List;
  */
 final class StaticPod implements AutoCloseable {
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   private final Process process;
+  private final EtcdVersion version;
   private final Path log;
 
-  private StaticPod(Process process, Path log) {
+  private StaticPod(Process process, EtcdVersion version, Path log) {
     this.process = process;
+    this.version = version;
     this.log = log;
   }
 
@@ -34,27 +35,29 @@ final class StaticPod implements AutoCloseable {
     return YAML.unmarshal(Files.readString(manifest), Pod.class);
   }
 
-  static StaticPod start(Path manifest, Path etcdBinDir, Path log) throws IOException {
+  static StaticPod start(Path manifest, EtcdVersion version, Path log) throws IOException {
     List<String> command = new ArrayList<>(read(manifest).getSpec().getContainers().get(0).getCommand());
-    command.set(0, etcdBinDir.resolve("etcd").toString());
+    command.set(0, version.binary("etcd").toString());
     return new StaticPod(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(),
-        log);
+        version, log);
   }
 
-  /** Asserts etcd reports itself healthy on {@code port}, trying for about 30 s while it starts. */
-  void assertHealthy(int port) throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build();
-    String last = "no answer";
-    for (int attempt = 0; attempt < 60 && !last.contains("\"health\":\"true\"") && process.isAlive(); attempt++) {
-      try {
-        last = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-      } catch (IOException notYetListening) {
-        last = notYetListening.toString();
-        Thread.sleep(500);
-      }
+  /** etcdctl against this pod's etcd on its client {@code port}. */
+  Etcdctl etcdctl(int port) {
+    return Etcdctl.plain(version, URI.create("http://127.0.0.1:" + port));
+  }
+
+  /** Waits until etcd reports itself healthy on {@code port}, failing with its log if it exits or takes too long. */
+  void awaitHealthy(int port) {
+    etcdctl(port).awaitHealthy(STARTUP, process::isAlive, this::log);
+  }
+
+  private String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
     }
-    assertThat(last).as("etcd log:%n%s", Files.readString(log)).contains("\"health\":\"true\"");
   }
 
   /** The etcd pillar of one master at 127.0.0.1: main and events on the given client ports, peers on free ones. */

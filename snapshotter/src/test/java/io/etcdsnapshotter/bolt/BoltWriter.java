@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.bolt;
 
-import io.etcdsnapshotter.volume.PrivateFiles;
+import io.etcdsnapshotter.files.BackgroundFlush;
+import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,8 +11,9 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * Writes a new bbolt file in one pass, the way a defrag would: top-level buckets in strictly increasing name order,
- * each filled with strictly increasing keys. Pages are written as they fill, so memory stays flat for any size.
+ * Writes a new bbolt file in one pass, the way a defrag would, with the page writers the product uses: the tests
+ * build their etcd-shaped snapshots with it. Top-level buckets come in strictly increasing name order, each filled
+ * with strictly increasing keys. Pages are written as they fill, so memory stays flat for any size.
  * The result has no freelist page (as etcd writes on Linux), two valid metas and exactly pgid pages.
  *
  * <pre>
@@ -22,9 +24,8 @@ import java.util.zip.CRC32C;
  * </pre>
  */
 public final class BoltWriter implements Closeable {
-  private static final int BUCKET_ELEMENT = 1;
-
   private final FileChannel channel;
+  private final BackgroundFlush flush;
   private final BoltPageWriter pages;
   private final BoltTreeWriter root;
   private final CRC32C contentHash = new CRC32C();
@@ -34,8 +35,9 @@ public final class BoltWriter implements Closeable {
 
   private BoltWriter(FileChannel channel, int pageSize) {
     this.channel = channel;
-    this.pages = new BoltPageWriter(channel, pageSize);
-    this.root = new BoltTreeWriter(pages, BUCKET_ELEMENT);
+    this.flush = new BackgroundFlush(channel, "db", BackgroundFlush.STEP);
+    this.pages = new BoltPageWriter(channel, pageSize, 2, flush);
+    this.root = new BoltTreeWriter(pages, Page.BUCKET_FLAG);
   }
 
   /** Creates {@code file} (mode 0600; it must not exist) for a db with the given page size. */
@@ -80,7 +82,8 @@ public final class BoltWriter implements Closeable {
     if (bucket != null) {
       throw new IllegalStateException("bucket still open");
     }
-    pages.finish(root.finishTree());
+    pages.finish(root.finishTree(), 2);
+    channel.force(true);
   }
 
   /**
@@ -103,6 +106,10 @@ public final class BoltWriter implements Closeable {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    try {
+      flush.close();
+    } finally {
+      channel.close();
+    }
   }
 }

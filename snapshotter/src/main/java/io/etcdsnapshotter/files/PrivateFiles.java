@@ -1,4 +1,4 @@
-package io.etcdsnapshotter.volume;
+package io.etcdsnapshotter.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -14,7 +14,7 @@ import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** File operations with the modes and durability a volume full of Secrets needs: 0600 files, 0700 dirs, fsync. */
+/** File operations with the modes and durability files full of Secrets need: 0600 files, 0700 dirs, fsync. */
 public final class PrivateFiles {
   private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
   /** 0600 from a file's first byte: what every file of ours that may hold a Secret is created with. */
@@ -27,7 +27,7 @@ public final class PrivateFiles {
    * Creates {@code dir} (and parents) as 0700, or tightens an existing directory to 0700. A link is refused, never
    * followed: the mode and the contents of whatever it points to are not ours to change.
    */
-  static void ensureDirectory(Path dir) throws IOException {
+  public static void ensureDirectory(Path dir) throws IOException {
     if (Files.isSymbolicLink(dir)) {
       throw new IOException(dir + " is a symbolic link; this tool writes only into a directory of its own there:"
           + " remove the link and run again");

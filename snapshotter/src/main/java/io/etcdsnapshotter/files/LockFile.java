@@ -1,4 +1,4 @@
-package io.etcdsnapshotter.volume;
+package io.etcdsnapshotter.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,8 +18,7 @@ import java.util.Set;
  * Keeps two runs from writing one volume (or restoring into one target) at once. The lock is the kernel's, so it
  * dies with its process: a crashed run never leaves a stale lock that blocks the next one.
  */
-public final class VolumeLock implements AutoCloseable {
-  static final String FILE = ".lock";
+public final class LockFile implements AutoCloseable {
   /** "pid N since T" is far shorter; a longer file is not one this tool wrote. */
   private static final int HOLDER_MAX = 256;
   private final FileChannel channel;
@@ -27,43 +26,43 @@ public final class VolumeLock implements AutoCloseable {
   /** The lock file to delete on close, or null for one that stays (the volume's). */
   private final Path transientFile;
 
-  private VolumeLock(FileChannel channel, FileLock lock, Path transientFile) {
+  private LockFile(FileChannel channel, FileLock lock, Path transientFile) {
     this.channel = channel;
     this.lock = lock;
     this.transientFile = transientFile;
   }
 
-  /** Takes the lock; the lock file is opened without following links, so a link there truncates nothing. */
-  public static VolumeLock acquire(Path dir) throws IOException {
-    return lock(dir.resolve(FILE), "another snapshot run holds the lock on " + dir, false);
+  /**
+   * Locks {@code file}, which stays when the lock is released; the file is opened without following links, so a link
+   * there truncates nothing. {@code busy} starts the message when another process holds it.
+   */
+  public static LockFile acquire(Path file, String busy) throws IOException {
+    return lock(file, busy, false);
   }
 
-  /**
-   * Locks {@code file} as long as the lock is held and deletes it on close, so that nothing stays behind; {@code
-   * busy} starts the message when another process holds it.
-   */
-  public static VolumeLock acquireTransient(Path file, String busy) throws IOException {
+  /** Locks {@code file} as {@link #acquire} does, and deletes it on close so that nothing stays behind. */
+  public static LockFile acquireTransient(Path file, String busy) throws IOException {
     return lock(file, busy, true);
   }
 
-  private static VolumeLock lock(Path file, String busy, boolean deleteOnClose) throws IOException {
+  private static LockFile lock(Path file, String busy, boolean deleteOnClose) throws IOException {
     while (true) {
       FileChannel channel = open(file, true);
       FileLock lock = tryLock(channel);
       if (lock == null) {
         String holder = holder(channel);
         channel.close();
-        throw new VolumeBusyException(busy + (holder.isEmpty() ? "" : " (" + holder + ")")
+        throw new BusyException(busy + (holder.isEmpty() ? "" : " (" + holder + ")")
             + "; wait for it to finish, then run again");
       }
       String holder = "pid " + ProcessHandle.current().pid() + " since " + Instant.now();
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
       if (!deleteOnClose) {
-        return new VolumeLock(channel, lock, null);
+        return new LockFile(channel, lock, null);
       }
       if (holder.equals(holderAt(file))) {
-        return new VolumeLock(channel, lock, file);
+        return new LockFile(channel, lock, file);
       }
       // The holder before us deleted the file after we had opened it: our lock is on a file no one else will open.
       lock.release();
@@ -115,9 +114,9 @@ public final class VolumeLock implements AutoCloseable {
     channel.close();
   }
 
-  /** The volume is in use by another run: a failure of this run, not of the snapshot already there. */
-  public static final class VolumeBusyException extends IOException {
-    public VolumeBusyException(String message) {
+  /** Another run holds the lock: a failure of this run, not of what the other one is working on. */
+  public static final class BusyException extends IOException {
+    public BusyException(String message) {
       super(message);
     }
   }

@@ -1,4 +1,4 @@
-package io.etcdsnapshotter.etcd;
+package io.etcdsnapshotter;
 
 import java.util.Locale;
 

@@ -1,0 +1,220 @@
+package io.etcdsnapshotter.bolt;
+
+import io.etcdsnapshotter.Background;
+import io.etcdsnapshotter.files.BackgroundFlush;
+import io.etcdsnapshotter.files.PrivateFiles;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+
+/**
+ * Commits one write transaction onto a copy of a bbolt file, the way bbolt would commit it onto the original: the
+ * copy starts as the source's pages, byte for byte, copied by the kernel on a thread of its own while the caller reads
+ * the source; the buckets replaced, the rightmost path of a bucket a key is appended to, and a new root are written
+ * as new pages after them; both metas then point at the new root, so neither leads back to the old content. Pages the
+ * new tree no longer reaches are free, as bbolt finds them when it opens a file without a freelist (etcd on Linux).
+ *
+ * <pre>
+ * try (BoltCopy db = BoltCopy.start(source, path, progress)) {
+ *   db.replaceBucket(name, pairs); db.append(bucket, key, value); ...
+ *   db.commit();
+ *   db.force();
+ * }
+ * </pre>
+ */
+public final class BoltCopy implements Closeable {
+  private final BoltFile source;
+  private final FileChannel channel;
+  private final BackgroundFlush flush;
+  private final Background<Void> copy;
+  private final SortedMap<byte[], SortedMap<byte[], byte[]>> replaced = new TreeMap<>(Arrays::compareUnsigned);
+  private final SortedMap<byte[], byte[][]> appended = new TreeMap<>(Arrays::compareUnsigned);
+
+  private BoltCopy(BoltFile source, FileChannel channel, LongConsumer progress) {
+    this.source = source;
+    this.channel = channel;
+    this.flush = new BackgroundFlush(channel, source.path().getFileName() + "'s copy", BackgroundFlush.STEP);
+    this.copy = Background.start("copying " + source.path(), () -> {
+      copyPages(progress);
+      return null;
+    });
+  }
+
+  /**
+   * Creates {@code target} (mode 0600; it must not exist) and starts copying the source's pages into it.
+   *
+   * @param progress told of each chunk of bytes copied, on the copying thread
+   */
+  public static BoltCopy start(BoltFile source, Path target, LongConsumer progress) throws IOException {
+    return new BoltCopy(source, PrivateFiles.createNew(target), progress);
+  }
+
+  /** On commit, the top-level bucket {@code name} holds exactly {@code pairs} (it is created if missing). */
+  public void replaceBucket(byte[] name, SortedMap<byte[], byte[]> pairs) {
+    replaced.put(name.clone(), pairs);
+  }
+
+  /** On commit, the existing bucket {@code name} also holds {@code key}, which sorts after every key it has. */
+  public void append(byte[] bucket, byte[] key, byte[] value) {
+    appended.put(bucket.clone(), new byte[][] {key.clone(), value.clone()});
+  }
+
+  /**
+   * Waits for the copy, then writes the new pages and both metas: from now on the file reads as the new db, and
+   * {@link #force} makes it durable.
+   */
+  public void commit() throws IOException {
+    copy.await();
+    BoltPageWriter pages = new BoltPageWriter(channel, source.pageSize(), source.pageCount(), flush);
+    BoltTreeWriter root = new BoltTreeWriter(pages, Page.BUCKET_FLAG);
+    for (Map.Entry<byte[], byte[]> bucket : newBuckets(pages).entrySet()) {
+      root.add(ByteBuffer.wrap(bucket.getKey()), ByteBuffer.wrap(bucket.getValue()));
+    }
+    pages.finish(root.finishTree(), source.txid() + 1);
+  }
+
+  /** Waits until everything written is on disk. */
+  public void force() throws IOException {
+    channel.force(true);
+  }
+
+  /** Every top-level bucket of the new root: name to its value (header, and the leaf image if inline). */
+  private SortedMap<byte[], byte[]> newBuckets(BoltPageWriter pages) throws IOException {
+    SortedMap<byte[], byte[]> buckets = new TreeMap<>(Arrays::compareUnsigned);
+    new TreeWalk(source.store(), new PageSet()).walk(source.meta().root(), "the root bucket", (page, i) -> {
+      byte[] name = bytes(page.keySlice(i));
+      byte[][] pair = appended.get(name);
+      if (pair != null && !replaced.containsKey(name)) {
+        buckets.put(name, new RightmostAppend(source.store(), pages, page.show(i)).append(page, i, pair[0], pair[1]));
+      } else {
+        BucketHeader.root(page, i);
+        buckets.put(name, bytes(page.valueSlice(i)));
+      }
+    });
+    for (byte[] name : appended.keySet()) {
+      if (!buckets.containsKey(name)) {
+        throw new IOException("cannot append to bucket " + Keys.show(ByteBuffer.wrap(name), 0, name.length)
+            + ": " + source.path() + " has no such bucket");
+      }
+    }
+    for (Map.Entry<byte[], SortedMap<byte[], byte[]>> bucket : replaced.entrySet()) {
+      BoltTreeWriter tree = new BoltTreeWriter(pages, 0);
+      for (Map.Entry<byte[], byte[]> pair : bucket.getValue().entrySet()) {
+        tree.add(ByteBuffer.wrap(pair.getKey()), ByteBuffer.wrap(pair.getValue()));
+      }
+      buckets.put(bucket.getKey(), tree.finishBucket());
+    }
+    return buckets;
+  }
+
+  private void copyPages(LongConsumer progress) throws IOException {
+    long size = source.dataSize();
+    try (FileChannel in = FileAccess.openReadOnly(source.path())) {
+      for (long done = 0; done < size; ) {
+        long n = in.transferTo(done, Math.min(BackgroundFlush.STEP, size - done), channel);
+        if (n <= 0) {
+          throw new EOFException(source.path() + " ends at " + done + " bytes, before its " + size + " bytes of pages");
+        }
+        done += n;
+        flush.written(n);
+        progress.accept(n);
+      }
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer slice) {
+    byte[] bytes = new byte[slice.remaining()];
+    slice.get(bytes);
+    return bytes;
+  }
+
+  /** Stops a copy still running (the commit failed or never came); the caller deletes the file. */
+  @Override
+  public void close() throws IOException {
+    copy.cancel();
+    try {
+      flush.close();
+    } finally {
+      channel.close();
+    }
+  }
+
+  private interface PairSink {
+    void add(ByteBuffer key, ByteBuffer value) throws IOException;
+  }
+
+  /**
+   * Copy-on-write of one bucket's rightmost path with one more key at its end: a new leaf with the old leaf's pairs
+   * and the key, and new branches whose last child is the new page. The key sorts last, so no separator changes.
+   */
+  private record RightmostAppend(PageStore store, BoltPageWriter pages, String bucket) {
+    /** The new value of the bucket that element {@code i} of {@code parent} names. */
+    byte[] append(Page parent, int i, byte[] key, byte[] value) throws IOException {
+      long root = BucketHeader.root(parent, i);
+      if (root == 0) {
+        return inline(parent.inlineBucket(i), key, value);
+      }
+      List<Page> path = new ArrayList<>();
+      Page page = store.loadNode(root, null, problem -> parent.corrupt("bucket " + bucket + " " + problem), null);
+      while (page.isBranch()) {
+        path.add(page);
+        Page branch = page;
+        page = store.loadNode(page.child(page.count - 1), null,
+            problem -> branch.corrupt("last element " + problem), null);
+      }
+      long pgid = pages.writeLeaf(leafWith(page, key, value), 0);
+      for (int level = path.size() - 1; level >= 0; level--) {
+        pgid = writeBranch(path.get(level), pgid);
+      }
+      return BucketHeader.ofRoot(pgid, BucketHeader.sequence(parent, i));
+    }
+
+    private byte[] inline(Page leaf, byte[] key, byte[] value) throws IOException {
+      BoltTreeWriter tree = new BoltTreeWriter(pages, 0);
+      copyWith(leaf, key, value, tree::add);
+      return tree.finishBucket();
+    }
+
+    private BoltPageWriter.Leaf leafWith(Page leaf, byte[] key, byte[] value) throws IOException {
+      BoltPageWriter.Leaf copy = new BoltPageWriter.Leaf();
+      copyWith(leaf, key, value, copy::add);
+      return copy;
+    }
+
+    /** Feeds the leaf's pairs and then the new one to {@code sink}, which refuses keys out of order. */
+    private void copyWith(Page leaf, byte[] key, byte[] value, PairSink sink) throws IOException {
+      for (int i = 0; i < leaf.count; i++) {
+        if (leaf.isBucket(i)) {
+          throw leaf.corrupt("bucket " + bucket + " holds a nested bucket " + leaf.show(i) + "; etcd never nests");
+        }
+        sink.add(leaf.keySlice(i), leaf.valueSlice(i));
+      }
+      try {
+        sink.add(ByteBuffer.wrap(key), ByteBuffer.wrap(value));
+      } catch (IllegalArgumentException e) {
+        throw new IOException("cannot append " + Keys.show(ByteBuffer.wrap(key), 0, key.length) + " to bucket "
+            + bucket + ": it does not sort after the bucket's last key", e);
+      }
+    }
+
+    private long writeBranch(Page branch, long lastChild) throws IOException {
+      List<byte[]> keys = new ArrayList<>();
+      List<Long> children = new ArrayList<>();
+      for (int i = 0; i < branch.count; i++) {
+        keys.add(bytes(branch.keySlice(i)));
+        children.add(i == branch.count - 1 ? lastChild : branch.child(i));
+      }
+      return pages.writeBranch(keys, children);
+    }
+  }
+}
