@@ -128,15 +128,16 @@ public final class DataDirRestore {
       long start = System.nanoTime();
       ContentHash expected = BackendCopy.copy(source, db, request.cluster(), request.bumpRevision());
       db.commit();
-      // The disk writes the last of the db while the db is read back from the page cache.
+      // The disk writes the last of the db, and the SHA-256 may still run, while the db is read back from the page
+      // cache; a failed read-back waits for the SHA-256 (catch below), whose error then explains it.
       Background<Void> durable = Background.start("fsync " + snapDir.resolve("db"), () -> {
         db.force();
         return null;
       });
       WalFile.write(wal, request.cluster());
       SnapFile.write(snapDir, request.cluster());
-      trailer.await();
       SnapshotStatus status = RestoredCheck.verify(snapDir, wal, request.cluster(), expected);
+      trailer.await();
       durable.await();
       for (Path dir : List.of(snapDir, wal, member, root)) {
         PrivateFiles.syncDirectory(dir);
