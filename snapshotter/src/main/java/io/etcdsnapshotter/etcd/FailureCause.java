@@ -39,11 +39,12 @@ public final class FailureCause {
 
   /**
    * As {@link #describe}, for a failure to reach {@code endpoint}. A client whose scheme does not match the server's
-   * sees only a closed connection, so those failures are probed for a mismatch, named with its fix.
+   * sees only a closed or reset connection, so those failures are probed for a mismatch, named with its fix.
    */
   public static String describeAt(URI endpoint, Throwable failure, Duration timeout) {
     boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
-    if (https && causedBy(failure, ClosedChannelException.class)
+    // A plain etcd closes the connection on a ClientHello, or resets it, depending on timing: probe after either.
+    if (https && (causedBy(failure, ClosedChannelException.class) || unavailable(failure))
         && TransportProbe.speaksPlainHttp2(endpoint, timeout)) {
       return "answered without TLS: use http://" + endpoint.getAuthority() + " or enable TLS on etcd";
     }
