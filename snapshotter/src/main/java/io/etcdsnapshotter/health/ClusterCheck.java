@@ -89,15 +89,19 @@ public final class ClusterCheck {
     }
     Probe last = null;
     for (String url : member.getClientURLsList()) {
-      last = byUrl.get(url);
-      if (last == null) {
-        last = Probe.of(cluster, url, dialTimeout);
-        probes.add(last);
-        byUrl.put(url, last);
+      Probe probe = byUrl.get(url);
+      if (probe == null) {
+        probe = Probe.of(cluster, url, dialTimeout);
+        probes.add(probe);
+        byUrl.put(url, probe);
       }
-      if (last.reached()) {
-        return last;
+      if (probe.reached() && probe.memberId() == member.getID()) {
+        return probe;
       }
+      // Members that all advertise 127.0.0.1 lead every URL back to the local one: never report its status as theirs.
+      last = probe.reached() ? Probe.failed(probe.endpoint(), "its client URL " + url + " is answered by member "
+          + Long.toHexString(probe.memberId()) + ": give an endpoint that reaches this member, or let it advertise one"
+          + " reachable from here") : probe;
     }
     return last;
   }
@@ -211,8 +215,8 @@ public final class ClusterCheck {
         problems.add("unreachable: " + probe.failure());
       }
       if (probe == null || !probe.reached()) {
-        return new MemberHealth(name, id, endpoint, false, false, false, learner, 0, 0, 0, 0, 0, List.of(), null, "",
-            problems);
+        return new MemberHealth(name, id, endpoint, peerUrls(), false, false, false, learner, 0, 0, 0, 0, 0, List.of(),
+            null, "", problems);
       }
       StatusResponse status = probe.status();
       problems.addAll(status.getErrorsList());
@@ -227,10 +231,14 @@ public final class ClusterCheck {
         problems.add("HashKV " + Long.toHexString(hash) + " at revision " + agreement.revision()
             + " differs from the majority's " + Long.toHexString(hashes.majorityHash()));
       }
-      return new MemberHealth(name, id, endpoint, true, status.getErrorsCount() == 0,
+      return new MemberHealth(name, id, endpoint, peerUrls(), true, status.getErrorsCount() == 0,
           status.getLeader() == id(), learner, status.getRaftTerm(), status.getRaftIndex(),
           status.getHeader().getRevision(), status.getDbSize(), status.getDbSizeInUse(), List.copyOf(memberAlarms),
           hash, status.getVersion(), problems);
+    }
+
+    private List<String> peerUrls() {
+      return member == null ? List.of() : List.copyOf(member.getPeerURLsList());
     }
 
     private String percent(long bytes) {

@@ -52,6 +52,7 @@ public final class HealthJson {
             .put("dbSize", m.dbSize())
             .put("dbSizeInUse", m.dbSizeInUse())
             .put("hash", m.hash() == null ? null : Long.toHexString(m.hash()));
+        m.peerUrls().forEach(member.putArray("peerURLs")::add);
         m.alarms().forEach(member.putArray("alarms")::add);
         m.problems().forEach(member.putArray("problems")::add);
       }

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * One endpoint's answer to its status call: the channel (kept open for the hash and membership calls that follow)
  * and the status, or why it could not be reached. Closing it closes the channel.
  */
-record Probe(URI endpoint, EtcdChannel channel, StatusResponse status, String failure) implements AutoCloseable {
+public record Probe(URI endpoint, EtcdChannel channel, StatusResponse status, String failure) implements AutoCloseable {
   /** A client URL a member advertises: one that is not a URL is a failure of that member, not of the check. */
-  static Probe of(ClusterConfig cluster, String advertised, Duration dialTimeout) {
+  public static Probe of(ClusterConfig cluster, String advertised, Duration dialTimeout) {
     URI endpoint;
     try {
       endpoint = new URI(advertised);
@@ -27,7 +27,7 @@ record Probe(URI endpoint, EtcdChannel channel, StatusResponse status, String fa
     return of(cluster, endpoint, dialTimeout);
   }
 
-  static Probe of(ClusterConfig cluster, URI endpoint, Duration dialTimeout) {
+  public static Probe of(ClusterConfig cluster, URI endpoint, Duration dialTimeout) {
     EtcdChannel channel = null;
     try {
       channel = EtcdChannel.open(cluster, endpoint, dialTimeout);
@@ -43,16 +43,21 @@ record Probe(URI endpoint, EtcdChannel channel, StatusResponse status, String fa
     }
   }
 
-  boolean reached() {
+  /** An endpoint that answered, but not as the member it stands for: {@code why} says so. */
+  static Probe failed(URI endpoint, String why) {
+    return new Probe(endpoint, null, null, why);
+  }
+
+  public boolean reached() {
     return status != null;
   }
 
   /** Reached and reporting no error (such as "no leader"): a member that counts towards quorum. */
-  boolean healthy() {
+  public boolean healthy() {
     return reached() && status.getErrorsCount() == 0;
   }
 
-  long memberId() {
+  public long memberId() {
     return status.getHeader().getMemberId();
   }
 
