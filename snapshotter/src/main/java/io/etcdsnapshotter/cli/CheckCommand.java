@@ -3,8 +3,6 @@ package io.etcdsnapshotter.cli;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.ConfigException;
 import io.etcdsnapshotter.config.SnapshotConfig;
-import io.etcdsnapshotter.config.SnapshotConfigLoader;
-import io.etcdsnapshotter.config.SnapshotSettings;
 import io.etcdsnapshotter.health.ClusterCheck;
 import io.etcdsnapshotter.health.ClusterHealth;
 import io.etcdsnapshotter.health.HealthJson;
@@ -73,9 +71,7 @@ final class CheckCommand implements Callable<Integer> {
     if (quota <= 0) {
       throw new ConfigException("--quota-bytes must be more than 0, not " + quota);
     }
-    SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(etcd.config, null, null,
-        etcd.dialTimeout, commandTimeout, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, null, null, null,
-        null, null, null, null));
+    SnapshotConfig settings = etcd.connection(commandTimeout);
     List<ClusterHealth> results = new ArrayList<>();
     Verdict overall = Verdict.HEALTHY;
     for (ClusterConfig cluster : settings.clusters()) {

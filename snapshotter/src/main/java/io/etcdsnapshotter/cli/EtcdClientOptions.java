@@ -1,5 +1,8 @@
 package io.etcdsnapshotter.cli;
 
+import io.etcdsnapshotter.config.SnapshotConfig;
+import io.etcdsnapshotter.config.SnapshotConfigLoader;
+import io.etcdsnapshotter.config.SnapshotSettings;
 import io.etcdsnapshotter.config.TlsFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,5 +40,11 @@ final class EtcdClientOptions {
 
   TlsFiles tls() {
     return new TlsFiles(cacert, cert, key);
+  }
+
+  /** The clusters and how to reach them, for commands that only talk to etcd (no volume, drill or metrics). */
+  SnapshotConfig connection(String commandTimeout) {
+    return SnapshotConfigLoader.load(new SnapshotSettings(config, null, null, dialTimeout, commandTimeout, clusters,
+        tls(), user, passwordFile, null, null, null, null, null, null, null));
   }
 }

@@ -17,7 +17,8 @@ public final class Main implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
   private static final List<Class<?>> COMMANDS = List.of(SnapshotCommand.class, CheckCommand.class, StatusCommand.class,
-      VerifyCommand.class, RestoreCommand.class, VolumeAttachCommand.class, VolumeReleaseCommand.class);
+      VerifyCommand.class, RestoreCommand.class, MemberReplaceCommand.class, VolumeAttachCommand.class,
+      VolumeReleaseCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -30,8 +31,7 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
     commandsFor(args).forEach(cli::addSubcommand);
-    cli.getSubcommands().values().forEach(command -> command.getCommandSpec()
-        .addMixin("logFormat", CommandLine.Model.CommandSpec.forAnnotatedObject(new LogFormatOption())));
+    cli.getSubcommands().values().forEach(Main::addLogFormat);
     // Set after the subcommands are added: picocli hands it only to the subcommands present at this call.
     return cli.setExecutionExceptionHandler(Main::oneLineError).execute(args);
   }
@@ -49,6 +49,13 @@ public final class Main implements Runnable {
         .orElse(COMMANDS);
   }
 
+  /** --log-format on every command, the steps of member-replace included. */
+  private static void addLogFormat(CommandLine command) {
+    command.getCommandSpec()
+        .addMixin("logFormat", CommandLine.Model.CommandSpec.forAnnotatedObject(new LogFormatOption()));
+    command.getSubcommands().values().forEach(Main::addLogFormat);
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -59,7 +66,7 @@ public final class Main implements Runnable {
    * with the command's own usage exit code (check's is not 2, which means "quorum lost" there).
    */
   private static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-    cmd.getErr().println("etcd-snapshotter " + cmd.getCommandName() + ": " + OneLine.message(e));
+    cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + OneLine.message(e));
     return e instanceof UsageException ? cmd.getCommandSpec().exitCodeOnInvalidInput() : EXIT_FAILED;
   }
 }
