@@ -52,8 +52,8 @@ final class MemberReplaceCommand implements Runnable {
       sortOptions = false,
       description = {
         "Says whether this master's member needs replacing, and whether the others can carry it. It does not when"
-            + " it is a voter that answers as itself without errors (such as \"no leader\"), has no CORRUPT alarm,"
-            + " hashes like the others, and --data-dir still holds its database and WAL. Changes nothing."
+            + " it is a voter that answers as itself without errors (such as \"no leader\", or an alarm), hashes like"
+            + " the others, and --data-dir still holds its database and WAL. Changes nothing."
       },
       exitCodeListHeading = "Exit codes:%n",
       exitCodeList = {

@@ -56,7 +56,7 @@ final class ReplacementPlan {
       if (member.learner()) {
         reasons.add("it is a learner, not a voter");
       }
-      if (!member.healthy() || member.alarms().contains("CORRUPT")) {
+      if (!member.healthy()) {
         reasons.addAll(member.problems());
       }
       if (hashDiffers()) {
