@@ -66,6 +66,44 @@ class EtcdConfiguredTest {
   }
 
   @Test
+  void clientsOnTheAddressAreServedAndAdvertisedThereBesideLoopbackWithClientTls() throws Exception {
+    SaltCall salt = new SaltCall(root, "master-2");
+    StateRun run = salt.apply("kubernetes.etcd.configured", """
+        etcd:
+          advertise_address: 10.0.2.10
+          members:
+            - {name: master-1, address: 10.0.1.10}
+            - {name: master-2, address: 10.0.2.10}
+          client_on_address: true
+          client_tls:
+            ca_file: /srv/kubernetes/etcd-ca.crt
+            cert_file: /srv/kubernetes/etcd-server.crt
+            key_file: /srv/kubernetes/etcd-server.key
+        """);
+    assertThat(run.succeeded()).as("%s", run).isTrue();
+
+    assertThat(container(salt.path("etc/kubernetes/manifests/etcd.manifest")).getCommand()).contains(
+        "--listen-client-urls=https://127.0.0.1:2379,https://10.0.2.10:2379",
+        "--advertise-client-urls=https://10.0.2.10:2379",
+        "--client-cert-auth=true",
+        "--initial-cluster-state=new");
+  }
+
+  @Test
+  void clientsOnTheAddressWithoutClientCertificatesAreRefused() throws Exception {
+    SaltCall salt = new SaltCall(root, "master-1");
+    StateRun run = salt.apply("kubernetes.etcd.configured", """
+        etcd:
+          client_on_address: true
+        """);
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.failures()).as("%s", run).singleElement().asString()
+        .contains("etcd:client_on_address", "cert_file, key_file and ca_file");
+    assertThat(salt.path("etc/kubernetes/manifests")).doesNotExist();
+  }
+
+  @Test
   void renderedCommandStartsARealEtcdServingOnItsClientPort() throws Exception {
     // etcd 3.6, which etcd:image defaults to.
     EtcdVersion.V3_6.assumeInstalled();

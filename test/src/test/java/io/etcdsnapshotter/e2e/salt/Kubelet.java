@@ -37,12 +37,24 @@ final class Kubelet implements AutoCloseable {
       running.entrySet().removeIf(pod -> !present.containsKey(pod.getKey()) && stop(pod.getValue()));
       for (Path manifest : present.keySet()) {
         if (!running.containsKey(manifest)) {
-          Path log = logDir.resolve(manifest.getFileName() + "-" + System.nanoTime() + ".log");
-          running.put(manifest, StaticPod.start(manifest, version, log));
+          start(manifest);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Salt writes a manifest through a temporary file beside it, so a pass can meet one half written or gone: as the
+   * kubelet, try it again on the next pass (an exception would end this scheduled task for good).
+   */
+  private void start(Path manifest) {
+    Path log = logDir.resolve(manifest.getFileName() + "-" + System.nanoTime() + ".log");
+    try {
+      running.put(manifest, StaticPod.start(manifest, version, log));
+    } catch (IOException | RuntimeException notReadyYet) {
+      // The next pass reads it again.
     }
   }
 
