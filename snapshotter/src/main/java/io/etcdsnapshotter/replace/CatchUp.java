@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,9 +83,8 @@ final class CatchUp {
         }
         refusal = FailureCause.describe(e);
       }
-      String where = "a learner " + position(membership, id);
-      progress(where);
-      pause(deadline, where + ", not promoted: " + refusal);
+      String notPromoted = refusal;
+      pause(deadline, () -> "a learner " + position(membership, id) + ", not promoted: " + notPromoted);
     }
   }
 
@@ -101,9 +101,7 @@ final class CatchUp {
       if (status.isPresent() && status.get().getRaftAppliedIndex() >= leaderIndex) {
         return status.get().getRaftAppliedIndex();
       }
-      String where = "a voter " + position(membership, id) + ", to reach " + leaderIndex;
-      progress(where);
-      pause(deadline, where);
+      pause(deadline, () -> "a voter " + position(membership, id) + ", to reach " + leaderIndex);
     }
   }
 
@@ -125,8 +123,8 @@ final class CatchUp {
       } else {
         return agreement;
       }
-      progress(why);
-      pause(deadline, why);
+      String stillWaiting = why;
+      pause(deadline, () -> stillWaiting);
     }
   }
 
@@ -166,17 +164,19 @@ final class CatchUp {
     return Optional.empty();
   }
 
-  private void progress(String where) {
-    if (Instant.now().isAfter(nextProgress)) {
-      LOG.info("{}{}: {}", replacement.prefix(), target.name(), where);
-      nextProgress = Instant.now().plus(PROGRESS);
-    }
-  }
-
-  private void pause(Instant deadline, String where) throws Exception {
-    if (Instant.now().isAfter(deadline)) {
-      throw new TimeoutException(replacement.prefix() + target.name() + " has not caught up in time (" + where
+  /**
+   * Waits a moment before the next try; says where the member stands every few seconds ({@code where} is asked
+   * only then, as it costs calls), and fails with it once past the deadline.
+   */
+  private void pause(Instant deadline, Supplier<String> where) throws Exception {
+    Instant now = Instant.now();
+    if (now.isAfter(deadline)) {
+      throw new TimeoutException(replacement.prefix() + target.name() + " has not caught up in time (" + where.get()
           + "): its etcd log says why; give it longer with --timeout");
+    }
+    if (now.isAfter(nextProgress)) {
+      LOG.info("{}{}: {}", replacement.prefix(), target.name(), where.get());
+      nextProgress = now.plus(PROGRESS);
     }
     Thread.sleep(POLL.toMillis());
   }
