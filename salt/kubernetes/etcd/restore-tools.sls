@@ -1,5 +1,5 @@
 {#- The JRE and the jar on a master, for the states that run it (kubernetes.etcd.restored,
-    kubernetes.etcd.snapshot-volume); nothing with etcd_restore:install false. -#}
+    kubernetes.etcd.snapshot-volume, kubernetes.etcd.member-replaced); nothing with etcd_restore:install false. -#}
 {%- from "kubernetes/map.jinja" import restore with context %}
 {%- if restore.install and restore.jre_package %}
 etcd-restore-jre:
