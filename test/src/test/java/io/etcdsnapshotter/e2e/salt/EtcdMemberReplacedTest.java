@@ -175,6 +175,18 @@ class EtcdMemberReplacedTest {
     assertThat(memberIds("main")).as("master-3 was not removed").contains(threeId);
   }
 
+  @Test
+  void withNoWayToTheOtherMembersItFailsNamingBothAndStopsNothing() throws Exception {
+    Master three = Master.onLoopback(root, version.release(), MASTERS)[2];
+
+    StateRun run = three.salt().apply(REPLACE, three.pillar());
+
+    assertThat(run.exitCode()).as("%s", run).isNotZero();
+    assertThat(run.failures()).as("%s", run).singleElement().asString()
+        .contains("etcd serves clients on 127.0.0.1 alone", "etcd:client_on_address", "etcd_replace:endpoints:main",
+            "nothing was stopped");
+  }
+
   /**
    * Three masters whose pillar lists the other masters' client URLs (etcd_replace:endpoints: on loopback each member
    * has a port of its own), configured, their manifests run, every member healthy.
