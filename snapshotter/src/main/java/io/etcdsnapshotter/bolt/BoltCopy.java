@@ -92,13 +92,13 @@ public final class BoltCopy implements Closeable {
   private SortedMap<byte[], byte[]> newBuckets(BoltPageWriter pages) throws IOException {
     SortedMap<byte[], byte[]> buckets = new TreeMap<>(Arrays::compareUnsigned);
     new TreeWalk(source.store(), new PageSet()).walk(source.meta().root(), "the root bucket", (page, i) -> {
-      byte[] name = bytes(page.keySlice(i));
+      byte[] name = Keys.bytes(page.keySlice(i));
       byte[][] pair = appended.get(name);
       if (pair != null && !replaced.containsKey(name)) {
         buckets.put(name, new RightmostAppend(source.store(), pages, page.show(i)).append(page, i, pair[0], pair[1]));
       } else {
         BucketHeader.root(page, i);
-        buckets.put(name, bytes(page.valueSlice(i)));
+        buckets.put(name, Keys.bytes(page.valueSlice(i)));
       }
     });
     for (byte[] name : appended.keySet()) {
@@ -130,12 +130,6 @@ public final class BoltCopy implements Closeable {
         progress.accept(n);
       }
     }
-  }
-
-  private static byte[] bytes(ByteBuffer slice) {
-    byte[] bytes = new byte[slice.remaining()];
-    slice.get(bytes);
-    return bytes;
   }
 
   /** Stops a copy still running (the commit failed or never came); the caller deletes the file. */
@@ -211,7 +205,7 @@ public final class BoltCopy implements Closeable {
       List<byte[]> keys = new ArrayList<>();
       List<Long> children = new ArrayList<>();
       for (int i = 0; i < branch.count; i++) {
-        keys.add(bytes(branch.keySlice(i)));
+        keys.add(Keys.bytes(branch.keySlice(i)));
         children.add(i == branch.count - 1 ? lastChild : branch.child(i));
       }
       return pages.writeBranch(keys, children);

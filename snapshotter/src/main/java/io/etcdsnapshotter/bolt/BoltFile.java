@@ -2,7 +2,6 @@ package io.etcdsnapshotter.bolt;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,7 +78,7 @@ public final class BoltFile implements Closeable {
     List<byte[]> names = new ArrayList<>();
     new TreeWalk(store, new PageSet()).walk(meta().root(), "the root bucket", (page, i) -> {
       BucketHeader.requireBucket(page, i);
-      names.add(copy(page.keySlice(i)));
+      names.add(Keys.bytes(page.keySlice(i)));
     });
     return names;
   }
@@ -91,7 +90,8 @@ public final class BoltFile implements Closeable {
       return;
     }
     TreeWalk.Sink sink = (page, i) ->
-        visitor.accept(copy(page.keySlice(i)), page.isBucket(i) ? new byte[0] : copy(page.valueSlice(i)));
+        visitor.accept(Keys.bytes(page.keySlice(i)),
+            page.isBucket(i) ? new byte[0] : Keys.bytes(page.valueSlice(i)));
     long root = BucketHeader.root(hit.leaf(), hit.index());
     if (root == 0) {
       TreeWalk.walkInline(hit.leaf().inlineBucket(hit.index()), sink);
@@ -108,7 +108,7 @@ public final class BoltFile implements Closeable {
     if (k == null || k.leaf().isBucket(k.index())) {
       return Optional.empty();
     }
-    return Optional.of(copy(k.leaf().valueSlice(k.index())));
+    return Optional.of(Keys.bytes(k.leaf().valueSlice(k.index())));
   }
 
   /**
@@ -121,12 +121,6 @@ public final class BoltFile implements Closeable {
 
   PageStore store() {
     return store;
-  }
-
-  private static byte[] copy(ByteBuffer slice) {
-    byte[] bytes = new byte[slice.remaining()];
-    slice.get(bytes);
-    return bytes;
   }
 
   @Override

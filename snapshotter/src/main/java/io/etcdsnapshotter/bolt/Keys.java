@@ -27,6 +27,13 @@ final class Keys {
   }
 
   /** Printable ASCII as is, anything else as \xNN; long keys are cut, since they only name a place in a message. */
+  /** A copy of the bytes from the slice's position to its limit (the slice is consumed). */
+  static byte[] bytes(ByteBuffer slice) {
+    byte[] bytes = new byte[slice.remaining()];
+    slice.get(bytes);
+    return bytes;
+  }
+
   static String show(ByteBuffer buf, int offset, int length) {
     StringBuilder s = new StringBuilder("'");
     for (int i = 0; i < Math.min(length, SHOWN); i++) {
