@@ -14,6 +14,10 @@ import java.util.List;
 public final class FreePorts {
   private FreePorts() {}
 
+  public static int one() {
+    return allocate(1).get(0);
+  }
+
   public static List<Integer> allocate(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {

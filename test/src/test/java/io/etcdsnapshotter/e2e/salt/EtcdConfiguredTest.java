@@ -3,6 +3,7 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.FreePorts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -107,8 +108,8 @@ class EtcdConfiguredTest {
   void renderedCommandStartsARealEtcdServingOnItsClientPort() throws Exception {
     // etcd 3.6, which etcd:image defaults to.
     EtcdVersion.V3_6.assumeInstalled();
-    int client = StaticPod.freePort();
-    int peer = StaticPod.freePort();
+    int client = FreePorts.one();
+    int peer = FreePorts.one();
     SaltCall salt = new SaltCall(root, "master-1");
     StateRun run = salt.apply("kubernetes.etcd.configured", """
         etcd:

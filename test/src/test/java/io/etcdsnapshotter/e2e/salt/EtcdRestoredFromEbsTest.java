@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
+import io.etcdsnapshotter.e2e.etcd.FreePorts;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;
@@ -68,8 +69,8 @@ class EtcdRestoredFromEbsTest {
     assumeTrue(loop.exitCode() == 0, "no loop device: " + loop.stderr());
     loopDevice = loop.stdout().strip();
 
-    int mainClient = StaticPod.freePort();
-    int eventsClient = StaticPod.freePort();
+    int mainClient = FreePorts.one();
+    int eventsClient = FreePorts.one();
     mainUrl = "http://127.0.0.1:" + mainClient;
     eventsUrl = "http://127.0.0.1:" + eventsClient;
     main = Etcdctl.plain(EtcdVersion.V3_6, URI.create(mainUrl));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.e2e.Repository;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +38,8 @@ class EtcdRestoredTest {
 
   @BeforeEach
   void masterWithEtcdConfigured() throws Exception {
-    mainClientPort = StaticPod.freePort();
-    pillar = StaticPod.singleMasterPillar(mainClientPort, StaticPod.freePort());
+    mainClientPort = FreePorts.one();
+    pillar = StaticPod.singleMasterPillar(mainClientPort, FreePorts.one());
     salt = new SaltCall(root, "master-1");
     StateRun configured = salt.apply("kubernetes.etcd.configured", pillar);
     assertThat(configured.succeeded()).as("%s", configured).isTrue();

@@ -2,9 +2,11 @@ package io.etcdsnapshotter.e2e.salt;
 
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
+import io.etcdsnapshotter.e2e.etcd.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 /**
  * One master of a multi-master Salt setup on loopback, with etcd main and events. Masters are 127.0.0.1 to N, so the
@@ -14,16 +16,18 @@ record Master(String name, SaltCall salt, String pillar, String mainUrl, String 
 
   /** {@code count} masters, each with its Salt root under {@code root}, running etcd {@code release}. */
   static Master[] onLoopback(Path root, String release, int count) throws IOException {
-    int mainPeer = StaticPod.freePort();
-    int eventsPeer = StaticPod.freePort();
+    // All at once, so that no two are the same port.
+    Iterator<Integer> ports = FreePorts.allocate(2 + 2 * count).iterator();
+    int mainPeer = ports.next();
+    int eventsPeer = ports.next();
     StringBuilder members = new StringBuilder();
     for (int i = 1; i <= count; i++) {
       members.append("    - {name: master-").append(i).append(", address: 127.0.0.").append(i).append("}\n");
     }
     Master[] masters = new Master[count];
     for (int i = 1; i <= count; i++) {
-      int mainClient = StaticPod.freePort();
-      int eventsClient = StaticPod.freePort();
+      int mainClient = ports.next();
+      int eventsClient = ports.next();
       // main's quota is above the 8 GiB-class database of the recovery drill, which must accept a write once restored.
       String pillar = """
           etcd:

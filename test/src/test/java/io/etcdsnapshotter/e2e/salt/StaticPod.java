@@ -2,10 +2,10 @@ package io.etcdsnapshotter.e2e.salt;
 
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
+import io.etcdsnapshotter.e2e.etcd.FreePorts;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,13 +68,7 @@ final class StaticPod implements AutoCloseable {
           clusters:
             main: {client_port: %d, peer_port: %d}
             events: {client_port: %d, peer_port: %d}
-        """.formatted(mainClientPort, freePort(), eventsClientPort, freePort());
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+        """.formatted(mainClientPort, FreePorts.one(), eventsClientPort, FreePorts.one());
   }
 
   @Override
