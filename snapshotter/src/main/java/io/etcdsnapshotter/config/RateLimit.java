@@ -1,9 +1,6 @@
 package io.etcdsnapshotter.config;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How fast a snapshot may be read from etcd, in bytes per second; {@link #NONE}: as fast as etcd sends. Operators
@@ -13,22 +10,14 @@ import java.util.regex.Pattern;
 public record RateLimit(long bytesPerSecond) {
   public static final RateLimit NONE = new RateLimit(0);
   static final long MIN_BYTES_PER_SECOND = 1L << 20;
-  /** Nine digits of GiB still fit a long, so no value that matches can overflow. */
-  private static final Pattern FORM = Pattern.compile("([0-9]{1,9})(B|KiB|MiB|GiB|Ki|Mi|Gi)?(/s)?");
-  private static final Map<String, Integer> SHIFT =
-      Map.of("B", 0, "KiB", 10, "Ki", 10, "MiB", 20, "Mi", 20, "GiB", 30, "Gi", 30);
 
   /** {@code text} as the flag or config key {@code what} gave it; null means no limit. */
   public static RateLimit parse(String text, String what) {
     if (text == null) {
       return NONE;
     }
-    Matcher m = FORM.matcher(text.trim());
-    if (!m.matches()) {
-      throw new ConfigException(what + " '" + text + "' is not a rate: write a size per second like 64MiB or"
-          + " 64MiB/s (B, KiB, MiB or GiB)");
-    }
-    long bytes = Long.parseLong(m.group(1)) << (m.group(2) == null ? 0 : SHIFT.get(m.group(2)));
+    long bytes = BinarySize.PER_SECOND.bytes(text).orElseThrow(() -> new ConfigException(what + " '" + text
+        + "' is not a rate: write a size per second like 64MiB or 64MiB/s (B, KiB, MiB or GiB)"));
     if (bytes < MIN_BYTES_PER_SECOND) {
       throw new ConfigException(what + " '" + text + "' is below the least rate of 1MiB/s: give 1MiB or more,"
           + " or leave the limit out to stream as fast as etcd sends");
@@ -51,10 +40,11 @@ public record RateLimit(long bytesPerSecond) {
     if (!limited()) {
       return "unlimited";
     }
-    for (String unit : new String[] {"GiB", "MiB", "KiB"}) {
-      int shift = SHIFT.get(unit);
+    String[] units = {"GiB", "MiB", "KiB"};
+    for (int i = 0; i < units.length; i++) {
+      int shift = 30 - 10 * i;
       if (bytesPerSecond % (1L << shift) == 0) {
-        return (bytesPerSecond >> shift) + unit + "/s";
+        return (bytesPerSecond >> shift) + units[i] + "/s";
       }
     }
     return bytesPerSecond + "B/s";

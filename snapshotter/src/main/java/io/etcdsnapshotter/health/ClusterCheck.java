@@ -135,11 +135,11 @@ public final class ClusterCheck {
       leader = Long.toHexString(leaderId);
     }
     // A voter that answers but knows no leader still votes: with enough others back, the cluster recovers by itself.
-    boolean quorum = answering * 2 > voters;
+    boolean quorum = answering >= ClusterHealth.quorumOf(voters);
     String counts = answering + " of " + voters + " voters answer";
     if (!quorum) {
       return new ClusterHealth(cluster.name(), Verdict.QUORUM_LOST, "quorum lost: " + counts + " (need "
-          + (voters / 2 + 1) + "); writes fail until enough members are back, or restore from a snapshot", leader,
+          + ClusterHealth.quorumOf(voters) + "); writes fail until enough members are back, or restore from a snapshot", leader,
           voters, answering, false, agreement, members);
     }
     if (leader == null) {

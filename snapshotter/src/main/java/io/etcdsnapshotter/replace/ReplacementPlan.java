@@ -87,7 +87,7 @@ final class ReplacementPlan {
     List<MemberHealth> others = voters.stream().filter(m -> m != member).toList();
     List<MemberHealth> healthy = others.stream().filter(MemberHealth::healthy)
         .sorted(Comparator.comparing(MemberHealth::leader).reversed()).toList();
-    int needed = voters.size() / 2 + 1;
+    int needed = ClusterHealth.quorumOf(voters.size());
     if (healthy.size() >= needed) {
       return healthy;
     }

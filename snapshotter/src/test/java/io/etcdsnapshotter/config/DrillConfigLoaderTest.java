@@ -38,6 +38,9 @@ class DrillConfigLoaderTest {
     assertThatThrownBy(() -> load(null, "drill: {enabled: true, sizeLimit: 3GB}"))
         .isInstanceOf(ConfigException.class).hasMessage("drill.sizeLimit '3GB' is not a size: give bytes, or a"
             + " number with Ki, Mi, Gi or Ti such as 3Gi");
+    // Fifteen digits of Ti do not fit a long: once they wrapped around to a bogus limit.
+    assertThatThrownBy(() -> load(null, "drill: {enabled: true, sizeLimit: 999999999999999Ti}"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("is not a size");
   }
 
   private SnapshotConfig load(Boolean flag, String yaml) throws IOException {
