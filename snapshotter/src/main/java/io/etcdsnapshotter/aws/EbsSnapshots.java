@@ -20,6 +20,9 @@ public final class EbsSnapshots {
   public static final String CREATED_BY_VALUE = "etcd-snapshotter";
   /** The identity of a snapshot, also on the volume it was taken of and on every volume brought back from it. */
   public static final String CLUSTER = "etcd-snapshotter/cluster";
+  /** On a copy in another region: the id of the snapshot it copies, and the volume that one was taken of. */
+  public static final String COPY_OF = "etcd-snapshotter/copy-of";
+  public static final String COPY_OF_VOLUME = "etcd-snapshotter/copy-of-volume";
   private static final int PAGE = 500;
   private final Ec2 ec2;
   private final String clusterName;
@@ -34,13 +37,35 @@ public final class EbsSnapshots {
    * waiting.
    */
   public String create(String volumeId, Map<String, String> tags, String description) {
+    return ec2.call("create a snapshot of volume " + volumeId, () -> ec2.client().createSnapshot(r -> r
+        .volumeId(volumeId).description(description).tagSpecifications(ours(tags))).snapshotId());
+  }
+
+  /**
+   * Starts a copy of {@code source}, a snapshot of ours in {@code sourceRegion}, in this client's region: encrypted
+   * whatever the source is (with {@code kmsKeyId}, {@code null}: the region's default EBS key), tagged as the source
+   * plus {@link #COPY_OF} and {@link #COPY_OF_VOLUME}, so that it is found, expired and brought back as ours. Returns
+   * its id without waiting.
+   */
+  public String copy(Snapshot source, String sourceRegion, String kmsKeyId) {
+    Map<String, String> tags = VolumeTags.userTags(VolumeTags.toMap(source.tags()));
+    tags.put(COPY_OF, source.snapshotId());
+    tags.put(COPY_OF_VOLUME, source.volumeId());
+    // The destination region, given, spares the SDK's presigning from guessing it from the endpoint's host name.
+    return ec2.call("copy snapshot " + source.snapshotId() + " from " + sourceRegion, () -> ec2.client()
+        .copySnapshot(r -> r.sourceSnapshotId(source.snapshotId()).sourceRegion(sourceRegion)
+            .destinationRegion(ec2.region()).encrypted(true)
+            .kmsKeyId(kmsKeyId).tagSpecifications(ours(tags))
+            .description("etcd-snapshotter copy of " + source.snapshotId() + " (" + sourceRegion + ")"))
+        .snapshotId());
+  }
+
+  /** The tags given, our marker and the cluster, for a snapshot being created. */
+  private TagSpecification ours(Map<String, String> tags) {
     Map<String, String> all = new LinkedHashMap<>(tags);
     all.put(CREATED_BY, CREATED_BY_VALUE);
     all.put(CLUSTER, clusterName);
-    TagSpecification tagging = TagSpecification.builder()
-        .resourceType(ResourceType.SNAPSHOT).tags(VolumeTags.toTags(all)).build();
-    return ec2.call("create a snapshot of volume " + volumeId, () -> ec2.client().createSnapshot(r -> r
-        .volumeId(volumeId).description(description).tagSpecifications(tagging)).snapshotId());
+    return TagSpecification.builder().resourceType(ResourceType.SNAPSHOT).tags(VolumeTags.toTags(all)).build();
   }
 
   /** Ours of this volume and cluster, in no particular order. */
@@ -56,9 +81,14 @@ public final class EbsSnapshots {
     return list(filters, "list snapshots tagged " + tags);
   }
 
-  /** Deletes what {@code retention} lets go of; returns the ids deleted. */
-  public List<String> expire(String volumeId, Retention retention, Instant now) {
-    List<Snapshot> expired = retention.expired(list(volumeId), now);
+  /** The copies in this client's region of the snapshots of {@code volumeId}, in no particular order. */
+  public List<Snapshot> copiesOf(String volumeId) {
+    return listTagged(Map.of(COPY_OF_VOLUME, volumeId));
+  }
+
+  /** Deletes what {@code retention} lets go of among {@code snapshots}, all ours; returns the ids deleted. */
+  public List<String> expire(List<Snapshot> snapshots, Retention retention, Instant now) {
+    List<Snapshot> expired = retention.expired(snapshots, now);
     for (Snapshot snapshot : expired) {
       ec2.call("delete expired snapshot " + snapshot.snapshotId(),
           () -> ec2.client().deleteSnapshot(r -> r.snapshotId(snapshot.snapshotId())));

@@ -62,6 +62,11 @@ public final class Ec2 implements AutoCloseable {
     return client;
   }
 
+  /** The region this client calls, however it was found. */
+  public String region() {
+    return client.serviceClientConfiguration().region().id();
+  }
+
   /** Runs one request; {@code action} completes "cannot ..." in the message of a failure. */
   public <T> T call(String action, Supplier<T> request) {
     try {

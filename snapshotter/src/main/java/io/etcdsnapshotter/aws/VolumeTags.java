@@ -30,6 +30,13 @@ public final class VolumeTags {
         () -> ec2.client().createTags(r -> r.resources(volumeId).tags(toTags(tags))));
   }
 
+  /** {@code tags} without those AWS reserves ({@code aws:...}), which cannot be copied onto a snapshot. */
+  public static Map<String, String> userTags(Map<String, String> tags) {
+    Map<String, String> result = new LinkedHashMap<>(tags);
+    result.keySet().removeIf(key -> key.startsWith("aws:"));
+    return result;
+  }
+
   static Map<String, String> toMap(List<Tag> tags) {
     Map<String, String> result = new LinkedHashMap<>();
     tags.forEach(tag -> result.put(tag.key(), tag.value()));

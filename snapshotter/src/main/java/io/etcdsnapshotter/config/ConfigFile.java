@@ -64,6 +64,16 @@ public final class ConfigFile {
   public static final class EbsSnapshots {
     public Integer keep;
     public String maxAge;
+    public List<EbsCopies> copies;
+  }
+
+  /** Copies of each EBS snapshot in another region, so that losing a region loses no backup. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class EbsCopies {
+    public String region;
+    public String kmsKeyId;
+    public Integer keep;
+    public String maxAge;
   }
 
   /** Where each run's metrics go: a Pushgateway's URL and/or a node exporter textfile. */

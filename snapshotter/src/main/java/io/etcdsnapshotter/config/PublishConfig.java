@@ -2,6 +2,7 @@ package io.etcdsnapshotter.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +30,15 @@ public record PublishConfig(Kubernetes kubernetes, Aws aws) {
   public record Aws(String clusterName, String region, URI endpoint, String volumeId, Map<String, String> tags,
       EbsSnapshots ebsSnapshots, boolean requireEncrypted, boolean useInstanceMetadata) {}
 
-  /** {@code keep} newest snapshots (0: no limit by count), none older than {@code maxAge} ({@code null}: no limit). */
-  public record EbsSnapshots(int keep, Duration maxAge) {}
+  /**
+   * {@code keep} newest snapshots (0: no limit by count), none older than {@code maxAge} ({@code null}: no limit),
+   * and the regions each is copied to.
+   */
+  public record EbsSnapshots(int keep, Duration maxAge, List<EbsCopies> copies) {}
+
+  /**
+   * Encrypted copies in {@code region} (with {@code kmsKeyId}, {@code null}: that region's default EBS key), kept as
+   * {@code keep} and {@code maxAge} say, as at the source.
+   */
+  public record EbsCopies(String region, String kmsKeyId, int keep, Duration maxAge) {}
 }

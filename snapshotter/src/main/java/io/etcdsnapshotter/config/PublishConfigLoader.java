@@ -1,8 +1,12 @@
 package io.etcdsnapshotter.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The {@code kubernetes:} and {@code aws:} sections of the config file, checked before any snapshot is taken. */
@@ -47,13 +51,34 @@ final class PublishConfigLoader {
   }
 
   private static PublishConfig.EbsSnapshots ebsSnapshots(ConfigFile.EbsSnapshots e) {
-    int keep = e.keep == null ? 0 : e.keep;
-    if (keep < 0) {
-      throw new ConfigException("aws.ebsSnapshots.keep must be 0 (no limit) or more, not " + keep);
+    int keep = keep(e.keep, "aws.ebsSnapshots.keep", 0);
+    Duration maxAge = maxAge(e.maxAge, "aws.ebsSnapshots.maxAge", null);
+    List<PublishConfig.EbsCopies> copies = new ArrayList<>();
+    Set<String> regions = new HashSet<>();
+    for (ConfigFile.EbsCopies c : e.copies == null ? List.<ConfigFile.EbsCopies>of() : e.copies) {
+      String where = "aws.ebsSnapshots.copies[" + copies.size() + "]";
+      if (c == null || c.region == null || c.region.isBlank()) {
+        throw new ConfigException(where + " needs the region to copy each EBS snapshot to, e.g. region: us-west-2");
+      }
+      if (!regions.add(c.region.trim())) {
+        throw new ConfigException(where + ": region " + c.region.trim() + " is listed twice; list each region once");
+      }
+      copies.add(new PublishConfig.EbsCopies(c.region.trim(), blankToNull(c.kmsKeyId),
+          keep(c.keep, where + ".keep", keep), maxAge(c.maxAge, where + ".maxAge", maxAge)));
     }
-    Duration maxAge = e.maxAge == null ? null : DurationParser.parse(e.maxAge, "aws.ebsSnapshots.maxAge",
-        MAX_SNAPSHOT_AGE);
-    return new PublishConfig.EbsSnapshots(keep, maxAge);
+    return new PublishConfig.EbsSnapshots(keep, maxAge, List.copyOf(copies));
+  }
+
+  private static int keep(Integer value, String name, int fallback) {
+    int keep = value == null ? fallback : value;
+    if (keep < 0) {
+      throw new ConfigException(name + " must be 0 (no limit) or more, not " + keep);
+    }
+    return keep;
+  }
+
+  private static Duration maxAge(String value, String name, Duration fallback) {
+    return value == null ? fallback : DurationParser.parse(value, name, MAX_SNAPSHOT_AGE);
   }
 
   private static void checkTag(String key, String value) {

@@ -4,6 +4,7 @@ import io.etcdsnapshotter.aws.AwsException;
 import io.etcdsnapshotter.aws.EbsSnapshots;
 import io.etcdsnapshotter.aws.Ec2;
 import io.etcdsnapshotter.aws.Encryption;
+import io.etcdsnapshotter.aws.RegionCopies;
 import io.etcdsnapshotter.aws.Retention;
 import io.etcdsnapshotter.aws.VolumeTags;
 import io.etcdsnapshotter.config.PublishConfig;
@@ -85,7 +86,7 @@ final class Publication {
         unencrypted.add(notEncrypted("EBS volume " + volumeId));
       }
       VolumeTags volumeTags = new VolumeTags(ec2);
-      Map<String, String> tags = userTags(volumeTags.read(volumeId));
+      Map<String, String> tags = VolumeTags.userTags(volumeTags.read(volumeId));
       String owner = tags.get(EbsSnapshots.CLUSTER);
       if (owner != null && !owner.equals(aws.clusterName())) {
         throw new AwsException("EBS volume " + volumeId + " is tagged " + EbsSnapshots.CLUSTER + "=" + owner
@@ -110,10 +111,15 @@ final class Publication {
       if (!encryption.snapshotEncrypted(snapshotId)) {
         unencrypted.add(notEncrypted("EBS snapshot " + snapshotId));
       }
-      List<String> expired = snapshots.expire(volumeId,
+      List<String> expired = snapshots.expire(snapshots.list(volumeId),
           new Retention(aws.ebsSnapshots().keep(), aws.ebsSnapshots().maxAge()), at);
       done.add("started EBS snapshot " + snapshotId + " of " + volumeId
           + (expired.isEmpty() ? "" : "; expired " + String.join(", ", expired)));
+      RegionCopies regionCopies = new RegionCopies(ec2, snapshots, aws.clusterName());
+      for (PublishConfig.EbsCopies copies : aws.ebsSnapshots().copies()) {
+        done.add(regionCopies.update(volumeId, copies.region(), copies.kmsKeyId(),
+            new Retention(copies.keep(), copies.maxAge()), aws.endpoint(), aws.useInstanceMetadata(), at));
+      }
     }
   }
 
@@ -130,13 +136,6 @@ final class Publication {
     }
     LOG.warn("{}: {}", problem, fix);
     return problem + ": " + fix;
-  }
-
-  /** Tags AWS reserves ({@code aws:...}) cannot be copied onto a snapshot. */
-  private static Map<String, String> userTags(Map<String, String> tags) {
-    Map<String, String> result = new LinkedHashMap<>(tags);
-    result.keySet().removeIf(key -> key.startsWith("aws:"));
-    return result;
   }
 
   private static Map<String, String> annotations(List<ClusterOutcome> clusters, Instant at) {

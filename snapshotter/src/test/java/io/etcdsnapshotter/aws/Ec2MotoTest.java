@@ -65,7 +65,7 @@ class Ec2MotoTest {
       Thread.sleep(1_100); // start times have whole seconds: make the order of creation the order of time
     }
 
-    List<String> expired = snapshots.expire(volume, new Retention(2, null), Instant.now());
+    List<String> expired = snapshots.expire(snapshots.list(volume), new Retention(2, null), Instant.now());
 
     assertThat(expired).containsExactlyInAnyOrder(ours.get(0), ours.get(1));
     assertThat(snapshots.list(volume)).extracting(Snapshot::snapshotId)
@@ -96,7 +96,7 @@ class Ec2MotoTest {
     EbsSnapshots prod = new EbsSnapshots(ec2, "prod");
     String prods = prod.create(volume, Map.of(), "prod's run");
 
-    List<String> expired = prod.expire(volume, new Retention(1, null), Instant.now());
+    List<String> expired = prod.expire(prod.list(volume), new Retention(1, null), Instant.now());
 
     assertThat(expired).isEmpty();
     assertThat(prod.list(volume)).extracting(Snapshot::snapshotId).containsExactly(prods);

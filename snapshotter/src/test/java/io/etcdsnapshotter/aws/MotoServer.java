@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  */
 public final class MotoServer implements AutoCloseable {
   public static final String REGION = "us-east-1";
+  /** A second region, where copies that must survive losing the first one go. */
+  public static final String OTHER_REGION = "us-west-2";
   /** What the default credential chain of a child process (the jar, salt-call) reads: its environment. */
   public static final Map<String, String> CREDENTIALS = Map.of("AWS_ACCESS_KEY_ID", "testing",
       "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", REGION);
@@ -34,12 +36,18 @@ public final class MotoServer implements AutoCloseable {
   private final Path log;
   private final URI endpoint;
   private final Ec2Client client;
+  private final Ec2Client otherRegionClient;
 
   private MotoServer(Process process, Path log, URI endpoint) {
     this.process = process;
     this.log = log;
     this.endpoint = endpoint;
-    this.client = Ec2Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
+    this.client = client(endpoint, REGION);
+    this.otherRegionClient = client(endpoint, OTHER_REGION);
+  }
+
+  private static Ec2Client client(URI endpoint, String region) {
+    return Ec2Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(region))
         .endpointOverride(endpoint).build();
   }
 
@@ -70,6 +78,11 @@ public final class MotoServer implements AutoCloseable {
   /** For arranging and checking the world the tool acts on. */
   public Ec2Client client() {
     return client;
+  }
+
+  /** The same, in {@link #OTHER_REGION}. */
+  public Ec2Client otherRegionClient() {
+    return otherRegionClient;
   }
 
   /** A port nothing listens on, for testing what a refused connection looks like. */
@@ -142,6 +155,7 @@ public final class MotoServer implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    otherRegionClient.close();
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     try {

@@ -47,7 +47,8 @@ class PolicyActionsMotoTest {
   static void startMotoWithOneUserPerRole() throws Exception {
     moto = MotoServer.start();
     String policies = Files.readString(POLICIES);
-    cronJob = user("etcd-snapshot-cronjob", actions(policies, "### Tag only", "### EBS snapshots"));
+    cronJob = user("etcd-snapshot-cronjob", actions(policies, "### Tag only", "### EBS snapshots",
+        "### Copy to other regions"));
     restore = user("etcd-snapshot-restore", actions(policies, "### Bring back"));
   }
 
@@ -73,7 +74,9 @@ class PolicyActionsMotoTest {
         new VolumeTags(ec2).write(pvcVolume, Map.of(EbsSnapshots.CLUSTER, "prod", "etcd-snapshot", "true"));
         EbsSnapshots snapshots = new EbsSnapshots(ec2, "prod");
         snapshot[0] = snapshots.create(pvcVolume, new VolumeTags(ec2).read(pvcVolume), "run");
-        snapshots.expire(pvcVolume, new Retention(1, null), Instant.now());
+        snapshots.expire(snapshots.list(pvcVolume), new Retention(1, null), Instant.now());
+        new RegionCopies(ec2, snapshots, "prod").update(pvcVolume, MotoServer.OTHER_REGION, null,
+            new Retention(1, null), moto.endpoint(), true, Instant.now());
         assertRefused(() -> ec2.client().deleteVolume(r -> r.volumeId(pvcVolume)));
         assertRefused(() -> ec2.client()
             .attachVolume(r -> r.volumeId(pvcVolume).instanceId(master).device("/dev/sdg")));
@@ -94,6 +97,10 @@ class PolicyActionsMotoTest {
     assertThat(moto.client().describeVolumes(r -> r.filters(volumeId(pvcVolume))).volumes()).hasSize(1);
     assertThat(moto.client().describeVolumes(r -> r.filters(volumeId(broughtBack[0]))).volumes()).isEmpty();
     assertThat(moto.client().describeSnapshots(r -> r.snapshotIds(snapshot[0])).snapshots()).hasSize(1);
+    try (Ec2 other = Ec2.connect(MotoServer.OTHER_REGION, moto.endpoint())) {
+      assertThat(new EbsSnapshots(other, "prod").copiesOf(pvcVolume)).as("the copy the CronJob's role made")
+          .hasSize(1);
+    }
   }
 
   private static Filter volumeId(String id) {

@@ -35,11 +35,16 @@ class PublishConfigLoaderTest {
   void readsEverySetting() throws IOException {
     PublishConfig publish = load("clusterName: prod.example.com", "aws:", "  region: eu-west-1",
         "  endpoint: http://127.0.0.1:5000", "  volumeId: vol-0123456789abcdef0", "  tags: {backup: daily}",
-        "  ebsSnapshots: {keep: 7, maxAge: 30d}", "  requireEncrypted: true", "  useInstanceMetadata: true").publish();
+        "  ebsSnapshots: {keep: 7, maxAge: 30d, copies: [{region: us-west-2, kmsKeyId: alias/dr, keep: 3},"
+            + " {region: eu-central-1, maxAge: 90d}]}",
+        "  requireEncrypted: true", "  useInstanceMetadata: true").publish();
     assertThat(publish.kubernetes()).isNull();
     assertThat(publish.aws()).isEqualTo(new PublishConfig.Aws("prod.example.com", "eu-west-1",
         URI.create("http://127.0.0.1:5000"), "vol-0123456789abcdef0", Map.of("backup", "daily"),
-        new PublishConfig.EbsSnapshots(7, Duration.ofDays(30)), true, true));
+        new PublishConfig.EbsSnapshots(7, Duration.ofDays(30), List.of(
+            new PublishConfig.EbsCopies("us-west-2", "alias/dr", 3, Duration.ofDays(30)),
+            new PublishConfig.EbsCopies("eu-central-1", null, 7, Duration.ofDays(90)))),
+        true, true));
   }
 
   @Test
@@ -76,6 +81,15 @@ class PublishConfigLoaderTest {
         .hasMessage("aws.ebsSnapshots.keep must be 0 (no limit) or more, not -1");
     assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}", "aws: {ebsSnapshots: {maxAge: 1w}}"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("aws.ebsSnapshots.maxAge '1w' is not a duration");
+    assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}",
+        "aws: {ebsSnapshots: {copies: [{kmsKeyId: alias/dr}]}}")).isInstanceOf(ConfigException.class)
+        .hasMessage("aws.ebsSnapshots.copies[0] needs the region to copy each EBS snapshot to, e.g. region: us-west-2");
+    assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}",
+        "aws: {ebsSnapshots: {copies: [{region: us-west-2}, {region: us-west-2, keep: -2}]}}"))
+        .hasMessage("aws.ebsSnapshots.copies[1]: region us-west-2 is listed twice; list each region once");
+    assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}",
+        "aws: {ebsSnapshots: {copies: [{region: us-west-2, keep: -2}]}}"))
+        .hasMessage("aws.ebsSnapshots.copies[0].keep must be 0 (no limit) or more, not -2");
     assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}", "aws: {tags: {'aws:x': y}}"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("aws.tags entry 'aws:x'");
     assertThatThrownBy(() -> load("clusterName: prod", "kubernetes: {}", "aws: {endpoint: 'not a url'}"))

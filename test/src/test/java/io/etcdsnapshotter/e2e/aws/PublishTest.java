@@ -74,7 +74,8 @@ class PublishTest {
         .tagSpecifications(t -> t.resourceType("volume").tags(tag("kubernetes.io/created-for/pvc/name", PVC))))
         .volumeId();
     main = claimOn("kube-system", EbsVolumeShape.CSI, volumeId);
-    Path config = config(VOLUME, main, "aws:", "  endpoint: " + moto.endpoint(), "  ebsSnapshots: {keep: 2}");
+    Path config = config(VOLUME, main, "aws:", "  endpoint: " + moto.endpoint(), "  ebsSnapshots: {keep: 2,"
+        + " copies: [{region: " + MotoServer.OTHER_REGION + ", kmsKeyId: alias/etcd-dr}]}");
     for (int i = 0; i < 3; i++) {
       etcd.etcdctl().ok("put", "/registry/run", Integer.toString(i)); // each run saves a newer revision
       runs.add(Jar.run(environment(main), "snapshot", "--drill", "--config", config.toString()));
@@ -126,6 +127,24 @@ class PublishTest {
         tag("etcd-snapshotter/sha256/main", index().path("sha256").asText()),
         tag("etcd-snapshotter/revision/main", index().path("revision").asText()),
         tag("kubernetes.io/created-for/pvc/name", PVC), tag("etcd-snapshotter/cluster", CLUSTER));
+  }
+
+  @Test
+  void copiesEachEbsSnapshotToTheOtherRegionEncryptedAndKeepsTwoThere() {
+    Snapshot newest = ourSnapshots().stream().max(Comparator.comparing(Snapshot::startTime)).orElseThrow();
+    List<Snapshot> copies = moto.otherRegionClient().describeSnapshots(r -> r.filters(
+        Filter.builder().name("tag:etcd-snapshotter/copy-of-volume").values(volumeId).build(),
+        Filter.builder().name("tag:" + CREATED_BY).values("etcd-snapshotter").build())).snapshots();
+    assertThat(copies).hasSize(2).allSatisfy(copy -> {
+      assertThat(copy.encrypted()).isTrue();
+      assertThat(copy.kmsKeyId()).isEqualTo("alias/etcd-dr");
+      assertThat(copy.tags()).contains(tag("etcd-snapshotter/cluster", CLUSTER));
+    });
+    Snapshot newestCopy = copies.stream().max(Comparator.comparing(Snapshot::startTime)).orElseThrow();
+    assertThat(newestCopy.tags()).contains(tag("etcd-snapshotter/copy-of", newest.snapshotId()),
+        tag("etcd-snapshotter/sha256/main", index().path("sha256").asText()));
+    assertThat(runs.get(2).stdout()).contains("copying EBS snapshot " + newest.snapshotId() + " to "
+        + MotoServer.OTHER_REGION + " as " + newestCopy.snapshotId() + "; expired in " + MotoServer.OTHER_REGION);
   }
 
   @Test

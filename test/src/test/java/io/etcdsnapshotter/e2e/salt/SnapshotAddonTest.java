@@ -198,6 +198,9 @@ class SnapshotAddonTest {
             ebs_snapshots: true
             ebs_snapshots_keep: 5
             ebs_snapshots_max_age: 30d
+            ebs_snapshots_copies:
+              - {region: us-west-2, kms_key_id: alias/etcd-dr, keep: 3}
+              - {region: eu-central-1, max_age: 90d}
             require_encrypted: true
         """);
 
@@ -207,7 +210,9 @@ class SnapshotAddonTest {
     assertThat(jar).containsEntry("clusterName", "prod-eu-west-1");
     assertThat(jar).containsEntry("aws", Map.of("region", "eu-west-1",
         "tags", Map.of("etcd-snapshot", "true", "backup", "etcd"),
-        "ebsSnapshots", Map.of("keep", 5, "maxAge", "30d"),
+        "ebsSnapshots", Map.of("keep", 5, "maxAge", "30d", "copies", List.of(
+            Map.of("region", "us-west-2", "kmsKeyId", "alias/etcd-dr", "keep", 3),
+            Map.of("region", "eu-central-1", "maxAge", "90d"))),
         "requireEncrypted", true, "useInstanceMetadata", false));
   }
 
@@ -448,6 +453,7 @@ class SnapshotAddonTest {
       MB for a rate             | {etcd_snapshot_hostname: m1, etcd_snapshot: {rate_limit: 64MB}} | etcd_snapshot:rate_limit "64MB" is not a rate of at least 1MiB/s
       a rate below 1 MiB/s      | {etcd_snapshot_hostname: m1, etcd_snapshot: {rate_limit: 512KiB}} | etcd_snapshot:rate_limit "512KiB" is not a rate of at least 1MiB/s
       aws without a region      | {etcd_snapshot_hostname: m1, cluster_name: prod, etcd_snapshot: {aws: {enabled: true}}} | etcd_snapshot:aws:region is empty
+      a copy without a region   | {etcd_snapshot_hostname: m1, etcd_snapshot: {aws: {ebs_snapshots_copies: [{keep: 3}]}}} | etcd_snapshot:aws:ebs_snapshots_copies entry {"keep": 3} needs a region
       master label with a space | {etcd_snapshot_zone: eu-west-1a, etcd_snapshot: {master_label: 'node role'}} | etcd_snapshot:master_label "node role" is not a Kubernetes label key (e.g. node-role.kubernetes.io/control-plane)
       """)
   void pillarMistakeFailsWithItsMessageAndWritesNoManifest(String mistake, String flowPillar, String message)
