@@ -77,6 +77,8 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Mixin EtcdVersionOption etcdVersion;
 
+  @Mixin KmsOption kms;
+
   @Override
   public Integer call() throws Exception {
     if (bumpRevision < 0) {
@@ -89,7 +91,7 @@ final class RestoreCommand implements Callable<Integer> {
     Path target = dataDir != null ? dataDir : Path.of(name + ".etcd");
     RestoreResult result = DataDirRestore.run(
         new RestoreRequest(snapshot, target, walDir, cluster, skipHashCheck, bumpRevision, dryRun,
-            etcdVersion.release()));
+            etcdVersion.release(), kms.keys()));
     spec.commandLine().getOut().println((dryRun ? "dry run: could restore " : "restored ") + snapshot + " into "
         + target + ": " + result.describe());
     return 0;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,9 +61,11 @@ final class StatusCommand implements Callable<Integer> {
       })
   StatusSemantics semantics;
 
+  @Mixin KmsOption kms;
+
   @Override
   public Integer call() throws Exception {
-    SnapshotStatus status = SnapshotStatus.of(file, semantics);
+    SnapshotStatus status = SnapshotStatus.of(file, semantics, kms.keys());
     spec.commandLine().getOut().print(switch (format) {
       case json -> status.toJson() + "\n";
       case simple -> StatusTable.simple(status) + "\n";

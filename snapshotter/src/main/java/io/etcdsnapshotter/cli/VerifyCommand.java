@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.config.ScratchDir;
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.inspect.Verification;
 import io.etcdsnapshotter.inspect.Verifier;
 import io.etcdsnapshotter.restore.EtcdRelease;
@@ -52,15 +53,18 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin EtcdVersionOption etcdVersion;
 
+  @Mixin KmsOption kms;
+
   @Override
   public Integer call() throws Exception {
     Path scratchParent = restore ? ScratchDir.of(scratchDir, "--scratch-dir") : null;
-    Verification verification = Verifier.verify(file);
+    DataKeys keys = kms.keys();
+    Verification verification = Verifier.verify(file, keys);
     // Every check runs before anything is printed: a file that fails one never shows as OK.
     String restoreLine = restore
         ? "  restore   " + TrialRestore.run(file, scratchParent, !verification.trailer().present(),
-            etcdVersion.release()).describe()
-        : serverLine();
+            etcdVersion.release(), keys).describe()
+        : serverLine(keys);
     PrintWriter out = spec.commandLine().getOut();
     verification.summary().forEach(out::println);
     if (restoreLine != null) {
@@ -70,12 +74,12 @@ final class VerifyCommand implements Callable<Integer> {
     return 0;
   }
 
-  private String serverLine() throws IOException {
+  private String serverLine(DataKeys keys) throws IOException {
     EtcdRelease server = etcdVersion.release();
     if (server == null) {
       return null;
     }
-    ServerCompatibility.check(file, server);
+    ServerCompatibility.check(file, server, keys);
     return "  server    etcd " + server + " starts from a restore of it";
   }
 }
