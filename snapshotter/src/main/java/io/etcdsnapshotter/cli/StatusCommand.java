@@ -24,7 +24,9 @@ import picocli.CommandLine.TypeConversionException;
       "etcd 3.6 changed the numbers: etcdutl 3.6+ counts only the user keys that are not deleted and adds the"
           + " storage version. By default the output is what etcdutl of the snapshot's own storage version prints:"
           + " a file with a meta/storageVersion (written by etcd 3.6+) gets 3.6 semantics, any other 3.5 semantics."
-          + " --semantics picks one explicitly."
+          + " --semantics picks one explicitly.",
+      "A file the snapshot command encrypted (config encryption.kmsKeyId) is read transparently, decrypted in"
+          + " memory with its data key from KMS (kms:Decrypt on the key its header names)."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {

@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
       "A file without a trailer (a db copied from a data dir) is not a failure: verify says so and checks the rest.",
       "With --restore it then restores the file into a scratch dir with etcdutl's default member flags, reads the"
           + " result back and deletes it: proof that the file restores, without touching a real data dir.",
-      "With --etcd-version it also checks that this etcd release would start from a restore of the file."
+      "With --etcd-version it also checks that this etcd release would start from a restore of the file.",
+      "An encrypted file (config encryption.kmsKeyId) is decrypted in memory with its data key from KMS, every"
+          + " chunk authenticated: damage, truncation, reordering or a wrong key is the first problem reported."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {

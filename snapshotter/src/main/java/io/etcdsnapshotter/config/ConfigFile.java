@@ -70,13 +70,14 @@ public final class ConfigFile {
   /**
    * Present to encrypt the snapshot files on the volume with a data key per file from KMS key {@code kmsKeyId} (an
    * ARN, key id or alias); {@code region} and {@code endpoint} of KMS default to the ARN's region (else aws.region,
-   * else AWS_REGION) and AWS's endpoint.
+   * else AWS_REGION) and AWS's endpoint; {@code useInstanceMetadata} defaults to aws.useInstanceMetadata.
    */
   @JsonIgnoreProperties(ignoreUnknown = false)
   public static final class Encryption {
     public String kmsKeyId;
     public String region;
     public String endpoint;
+    public Boolean useInstanceMetadata;
   }
 
   /** Where each run's metrics go: a Pushgateway's URL and/or a node exporter textfile. */

@@ -16,7 +16,8 @@ final class EncryptionConfigLoader {
     String region = firstGiven(encryption.region, EncryptionConfig.regionOf(keyId), aws == null ? null : aws.region);
     return new EncryptionConfig(keyId, region,
         ServiceUrl.parse(encryption.endpoint, "encryption.endpoint", ServiceUrl.KMS_EXAMPLE),
-        aws != null && Boolean.TRUE.equals(aws.useInstanceMetadata));
+        Boolean.TRUE.equals(encryption.useInstanceMetadata != null ? encryption.useInstanceMetadata
+            : aws == null ? null : aws.useInstanceMetadata));
   }
 
   private static String firstGiven(String... candidates) {
