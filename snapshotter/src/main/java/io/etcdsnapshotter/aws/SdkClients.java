@@ -17,7 +17,8 @@ final class SdkClients {
 
   /**
    * {@code region} null: the default chain; {@code endpoint} null: AWS's own; without {@code instanceMetadata}
-   * neither credentials nor region ever come from the instance metadata service ({@link ChainsWithoutInstanceMetadata}).
+   * neither credentials nor region ever come from the instance metadata service
+   * ({@link ChainsWithoutInstanceMetadata}).
    */
   static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String region,
       URI endpoint, boolean instanceMetadata) {

@@ -124,7 +124,8 @@ class EncryptedSnapshotTest {
         Client client = cluster.client()) {
       Map<String, String> keys = dump(client);
       assertThat(keys).isEqualTo(sourceKeys);
-      assertThat(keys.get(SECRET_KEY)).startsWith(HexFormat.of().formatHex(secretValue.getBytes(StandardCharsets.UTF_8)));
+      assertThat(keys.get(SECRET_KEY))
+          .startsWith(HexFormat.of().formatHex(secretValue.getBytes(StandardCharsets.UTF_8)));
     }
   }
 
