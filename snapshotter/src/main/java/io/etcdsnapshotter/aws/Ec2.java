@@ -2,15 +2,10 @@ package io.etcdsnapshotter.aws;
 
 import io.etcdsnapshotter.OneLine;
 import java.net.URI;
-import java.time.Duration;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 
 /**
  * The EC2 API as this tool uses it: credentials from the SDK's default chain only (web identity of a
@@ -36,26 +31,8 @@ public final class Ec2 implements AutoCloseable {
    * service ({@link ChainsWithoutInstanceMetadata}).
    */
   public static Ec2 connect(String region, URI endpoint, boolean instanceMetadata) {
-    Ec2ClientBuilder builder = Ec2Client.builder()
-        .httpClient(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(5))
-            .socketTimeout(Duration.ofSeconds(60))
-            .build())
-        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(2)));
-    if (!instanceMetadata) {
-      builder.credentialsProvider(ChainsWithoutInstanceMetadata.credentials())
-          .region(ChainsWithoutInstanceMetadata.region(region));
-    } else if (region != null) {
-      builder.region(Region.of(region));
-    }
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-    }
-    try {
-      return new Ec2(builder.build(), endpoint == null ? "EC2" : "EC2 at " + endpoint);
-    } catch (SdkClientException e) {
-      throw new AwsException("no AWS region: give one (aws.region in the config, --region) or set AWS_REGION", e);
-    }
+    return new Ec2(SdkClients.build(Ec2Client.builder(), region, endpoint, instanceMetadata),
+        endpoint == null ? "EC2" : "EC2 at " + endpoint);
   }
 
   public Ec2Client client() {
@@ -76,7 +53,7 @@ public final class Ec2 implements AutoCloseable {
     }
   }
 
-  private static String reason(SdkException e) {
+  static String reason(SdkException e) {
     if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
       return service.awsErrorDetails().errorCode() + ": " + service.awsErrorDetails().errorMessage();
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.function.LongConsumer;
  * the source; the buckets replaced, the rightmost path of a bucket a key is appended to, and a new root are written
  * as new pages after them; both metas then point at the new root, so neither leads back to the old content. Pages the
  * new tree no longer reaches are free, as bbolt finds them when it opens a file without a freelist (etcd on Linux).
+ * A source already written where the db belongs (decrypted there) takes the transaction in place, with no copy.
  *
  * <pre>
  * try (BoltCopy db = BoltCopy.start(source, path, progress)) {
@@ -40,23 +42,45 @@ public final class BoltCopy implements Closeable {
   private final SortedMap<byte[], SortedMap<byte[], byte[]>> replaced = new TreeMap<>(Arrays::compareUnsigned);
   private final SortedMap<byte[], byte[][]> appended = new TreeMap<>(Arrays::compareUnsigned);
 
-  private BoltCopy(BoltFile source, FileChannel channel, LongConsumer progress) {
+  /** {@code copyFrom}: the plain file whose pages are copied into {@code channel}; null when they are there. */
+  private BoltCopy(BoltFile source, FileChannel channel, Path copyFrom, LongConsumer progress) {
     this.source = source;
     this.channel = channel;
     this.flush = new BackgroundFlush(channel, source.path().getFileName() + "'s copy", BackgroundFlush.STEP);
-    this.copy = Background.start("copying " + source.path(), () -> {
-      copyPages(progress);
+    this.copy = copyFrom == null ? null : Background.start("copying " + source.path(), () -> {
+      copyPages(copyFrom, progress);
       return null;
     });
   }
 
   /**
-   * Creates {@code target} (mode 0600; it must not exist) and starts copying the source's pages into it.
+   * Creates {@code target} (mode 0600; it must not exist) and starts copying the source's pages into it. The source
+   * must be a plain file: the kernel copies its bytes as they are on disk.
    *
    * @param progress told of each chunk of bytes copied, on the copying thread
    */
   public static BoltCopy start(BoltFile source, Path target, LongConsumer progress) throws IOException {
-    return new BoltCopy(source, PrivateFiles.createNew(target), progress);
+    Path plain = source.plainPath();
+    if (plain == null) {
+      throw new IllegalArgumentException(source.path() + " is encrypted: decrypt it into the target and commit there"
+          + " (inPlace)");
+    }
+    return new BoltCopy(source, PrivateFiles.createNew(target), plain, progress);
+  }
+
+  /**
+   * Commits onto the source's own file, a plain db nothing else uses (decrypted from a snapshot for this restore):
+   * whatever follows its pages (etcd's SHA-256 trailer) is cut off first, as a copy would leave it out.
+   */
+  public static BoltCopy inPlace(BoltFile source) throws IOException {
+    FileChannel channel = FileChannel.open(source.plainPath(), StandardOpenOption.WRITE);
+    try {
+      channel.truncate(source.dataSize());
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    return new BoltCopy(source, channel, null, null);
   }
 
   /** On commit, the top-level bucket {@code name} holds exactly {@code pairs} (it is created if missing). */
@@ -74,7 +98,9 @@ public final class BoltCopy implements Closeable {
    * {@link #force} makes it durable.
    */
   public void commit() throws IOException {
-    copy.await();
+    if (copy != null) {
+      copy.await();
+    }
     BoltPageWriter pages = new BoltPageWriter(channel, source.pageSize(), source.pageCount(), flush);
     BoltTreeWriter root = new BoltTreeWriter(pages, Page.BUCKET_FLAG);
     for (Map.Entry<byte[], byte[]> bucket : newBuckets(pages).entrySet()) {
@@ -117,9 +143,10 @@ public final class BoltCopy implements Closeable {
     return buckets;
   }
 
-  private void copyPages(LongConsumer progress) throws IOException {
+  /** Reads through a channel of its own: cancelling the copy interrupts it, which closes the channel it uses. */
+  private void copyPages(Path from, LongConsumer progress) throws IOException {
     long size = source.dataSize();
-    try (FileChannel in = FileAccess.openReadOnly(source.path())) {
+    try (FileChannel in = FileAccess.openReadOnly(from)) {
       for (long done = 0; done < size; ) {
         long n = in.transferTo(done, Math.min(BackgroundFlush.STEP, size - done), channel);
         if (n <= 0) {
@@ -135,7 +162,9 @@ public final class BoltCopy implements Closeable {
   /** Stops a copy still running (the commit failed or never came); the caller deletes the file. */
   @Override
   public void close() throws IOException {
-    copy.cancel();
+    if (copy != null) {
+      copy.cancel();
+    }
     try {
       flush.close();
     } finally {

@@ -1,37 +1,47 @@
 package io.etcdsnapshotter.bolt;
 
+import io.etcdsnapshotter.files.ReadOnlyFile;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Read-only streaming view of a bbolt file (optionally followed by etcd's 32-byte SHA-256 trailer). */
+/**
+ * Read-only streaming view of a bbolt file (optionally followed by etcd's 32-byte SHA-256 trailer), read from disk
+ * as it is or through a decryption ({@link ReadOnlyFile}).
+ */
 public final class BoltFile implements Closeable {
   private final Path path;
-  private final FileChannel channel;
+  private final ReadOnlyFile file;
   private final long fileSize;
   private final MetaSelection metas;
   private final PageStore store;
 
-  private BoltFile(Path path, FileChannel channel, long fileSize, MetaSelection metas) {
+  private BoltFile(Path path, ReadOnlyFile file, long fileSize, MetaSelection metas) {
     this.path = path;
-    this.channel = channel;
+    this.file = file;
     this.fileSize = fileSize;
     this.metas = metas;
-    this.store = new PageStore(channel, path, metas.pageSize(), metas.inUse().pageCount());
+    this.store = new PageStore(file, path, metas.pageSize(), metas.inUse().pageCount());
   }
 
   /** Opens the file and picks its meta page; a file that is not bbolt gives a {@link BoltFormatException}. */
   public static BoltFile open(Path path) throws IOException {
-    FileChannel channel = FileAccess.openReadOnly(path);
+    return open(ReadOnlyFile.of(FileAccess.openReadOnly(path), path), path);
+  }
+
+  /**
+   * Reads the bbolt file {@code content} holds, which {@code path} names in messages; closing the result closes
+   * {@code content}, and so does a failure here.
+   */
+  public static BoltFile open(ReadOnlyFile content, Path path) throws IOException {
     try {
-      long size = channel.size();
-      return new BoltFile(path, channel, size, MetaSelection.read(channel, path, size));
+      long size = content.size();
+      return new BoltFile(path, content, size, MetaSelection.read(content, path, size));
     } catch (IOException | RuntimeException e) {
-      channel.close();
+      content.close();
       throw e;
     }
   }
@@ -52,6 +62,11 @@ public final class BoltFile implements Closeable {
   /** The txid of the meta page in use. */
   public long txid() {
     return metas.inUse().txid();
+  }
+
+  /** The content's bytes on disk as they are, for the kernel to copy; null when the file is encrypted. */
+  public Path plainPath() {
+    return file.plainPath();
   }
 
   /** pageCount * pageSize: the bytes bbolt uses (etcd's totalSize); the file may be longer. */
@@ -125,6 +140,6 @@ public final class BoltFile implements Closeable {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    file.close();
   }
 }

@@ -1,9 +1,9 @@
 package io.etcdsnapshotter.bolt;
 
+import io.etcdsnapshotter.files.ReadOnlyFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,25 +16,25 @@ record MetaSelection(int pageSize, MetaPage inUse, List<MetaPage> both) {
   private static final int PROBES = 15;
   private static final int META_END = MetaPage.OFFSET + MetaPage.LENGTH;
 
-  static MetaSelection read(FileChannel channel, Path path, long size) throws IOException {
+  static MetaSelection read(ReadOnlyFile file, Path path, long size) throws IOException {
     if (size == 0) {
       throw new BoltFormatException(path + " is empty (0 bytes): not an etcd snapshot");
     }
     if (size < META_END) {
       throw new BoltFormatException(path + " is too short (" + size + " bytes) to be an etcd snapshot");
     }
-    MetaPage meta0 = MetaPage.parse(0, readAt(channel, 0));
+    MetaPage meta0 = MetaPage.parse(0, readAt(file, 0));
     if (meta0.valid() && !supported(meta0.pageSize())) {
       meta0 = invalid(meta0, "unsupported page size " + Integer.toUnsignedString(meta0.pageSize()));
     }
-    int pageSize = meta0.valid() ? meta0.pageSize() : probePageSize(channel, size);
+    int pageSize = meta0.valid() ? meta0.pageSize() : probePageSize(file, size);
     if (pageSize == 0) {
       throw new BoltFormatException(path + ": not a bbolt database: no valid meta page (meta page 0: "
           + meta0.problem() + ")");
     }
     MetaPage meta1 = size < pageSize + (long) META_END
         ? MetaPage.missing(1, "the file ends before it")
-        : MetaPage.parse(1, readAt(channel, pageSize));
+        : MetaPage.parse(1, readAt(file, pageSize));
     if (meta1.valid() && meta1.pageSize() != pageSize) {
       meta1 = invalid(meta1, "page size " + meta1.pageSize() + " differs from the file's " + pageSize);
     }
@@ -69,13 +69,13 @@ record MetaSelection(int pageSize, MetaPage inUse, List<MetaPage> both) {
     }
   }
 
-  private static int probePageSize(FileChannel channel, long size) throws IOException {
+  private static int probePageSize(ReadOnlyFile file, long size) throws IOException {
     for (int i = 0; i < PROBES; i++) {
       long offset = (long) MIN_PAGE_SIZE << i;
       if (offset + META_END > size) {
         break;
       }
-      MetaPage meta1 = MetaPage.parse(1, readAt(channel, offset));
+      MetaPage meta1 = MetaPage.parse(1, readAt(file, offset));
       if (meta1.valid() && meta1.pageSize() == offset) {
         return (int) offset;
       }
@@ -91,9 +91,9 @@ record MetaSelection(int pageSize, MetaPage inUse, List<MetaPage> both) {
     return new MetaPage(m.number(), problem, m.pageSize(), m.root(), m.freelist(), m.pageCount(), m.txid());
   }
 
-  private static ByteBuffer readAt(FileChannel channel, long position) throws IOException {
+  private static ByteBuffer readAt(ReadOnlyFile file, long position) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(META_END).order(ByteOrder.LITTLE_ENDIAN);
-    while (buf.hasRemaining() && channel.read(buf, position + buf.position()) >= 0) {
+    while (buf.hasRemaining() && file.read(buf, position + buf.position()) >= 0) {
       // keep reading: positioned reads may return short counts
     }
     return buf.clear();

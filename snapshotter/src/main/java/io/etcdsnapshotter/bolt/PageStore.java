@@ -1,10 +1,10 @@
 package io.etcdsnapshotter.bolt;
 
+import io.etcdsnapshotter.files.ReadOnlyFile;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
@@ -14,13 +14,13 @@ final class PageStore {
   /** A larger page image than this is taken for a corrupt overflow count rather than allocated. */
   private static final long MAX_PAGE_BYTES = 256L << 20;
 
-  private final FileChannel channel;
+  private final ReadOnlyFile file;
   private final Path path;
   final int pageSize;
   final long pageCount;
 
-  PageStore(FileChannel channel, Path path, int pageSize, long pageCount) {
-    this.channel = channel;
+  PageStore(ReadOnlyFile file, Path path, int pageSize, long pageCount) {
+    this.file = file;
     this.path = path;
     this.pageSize = pageSize;
     this.pageCount = pageCount;
@@ -115,7 +115,7 @@ final class PageStore {
     ByteBuffer target = buf.duplicate().clear().position(at).limit(at + length);
     long next = position;
     while (target.hasRemaining()) {
-      int n = channel.read(target, next);
+      int n = file.read(target, next);
       if (n < 0) {
         throw new EOFException(path + ": unexpected end of file at offset " + next);
       }

@@ -28,6 +28,9 @@ import picocli.CommandLine.Spec;
           + " revisions going backwards.",
       "The data dir is built in a scratch dir on the target's file system and moved into place only when complete"
           + " and read back; an empty target (even a mount point) is filled in place.",
+      "An encrypted snapshot (config encryption.kmsKeyId) is decrypted once, straight into the new db, with its data"
+          + " key from KMS (kms:Decrypt on the key its header names); a damaged, truncated or wrong-key file fails"
+          + " before the data dir is moved into place.",
       "Exit codes: 0 restored, 1 failed (nothing left at the target), 2 usage error."
     })
 final class RestoreCommand implements Callable<Integer> {
@@ -77,6 +80,8 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Mixin EtcdVersionOption etcdVersion;
 
+  @Mixin KmsOption kms;
+
   @Override
   public Integer call() throws Exception {
     if (bumpRevision < 0) {
@@ -89,7 +94,7 @@ final class RestoreCommand implements Callable<Integer> {
     Path target = dataDir != null ? dataDir : Path.of(name + ".etcd");
     RestoreResult result = DataDirRestore.run(
         new RestoreRequest(snapshot, target, walDir, cluster, skipHashCheck, bumpRevision, dryRun,
-            etcdVersion.release()));
+            etcdVersion.release(), kms.keys()));
     spec.commandLine().getOut().println((dryRun ? "dry run: could restore " : "restored ") + snapshot + " into "
         + target + ": " + result.describe());
     return 0;

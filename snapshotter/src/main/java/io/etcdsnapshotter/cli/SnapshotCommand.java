@@ -27,6 +27,10 @@ import picocli.CommandLine.Spec;
           + " the EBS volume is tagged and, if asked, an EBS snapshot taken and old ones expired. AWS credentials"
           + " and region never come from the instance metadata service unless aws.useInstanceMetadata is true; an"
           + " unencrypted volume is a warning, or a failure with aws.requireEncrypted.",
+      "With an encryption section in the config (encryption.kmsKeyId: a KMS key ARN) each file is written encrypted"
+          + " with a data key of its own from KMS (kms:GenerateDataKey; never kms:Decrypt): AES-256-GCM in"
+          + " authenticated chunks, the plaintext never on the volume; status, verify and restore read it given"
+          + " kms:Decrypt.",
       "With --drill (config drill.enabled) each new file is then restored natively into a private scratch dir under"
           + " --drill-dir, read back and checked as verify --restore does, and the scratch dir deleted. The result"
           + " (ok, failed or skipped when the scratch dir lacks the room), its seconds and the revision restored go"

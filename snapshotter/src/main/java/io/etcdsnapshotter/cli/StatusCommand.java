@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +24,9 @@ import picocli.CommandLine.TypeConversionException;
       "etcd 3.6 changed the numbers: etcdutl 3.6+ counts only the user keys that are not deleted and adds the"
           + " storage version. By default the output is what etcdutl of the snapshot's own storage version prints:"
           + " a file with a meta/storageVersion (written by etcd 3.6+) gets 3.6 semantics, any other 3.5 semantics."
-          + " --semantics picks one explicitly."
+          + " --semantics picks one explicitly.",
+      "A file the snapshot command encrypted (config encryption.kmsKeyId) is read transparently, decrypted in"
+          + " memory with its data key from KMS (kms:Decrypt on the key its header names)."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -60,9 +63,11 @@ final class StatusCommand implements Callable<Integer> {
       })
   StatusSemantics semantics;
 
+  @Mixin KmsOption kms;
+
   @Override
   public Integer call() throws Exception {
-    SnapshotStatus status = SnapshotStatus.of(file, semantics);
+    SnapshotStatus status = SnapshotStatus.of(file, semantics, kms.keys());
     spec.commandLine().getOut().print(switch (format) {
       case json -> status.toJson() + "\n";
       case simple -> StatusTable.simple(status) + "\n";

@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.config.ScratchDir;
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.inspect.Verification;
 import io.etcdsnapshotter.inspect.Verifier;
 import io.etcdsnapshotter.restore.EtcdRelease;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Spec;
       "A file without a trailer (a db copied from a data dir) is not a failure: verify says so and checks the rest.",
       "With --restore it then restores the file into a scratch dir with etcdutl's default member flags, reads the"
           + " result back and deletes it: proof that the file restores, without touching a real data dir.",
-      "With --etcd-version it also checks that this etcd release would start from a restore of the file."
+      "With --etcd-version it also checks that this etcd release would start from a restore of the file.",
+      "An encrypted file (config encryption.kmsKeyId) is decrypted in memory with its data key from KMS, every"
+          + " chunk authenticated: damage, truncation, reordering or a wrong key is the first problem reported."
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -52,15 +55,18 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin EtcdVersionOption etcdVersion;
 
+  @Mixin KmsOption kms;
+
   @Override
   public Integer call() throws Exception {
     Path scratchParent = restore ? ScratchDir.of(scratchDir, "--scratch-dir") : null;
-    Verification verification = Verifier.verify(file);
+    DataKeys keys = kms.keys();
+    Verification verification = Verifier.verify(file, keys);
     // Every check runs before anything is printed: a file that fails one never shows as OK.
     String restoreLine = restore
         ? "  restore   " + TrialRestore.run(file, scratchParent, !verification.trailer().present(),
-            etcdVersion.release()).describe()
-        : serverLine();
+            etcdVersion.release(), keys).describe()
+        : serverLine(keys);
     PrintWriter out = spec.commandLine().getOut();
     verification.summary().forEach(out::println);
     if (restoreLine != null) {
@@ -70,12 +76,12 @@ final class VerifyCommand implements Callable<Integer> {
     return 0;
   }
 
-  private String serverLine() throws IOException {
+  private String serverLine(DataKeys keys) throws IOException {
     EtcdRelease server = etcdVersion.release();
     if (server == null) {
       return null;
     }
-    ServerCompatibility.check(file, server);
+    ServerCompatibility.check(file, server, keys);
     return "  server    etcd " + server + " starts from a restore of it";
   }
 }

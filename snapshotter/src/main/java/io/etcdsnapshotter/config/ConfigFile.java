@@ -20,6 +20,7 @@ public final class ConfigFile {
   public Kubernetes kubernetes;
   public Aws aws;
   public Metrics metrics;
+  public Encryption encryption;
 
   /** One cluster's entry; TLS and auth given here apply to that cluster only. */
   @JsonIgnoreProperties(ignoreUnknown = false)
@@ -74,6 +75,19 @@ public final class ConfigFile {
     public String kmsKeyId;
     public Integer keep;
     public String maxAge;
+  }
+
+  /**
+   * Present to encrypt the snapshot files on the volume with a data key per file from KMS key {@code kmsKeyId} (an
+   * ARN, key id or alias); {@code region} and {@code endpoint} of KMS default to the ARN's region (else aws.region,
+   * else AWS_REGION) and AWS's endpoint; {@code useInstanceMetadata} defaults to aws.useInstanceMetadata.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Encryption {
+    public String kmsKeyId;
+    public String region;
+    public String endpoint;
+    public Boolean useInstanceMetadata;
   }
 
   /** Where each run's metrics go: a Pushgateway's URL and/or a node exporter textfile. */

@@ -43,7 +43,8 @@ public final class SnapshotConfigLoader {
         DrillConfigLoader.load(flags.drill(), flags.drillDir(), file.drill), MetricsConfigLoader.load(flags, file.metrics),
         clusterName == null ? null : ClusterName.parse(clusterName, "clusterName (or --cluster-name)"),
         flags.rateLimit() != null ? RateLimit.parse(flags.rateLimit(), "--rate-limit")
-            : RateLimit.parse(file.rateLimit, "rateLimit in the config file"));
+            : RateLimit.parse(file.rateLimit, "rateLimit in the config file"),
+        EncryptionConfigLoader.load(file.encryption, file.aws));
   }
 
   /** The flag's value, else the config file's, else the default; the message names where the value came from. */

@@ -1,9 +1,9 @@
 package io.etcdsnapshotter.inspect;
 
-import io.etcdsnapshotter.bolt.FileAccess;
+import io.etcdsnapshotter.encryption.DataKeys;
+import io.etcdsnapshotter.files.ReadOnlyFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,25 +21,26 @@ public record IntegrityTrailer(boolean present, String stored, String computed) 
     return fileSize % 512 == SIZE;
   }
 
-  /** Reads the trailer, if the file has one, and hashes everything before it in 1 MiB chunks. */
+  /** As {@link #check(Path, DataKeys)}, for a plain file. */
   public static IntegrityTrailer check(Path file) throws IOException {
-    try (FileChannel channel = FileAccess.openReadOnly(file)) {
-      long size = channel.size();
-      if (!expectedFor(size)) {
-        return new IntegrityTrailer(false, null, null);
-      }
-      MessageDigest sha = sha256();
+    return check(file, DataKeys.NONE);
+  }
+
+  /**
+   * Reads the trailer, if the file's content has one, and hashes everything before it in 1 MiB chunks; an
+   * encrypted file's content is decrypted with the key {@code keys} gives.
+   */
+  public static IntegrityTrailer check(Path file, DataKeys keys) throws IOException {
+    try (ReadOnlyFile content = SnapshotFiles.open(file, keys)) {
+      long size = content.size();
+      Digest digest = new Digest(size);
       ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
-      long body = size - SIZE;
-      for (long at = 0; at < body; ) {
-        chunk.clear().limit((int) Math.min(CHUNK, body - at));
-        at += readFully(channel, chunk, at);
-        sha.update(chunk.flip());
+      for (long at = 0; expectedFor(size) && at < size; ) {
+        chunk.clear().limit((int) Math.min(CHUNK, size - at));
+        at += readFully(content, chunk, at);
+        digest.update(chunk.flip());
       }
-      ByteBuffer trailer = ByteBuffer.allocate(SIZE);
-      readFully(channel, trailer, body);
-      HexFormat hex = HexFormat.of();
-      return new IntegrityTrailer(true, hex.formatHex(trailer.array()), hex.formatHex(sha.digest()));
+      return digest.result();
     }
   }
 
@@ -47,10 +48,55 @@ public record IntegrityTrailer(boolean present, String stored, String computed) 
     return present && stored.equals(computed);
   }
 
-  private static int readFully(FileChannel channel, ByteBuffer buf, long position) throws IOException {
+  /**
+   * The trailer check of content of a known size, fed in order as it passes (decrypted, say), so the content needs
+   * no second read.
+   */
+  public static final class Digest {
+    private final MessageDigest sha = sha256();
+    private final boolean present;
+    private final long body;
+    private final byte[] trailer = new byte[SIZE];
+    private long seen;
+
+    public Digest(long size) {
+      this.present = expectedFor(size);
+      this.body = size - SIZE;
+    }
+
+    /** The next bytes of the content. */
+    public void update(ByteBuffer piece) {
+      if (!present) {
+        return;
+      }
+      ByteBuffer rest = piece.duplicate();
+      if (seen < body) {
+        int hashed = (int) Math.min(rest.remaining(), body - seen);
+        sha.update(rest.duplicate().limit(rest.position() + hashed));
+        rest.position(rest.position() + hashed);
+        seen += hashed;
+      }
+      if (rest.hasRemaining()) {
+        int stored = Math.min(rest.remaining(), SIZE - (int) (seen - body));
+        rest.get(trailer, (int) (seen - body), stored);
+        seen += stored;
+      }
+    }
+
+    /** What the content held once all of it has passed. */
+    public IntegrityTrailer result() {
+      if (!present) {
+        return new IntegrityTrailer(false, null, null);
+      }
+      HexFormat hex = HexFormat.of();
+      return new IntegrityTrailer(true, hex.formatHex(trailer), hex.formatHex(sha.digest()));
+    }
+  }
+
+  private static int readFully(ReadOnlyFile content, ByteBuffer buf, long position) throws IOException {
     int total = 0;
     while (buf.hasRemaining()) {
-      int n = channel.read(buf, position + total);
+      int n = content.read(buf, position + total);
       if (n < 0) {
         throw new IOException("the file shrank while it was read");
       }

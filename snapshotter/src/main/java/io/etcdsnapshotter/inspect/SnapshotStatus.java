@@ -2,6 +2,7 @@ package io.etcdsnapshotter.inspect;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.encryption.DataKeys;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -28,9 +29,14 @@ public record SnapshotStatus(
     return of(file, StatusSemantics.AUTO);
   }
 
-  /** Computes the status of a snapshot or bbolt file, checking its whole structure on the way. */
+  /** Computes the status of a plain snapshot or bbolt file, checking its whole structure on the way. */
   public static SnapshotStatus of(Path file, StatusSemantics semantics) throws IOException {
-    try (BoltFile bolt = BoltFile.open(file)) {
+    return of(file, semantics, DataKeys.NONE);
+  }
+
+  /** As {@link #of(Path, StatusSemantics)}; an encrypted file is read with the data key {@code keys} gives. */
+  public static SnapshotStatus of(Path file, StatusSemantics semantics, DataKeys keys) throws IOException {
+    try (BoltFile bolt = SnapshotFiles.openBolt(file, keys)) {
       StatusCalculator calculator = new StatusCalculator(bolt, semantics);
       calculator.scan(bolt);
       return calculator.result();

@@ -4,6 +4,7 @@ import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.bolt.MetaPage;
 import io.etcdsnapshotter.bolt.ScanSummary;
+import io.etcdsnapshotter.encryption.DataKeys;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -16,7 +17,15 @@ public final class Verifier {
   private Verifier() {}
 
   public static Verification verify(Path file) throws IOException {
-    try (BoltFile bolt = BoltFile.open(file)) {
+    return verify(file, DataKeys.NONE);
+  }
+
+  /**
+   * As {@link #verify(Path)}; an encrypted file is read with the data key {@code keys} gives, and authenticated chunk
+   * by chunk on the way.
+   */
+  public static Verification verify(Path file, DataKeys keys) throws IOException {
+    try (BoltFile bolt = SnapshotFiles.openBolt(file, keys)) {
       for (MetaPage meta : bolt.metaPages()) {
         if (!meta.valid()) {
           throw new IntegrityException(file + ": meta " + meta.describe() + " (bbolt would fall back to meta page "
@@ -24,7 +33,9 @@ public final class Verifier {
         }
       }
       // The trailer's SHA-256 reads the whole file, as the scan does: on a second core it costs no wall time.
-      Background<IntegrityTrailer> hashing = Background.start("verify-sha256", () -> IntegrityTrailer.check(file));
+      // An encrypted file is decrypted twice, once per core: the page cache holds no plaintext to share.
+      Background<IntegrityTrailer> hashing =
+          Background.start("verify-sha256", () -> IntegrityTrailer.check(file, keys));
       ScanSummary scan;
       // The summary shows the revision and hash, the same in both semantics: 3.5's need no key set.
       StatusCalculator status = new StatusCalculator(bolt, StatusSemantics.ETCD_35);

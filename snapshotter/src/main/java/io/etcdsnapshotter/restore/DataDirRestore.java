@@ -4,10 +4,15 @@ import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.UsageException;
 import io.etcdsnapshotter.bolt.BoltCopy;
 import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.encryption.SealedFile;
+import io.etcdsnapshotter.files.BackgroundFlush;
 import io.etcdsnapshotter.files.PrivateFiles;
+import io.etcdsnapshotter.files.ReadOnlyFile;
 import io.etcdsnapshotter.inspect.IntegrityTrailer;
+import io.etcdsnapshotter.inspect.SnapshotFiles;
 import io.etcdsnapshotter.inspect.SnapshotStatus;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -58,19 +63,29 @@ public final class DataDirRestore {
   }
 
   private RestoreResult buildCleaningUp(Path snapshot, Path dataDir, Path walDir, long size) throws IOException {
-    // The SHA-256 pass reads the file sequentially while the copy reads its tree: on two cores they overlap.
-    Background<Void> trailer = Background.start("sha256-check", () -> {
-      if (!request.skipHashCheck()) {
-        checkTrailer(snapshot, size);
-      }
-      return null;
-    });
+    // An encrypted snapshot with a wrong key, or cut off, fails here, before anything is written.
+    try (ReadOnlyFile content = SnapshotFiles.open(snapshot, request.keys())) {
+      boolean encrypted = content instanceof SealedFile;
+      // The SHA-256 pass reads the file sequentially while the copy reads its tree: on two cores they overlap. An
+      // encrypted file is hashed as it is decrypted instead, with no second decryption.
+      Background<Void> trailer = Background.start("sha256-check", () -> {
+        if (!request.skipHashCheck() && !encrypted) {
+          checkTrailer(snapshot, IntegrityTrailer.check(snapshot), size);
+        }
+        return null;
+      });
+      return buildCleaningUp(content, dataDir, walDir, trailer);
+    }
+  }
+
+  private RestoreResult buildCleaningUp(ReadOnlyFile content, Path dataDir, Path walDir, Background<Void> trailer)
+      throws IOException {
     // Ctrl-C or a SIGTERM skips finally blocks but runs shutdown hooks: the half-built data dir goes either way.
     // A SIGKILL runs neither: the next restore into the target deletes what it left (TargetLock).
     Thread cleanup = new Thread(this::deleteScratch, "restore-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      return build(snapshot, dataDir, walDir, trailer);
+      return build(content, dataDir, walDir, trailer);
     } catch (IOException | RuntimeException e) {
       trailer.await(); // its error explains a damaged file better than a bbolt format error would
       throw e;
@@ -111,16 +126,19 @@ public final class DataDirRestore {
     }
   }
 
-  private RestoreResult build(Path snapshot, Path dataDir, Path walDir, Background<Void> trailer)
+  private RestoreResult build(ReadOnlyFile content, Path dataDir, Path walDir, Background<Void> trailer)
       throws IOException {
     Path root = scratchFor(dataDir);
     Path member = PrivateFiles.createDirectory(root.resolve("member"));
     Path snapDir = PrivateFiles.createDirectory(member.resolve("snap"));
     Path wal = walDir == null ? PrivateFiles.createDirectory(member.resolve("wal")) : scratchFor(walDir);
     RestoreResult result;
-    try (BoltFile source = BoltFile.open(snapshot);
-        BoltCopy db = BoltCopy.start(source, snapDir.resolve("db"),
-            new Progress("copying", source.dataSize())::add)) {
+    Path dbFile = snapDir.resolve("db");
+    boolean encrypted = content instanceof SealedFile;
+    try (BoltFile source = encrypted ? decryptInto((SealedFile) content, dbFile)
+            : BoltFile.open(content, request.snapshot());
+        BoltCopy db = encrypted ? BoltCopy.inPlace(source)
+            : BoltCopy.start(source, dbFile, new Progress("copying", source.dataSize())::add)) {
       ServerCompatibility compatibility = ServerCompatibility.of(source);
       if (request.server() != null) {
         compatibility.check(request.server());
@@ -158,9 +176,35 @@ public final class DataDirRestore {
     return result;
   }
 
+  /**
+   * Decrypts the snapshot straight into the db file, which then takes the restore's transaction in place: one pass
+   * over the plaintext instead of a decryption and a copy. The SHA-256 trailer is checked on the way, since the
+   * trailer lands where the transaction's pages go.
+   */
+  private BoltFile decryptInto(SealedFile sealed, Path dbFile) throws IOException {
+    IntegrityTrailer.Digest digest = new IntegrityTrailer.Digest(sealed.size());
+    Progress progress = new Progress("decrypting", sealed.size());
+    try (FileChannel out = PrivateFiles.createNew(dbFile);
+        BackgroundFlush flush = new BackgroundFlush(out, dbFile.toString(), BackgroundFlush.STEP)) {
+      sealed.decryptTo(piece -> {
+        digest.update(piece);
+        int length = piece.remaining();
+        while (piece.hasRemaining()) {
+          out.write(piece);
+        }
+        flush.written(length);
+        progress.add(length);
+      });
+      flush.finish();
+    }
+    if (!request.skipHashCheck()) {
+      checkTrailer(request.snapshot(), digest.result(), sealed.size());
+    }
+    return BoltFile.open(dbFile);
+  }
+
   /** etcd's rule: without --skip-hash-check a snapshot must end in a matching SHA-256 of the rest. */
-  private static void checkTrailer(Path snapshot, long size) throws IOException {
-    IntegrityTrailer trailer = IntegrityTrailer.check(snapshot);
+  private static void checkTrailer(Path snapshot, IntegrityTrailer trailer, long size) throws IOException {
     if (!trailer.present()) {
       throw new IOException(snapshot + " has no SHA-256 trailer (" + size + " bytes: a db copied from a data dir,"
           + " or a truncated snapshot?); pass --skip-hash-check to restore it anyway");

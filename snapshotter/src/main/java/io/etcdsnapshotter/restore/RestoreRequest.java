@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.restore;
 
+import io.etcdsnapshotter.encryption.DataKeys;
 import java.nio.file.Path;
 
 /**
@@ -11,6 +12,13 @@ import java.nio.file.Path;
  * @param dryRun build and check everything in a scratch dir beside the target, then delete it
  * @param server the etcd release that will run the member, whose refusals are checked before anything is written;
  *     null when unknown
+ * @param keys where the data key of an encrypted snapshot comes from
  */
 public record RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
-    long bumpRevision, boolean dryRun, EtcdRelease server) {}
+    long bumpRevision, boolean dryRun, EtcdRelease server, DataKeys keys) {
+  /** A request for a plain snapshot. */
+  public RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
+      long bumpRevision, boolean dryRun, EtcdRelease server) {
+    this(snapshot, dataDir, walDir, cluster, skipHashCheck, bumpRevision, dryRun, server, DataKeys.NONE);
+  }
+}

@@ -1,6 +1,8 @@
 package io.etcdsnapshotter.restore;
 
 import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.encryption.DataKeys;
+import io.etcdsnapshotter.inspect.SnapshotFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,9 +26,12 @@ public final class ServerCompatibility {
     this.cluster = cluster;
   }
 
-  /** Refuses a snapshot file the given server would not start from once restored; reads only two keys. */
-  public static void check(Path snapshot, EtcdRelease server) throws IOException {
-    try (BoltFile source = BoltFile.open(snapshot)) {
+  /**
+   * Refuses a snapshot file the given server would not start from once restored; reads only two keys (an encrypted
+   * file with the data key {@code keys} gives).
+   */
+  public static void check(Path snapshot, EtcdRelease server, DataKeys keys) throws IOException {
+    try (BoltFile source = SnapshotFiles.openBolt(snapshot, keys)) {
       of(source).check(server);
     }
   }

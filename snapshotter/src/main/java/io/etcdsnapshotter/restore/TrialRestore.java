@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.restore;
 
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,15 +24,16 @@ public final class TrialRestore {
    *
    * @param noTrailer a file without etcd's SHA-256 trailer (a db copied from a data dir) is restored unchecked
    * @param server the etcd release whose refusals are checked first; null for none
+   * @param keys where the data key of an encrypted snapshot comes from
    */
-  public static RestoreResult run(Path snapshot, Path scratchParent, boolean noTrailer, EtcdRelease server)
-      throws IOException {
+  public static RestoreResult run(Path snapshot, Path scratchParent, boolean noTrailer, EtcdRelease server,
+      DataKeys keys) throws IOException {
     Path trial = PrivateFiles.createTempDirectory(scratchParent, "etcd-snapshotter-trial-");
     try {
       Cluster cluster = Cluster.bootstrap("default", "default=http://localhost:2380", "etcd-cluster",
           "http://localhost:2380");
       return DataDirRestore.run(new RestoreRequest(snapshot, trial.resolve("default.etcd"), null, cluster, noTrailer,
-          0, true, server));
+          0, true, server, keys));
     } finally {
       PrivateFiles.deleteTree(trial);
     }

@@ -4,6 +4,8 @@ import io.etcdsnapshotter.Bytes;
 import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.SnapshotConfig;
+import io.etcdsnapshotter.encryption.DataKey;
+import io.etcdsnapshotter.encryption.SealingChannel;
 import io.etcdsnapshotter.etcd.EtcdMember;
 import io.etcdsnapshotter.etcd.MemberSelector;
 import io.etcdsnapshotter.etcd.SnapshotStream;
@@ -32,8 +34,11 @@ final class ClusterSnapshot {
     this.termination = termination;
   }
 
-  /** {@code previous} is the cluster's entry in the index, or null: the snapshot this one is to replace. */
-  ClusterOutcome take(ClusterConfig cluster, SnapshotIndex.Entry previous) {
+  /**
+   * {@code previous} is the cluster's entry in the index, or null: the snapshot this one is to replace; {@code key}
+   * encrypts the new file, if encryption is on.
+   */
+  ClusterOutcome take(ClusterConfig cluster, SnapshotIndex.Entry previous, FileKeys.FileKey key) {
     Instant start = Instant.now();
     String endpoint = null;
     try (EtcdMember member = MemberSelector.firstHealthy(cluster, config.dialTimeout())) {
@@ -46,25 +51,33 @@ final class ClusterSnapshot {
               config.rateLimit().limited() ? ", at most " + config.rateLimit() : "");
       requireSameCluster(member, previous);
       requireTimeForTheRate(member);
-      SnapshotIndex.Entry entry = save(cluster, member, start);
+      SnapshotIndex.Entry entry = save(cluster, member, start, key);
       return new ClusterOutcome(cluster.name(), endpoint, entry, null);
     } catch (IOException | RuntimeException e) {
       return new ClusterOutcome(cluster.name(), endpoint, null, OneLine.message(e));
     }
   }
 
-  private SnapshotIndex.Entry save(ClusterConfig cluster, EtcdMember member, Instant start) throws IOException {
+  private SnapshotIndex.Entry save(ClusterConfig cluster, EtcdMember member, Instant start, FileKeys.FileKey key)
+      throws IOException {
     String name = cluster.fileName();
     volume.ensureRoom(name, member.dbSize());
-    try (PartFile part = volume.startPart(name)) {
+    DataKey dataKey = key.start();
+    try (PartFile part = volume.startPart(name);
+        SealingChannel sealing = dataKey == null ? null : SealingChannel.start(part.channel(), dataKey)) {
+      // etcd's SHA-256 is checked on the plaintext as it streams past, before it is encrypted.
       SnapshotStream.StreamResult stream =
-          SnapshotStream.copy(member, part.channel(), config.commandTimeout(), config.rateLimit(),
-              "cluster " + cluster.name());
+          SnapshotStream.copy(member, sealing == null ? part.channel() : sealing, config.commandTimeout(),
+              config.rateLimit(), "cluster " + cluster.name());
       Instant streamed = Instant.now();
+      if (sealing != null) {
+        sealing.finish();
+      }
       part.finish();
-      SnapshotCheck.Contents contents = SnapshotCheck.inspect(part.path());
+      SnapshotCheck.Contents contents = SnapshotCheck.inspect(part.path(), key.reader());
       Duration took = Duration.between(start, Instant.now());
       SnapshotIndex.Entry entry = entry(name, contents, stream, member, start, took);
+      entry.kmsKeyId = dataKey == null ? null : dataKey.keyId();
       termination.commit(() -> volume.commit(part, name), entry);
       LOG.atInfo().addKeyValue("file", name).addKeyValue("bytes", stream.bytes())
           .addKeyValue("revision", entry.revision).addKeyValue("millis", took.toMillis())

@@ -3,6 +3,7 @@ package io.etcdsnapshotter.snapshot;
 import io.etcdsnapshotter.Bytes;
 import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.DrillConfig;
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.restore.RestoreResult;
 import io.etcdsnapshotter.restore.TrialRestore;
 import io.etcdsnapshotter.volume.DrillOutcome;
@@ -26,7 +27,8 @@ final class RestoreDrill {
     this.config = config;
   }
 
-  DrillOutcome run(String cluster, Path file) {
+  /** {@code keys}: the data key of an encrypted file. */
+  DrillOutcome run(String cluster, Path file, DataKeys keys) {
     long start = System.nanoTime();
     try {
       String noRoom = noRoom(file);
@@ -35,7 +37,7 @@ final class RestoreDrill {
             .log("cluster {}: restore drill skipped: {}", cluster, noRoom);
         return DrillOutcome.skipped(noRoom);
       }
-      RestoreResult restored = TrialRestore.run(file, config.dir(), false, null);
+      RestoreResult restored = TrialRestore.run(file, config.dir(), false, null, keys);
       DrillOutcome ok = DrillOutcome.ok(secondsSince(start), restored.status().revision());
       LOG.atInfo().addKeyValue("drill", "ok").addKeyValue("revision", ok.revision())
           .addKeyValue("seconds", ok.seconds()).log("cluster {}: restore drill {}", cluster, ok.describe());

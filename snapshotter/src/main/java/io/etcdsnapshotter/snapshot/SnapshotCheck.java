@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.snapshot;
 
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.inspect.HeapTooSmallException;
 import io.etcdsnapshotter.inspect.SnapshotStatus;
 import io.etcdsnapshotter.inspect.StatusSemantics;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a freshly streamed file as a database before it may replace the previous snapshot: etcd's digest only
  * proves the bytes arrived as sent, this proves they are a sound bbolt file, and yields what the index records: the
- * status etcdutl of the file's own storage version prints ({@link SnapshotStatus#of(Path)}), so the numbers in
+ * status etcdutl of the file's own storage version prints ({@link StatusSemantics#AUTO}), so the numbers in
  * {@code snapshots.json} are the ones an operator gets from {@code status FILE} or from that etcdutl.
  */
 final class SnapshotCheck {
@@ -29,10 +30,11 @@ final class SnapshotCheck {
     }
   }
 
-  static Contents inspect(Path file) throws IOException {
+  /** {@code keys}: the data key of an encrypted file, which is then read back without its plaintext on disk. */
+  static Contents inspect(Path file, DataKeys keys) throws IOException {
     try {
       try {
-        SnapshotStatus status = SnapshotStatus.of(file);
+        SnapshotStatus status = SnapshotStatus.of(file, StatusSemantics.AUTO, keys);
         // AUTO reports a version exactly when the file has a storage version etcdutl can parse, so this is that
         // version, or null (left out of the index) for a file of etcd 3.4/3.5.
         return new Contents(status, status.totalKey(), status.version());
@@ -40,7 +42,7 @@ final class SnapshotCheck {
         // A sound snapshot is never thrown away for want of heap to count its live keys: it is checked again
         // without the count, kept, and recorded without a totalKey.
         LOG.warn("{}; the snapshot is kept and snapshots.json records no totalKey for it", e.getMessage());
-        return new Contents(SnapshotStatus.of(file, StatusSemantics.ETCD_35), null, e.storageVersion());
+        return new Contents(SnapshotStatus.of(file, StatusSemantics.ETCD_35, keys), null, e.storageVersion());
       }
     } catch (IOException e) {
       throw new IOException("the streamed file is not a sound database, previous snapshot kept: " + e.getMessage(), e);

@@ -27,7 +27,8 @@ public final class SnapshotJob {
 
   /** Saves (and, with the drill on, trial-restores) every cluster, then reports the run where the config says (nowhere by default). */
   public JobOutcome run() throws IOException {
-    try (SnapshotVolume volume = SnapshotVolume.open(config.dir(), config.keep())) {
+    try (SnapshotVolume volume = SnapshotVolume.open(config.dir(), config.keep());
+        FileKeys keys = new FileKeys(config.encryption())) {
       SnapshotIndex index = SnapshotIndex.load(volume.dir());
       List<ClusterOutcome> outcomes = new ArrayList<>();
       List<ClusterFigures> figures = new ArrayList<>();
@@ -36,14 +37,15 @@ public final class SnapshotJob {
         RestoreDrill drill = new RestoreDrill(config.drill());
         for (ClusterConfig cluster : config.clusters()) {
           // Every log line about this cluster carries its name as a field (in --log-format json).
-          try (MDC.MDCCloseable named = MDC.putCloseable("cluster", cluster.name())) {
+          try (MDC.MDCCloseable named = MDC.putCloseable("cluster", cluster.name());
+              FileKeys.FileKey key = keys.next()) {
             termination.begin(cluster.name());
             Instant start = Instant.now();
-            ClusterOutcome outcome = snapshot.take(cluster, index.clusters().get(cluster.name()));
+            ClusterOutcome outcome = snapshot.take(cluster, index.clusters().get(cluster.name()), key);
             if (!outcome.saved()) {
               termination.failed(outcome); // a success was recorded as it was committed
             } else if (config.drill().enabled()) {
-              outcome = outcome.withDrill(drill.run(cluster.name(), volume.file(cluster.fileName())));
+              outcome = outcome.withDrill(drill.run(cluster.name(), volume.file(cluster.fileName()), key.reader()));
               termination.drilled(cluster.name(), outcome.drill());
             }
             outcomes.add(outcome);

@@ -92,6 +92,8 @@ public final class SnapshotIndex {
     public Long totalSize;
     /** meta/storageVersion as etcdutl 3.6+ prints it; null (left out) for a snapshot of etcd 3.4/3.5. */
     public String storageVersion;
+    /** The KMS key (ARN) whose data key encrypts the file on the volume; null (left out) for a plain file. */
+    public String kmsKeyId;
     public Long size;
     public String sha256;
     public String etcdVersion;

@@ -3,6 +3,7 @@ package io.etcdsnapshotter.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.bolt.BoltWriter;
+import io.etcdsnapshotter.encryption.DataKeys;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ class SnapshotCheckHeapTest {
   @Test
   void aSnapshotWithMoreLiveKeysThanTheHeapHoldsIsKeptWithoutItsKeyCount() throws Exception {
     Path db = manyKeys(tmp.resolve("big.db"));
-    assertThat(SnapshotCheck.inspect(db).totalKey()).as("counted with a full heap").isEqualTo(KEYS);
+    assertThat(SnapshotCheck.inspect(db, DataKeys.NONE).totalKey()).as("counted with a full heap").isEqualTo(KEYS);
 
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx16m", "-cp", System.getProperty("java.class.path"), SnapshotCheckHeapTest.class.getName(),
@@ -40,7 +41,7 @@ class SnapshotCheckHeapTest {
 
   /** The child: what {@link SnapshotCheck} records of the file, on one line. */
   public static void main(String[] args) throws IOException {
-    SnapshotCheck.Contents contents = SnapshotCheck.inspect(Path.of(args[0]));
+    SnapshotCheck.Contents contents = SnapshotCheck.inspect(Path.of(args[0]), DataKeys.NONE);
     System.out.println("entry revision=" + contents.revision() + " totalKey=" + contents.totalKey()
         + " storageVersion=" + contents.storageVersion());
   }

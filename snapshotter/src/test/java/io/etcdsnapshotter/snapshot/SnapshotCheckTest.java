@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcdsnapshotter.bolt.SnapshotFixtures;
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.volume.SnapshotIndex;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class SnapshotCheckTest {
   @CsvSource({"3.4, 3270,", "3.5, 3272,", "3.6, 2417, 3.6.0", "3.7, 2417, 3.7.0"})
   void recordsTheStorageVersionAndTheTotalKeyOfTheFilesOwnSemantics(String release, long totalKey,
       String storageVersion) throws IOException {
-    SnapshotCheck.Contents contents = SnapshotCheck.inspect(SnapshotFixtures.snapshot(release));
+    SnapshotCheck.Contents contents = SnapshotCheck.inspect(SnapshotFixtures.snapshot(release), DataKeys.NONE);
     JsonNode etcd = new ObjectMapper().readTree(SnapshotFixtures.statusJson(release));
     assertThat(contents.totalKey()).isEqualTo(totalKey).isEqualTo(etcd.path("totalKey").asLong());
     assertThat(contents.hash()).isEqualTo(etcd.path("hash").asLong());
@@ -46,14 +47,14 @@ class SnapshotCheckTest {
   /** An index entry holding just the storage version the check found in {@code file}. */
   private static SnapshotIndex.Entry storageVersionOf(Path file) throws IOException {
     SnapshotIndex.Entry entry = new SnapshotIndex.Entry();
-    entry.storageVersion = SnapshotCheck.inspect(file).storageVersion();
+    entry.storageVersion = SnapshotCheck.inspect(file, DataKeys.NONE).storageVersion();
     return entry;
   }
 
   @Test
   void aFileThatIsNoDatabaseKeepsThePreviousSnapshot() throws IOException {
     Path junk = Files.write(dir.resolve("junk.db"), new byte[8192]);
-    assertThatThrownBy(() -> SnapshotCheck.inspect(junk))
+    assertThatThrownBy(() -> SnapshotCheck.inspect(junk, DataKeys.NONE))
         .hasMessageStartingWith("the streamed file is not a sound database, previous snapshot kept: ");
   }
 }

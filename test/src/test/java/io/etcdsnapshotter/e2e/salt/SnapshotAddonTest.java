@@ -217,6 +217,26 @@ class SnapshotAddonTest {
   }
 
   @Test
+  void encryptionPillarGivesTheJarItsKmsKeyAndTheServiceAccountItsRoleWithoutAws() throws Exception {
+    String key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    Map<String, HasMetadata> addon = render("""
+        enable_etcd_snapshot: true
+        etcd_snapshot_hostname: m1
+        etcd_snapshot:
+          encryption:
+            kms_key_id: %s
+          aws:
+            role_arn: arn:aws:iam::123456789012:role/etcd-snapshot
+        """.formatted(key));
+
+    ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
+    assertThat(yaml(config.getData().get("config.yaml"))).containsEntry("encryption",
+        Map.of("kmsKeyId", key, "useInstanceMetadata", false)).doesNotContainKey("aws");
+    assertThat(((ServiceAccount) addon.get("ServiceAccount/etcd-snapshot")).getMetadata().getAnnotations())
+        .containsExactly(Map.entry("eks.amazonaws.com/role-arn", "arn:aws:iam::123456789012:role/etcd-snapshot"));
+  }
+
+  @Test
   void zonePillarPinsTheCronJobToTheMastersOfThatZoneAndDefaultStorageClassAddsGp2() throws Exception {
     Map<String, HasMetadata> addon = render("""
         enable_etcd_snapshot: true
@@ -455,6 +475,7 @@ class SnapshotAddonTest {
       aws without a region      | {etcd_snapshot_hostname: m1, cluster_name: prod, etcd_snapshot: {aws: {enabled: true}}} | etcd_snapshot:aws:region is empty
       a copy without a region   | {etcd_snapshot_hostname: m1, etcd_snapshot: {aws: {ebs_snapshots_copies: [{keep: 3}]}}} | etcd_snapshot:aws:ebs_snapshots_copies entry {"keep": 3} needs a region
       master label with a space | {etcd_snapshot_zone: eu-west-1a, etcd_snapshot: {master_label: 'node role'}} | etcd_snapshot:master_label "node role" is not a Kubernetes label key (e.g. node-role.kubernetes.io/control-plane)
+      a KMS alias, no region    | {etcd_snapshot_hostname: m1, etcd_snapshot: {encryption: {kms_key_id: alias/etcd}}} | etcd_snapshot:encryption:kms_key_id "alias/etcd" names no region
       """)
   void pillarMistakeFailsWithItsMessageAndWritesNoManifest(String mistake, String flowPillar, String message)
       throws Exception {

@@ -1,0 +1,74 @@
+package io.etcdsnapshotter.encryption;
+
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * One file's chunks: AES-256-GCM (the JDK's, with its AES and GHASH intrinsics) under the file's data key. Chunk i's
+ * 12-byte nonce is the file's random prefix, i (4 bytes) and a flag set only on the last chunk; its associated data
+ * is the file's header. A chunk therefore decrypts only at its own place in its own file, and only the true last
+ * chunk decrypts as the last: moved, swapped, dropped, cut off, appended to, or taken from another file, a chunk
+ * fails authentication. Each chunk is {@link #TAG} bytes longer than its plaintext.
+ */
+final class ChunkCipher {
+  static final int TAG = 16;
+  private static final long MAX_CHUNKS = 1L << 32;
+
+  private final SecretKeySpec key;
+  private final byte[] associated;
+  private final byte[] nonce = new byte[12];
+  private final Cipher cipher;
+
+  /** {@code dataKey} is copied (the caller zeroes its own copy); the JDK's key object cannot be wiped. */
+  ChunkCipher(byte[] dataKey, SealedHeader header) {
+    if (dataKey.length != 32) {
+      throw new IllegalArgumentException("an AES-256 data key has 32 bytes, not " + dataKey.length);
+    }
+    this.key = new SecretKeySpec(dataKey, "AES");
+    this.associated = header.bytes();
+    System.arraycopy(header.noncePrefix(), 0, nonce, 0, SealedHeader.PREFIX_BYTES);
+    try {
+      this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JVM lacks AES-GCM", e);
+    }
+  }
+
+  /** Encrypts {@code length} bytes of {@code in} into {@code out} (which has room for the tag); returns the length. */
+  int encrypt(long index, boolean last, byte[] in, int length, byte[] out) {
+    try {
+      init(Cipher.ENCRYPT_MODE, index, last);
+      return cipher.doFinal(in, 0, length, out, 0);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM refused to encrypt chunk " + index, e);
+    }
+  }
+
+  /** Decrypts a chunk of {@code length} bytes into {@code out}; returns the plaintext length. */
+  int decrypt(long index, boolean last, byte[] in, int length, byte[] out) throws AEADBadTagException {
+    try {
+      init(Cipher.DECRYPT_MODE, index, last);
+      return cipher.doFinal(in, 0, length, out, 0);
+    } catch (AEADBadTagException e) {
+      throw e;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM refused to decrypt chunk " + index, e);
+    }
+  }
+
+  private void init(int mode, long index, boolean last) throws GeneralSecurityException {
+    if (index < 0 || index >= MAX_CHUNKS) {
+      throw new IllegalArgumentException("chunk " + index + " is past the 2^32 chunks a file may have");
+    }
+    nonce[7] = (byte) (index >>> 24);
+    nonce[8] = (byte) (index >>> 16);
+    nonce[9] = (byte) (index >>> 8);
+    nonce[10] = (byte) index;
+    nonce[11] = (byte) (last ? 1 : 0);
+    cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
+    cipher.updateAAD(associated);
+  }
+}

@@ -1,0 +1,208 @@
+package io.etcdsnapshotter.encryption;
+
+import io.etcdsnapshotter.files.ReadOnlyFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * The plaintext of an encrypted snapshot file, without ever writing it anywhere: read at any position (bbolt's page
+ * reads) through a cache of the last {@value #CACHED} decrypted chunks, or whole in order ({@link #decryptTo}). A
+ * tree walk mostly moves forward, so each chunk is decrypted about once; memory stays at the cache's few MiB
+ * whatever the file's size. Every byte handed out has been authenticated at its place, and opening authenticates
+ * the first chunk (the key is right) and the last (the file is whole), so a wrong key or a cut-off file fails
+ * before anything is read.
+ */
+public final class SealedFile implements ReadOnlyFile {
+  private static final int CACHED = 8;
+
+  private final FileChannel file;
+  private final Path path;
+  private final SealedHeader header;
+  private final ChunkCipher cipher;
+  private final int chunk;
+  private final long chunks;
+  private final int lastLength;
+  private final long size;
+  private final byte[] sealed;
+  private final long[] cachedIndex = new long[CACHED];
+  private final byte[][] cached = new byte[CACHED][];
+  private final long[] lastUse = new long[CACHED];
+  private long clock;
+
+  private SealedFile(FileChannel file, Path path, SealedHeader header, ChunkCipher cipher, long chunks,
+      int lastLength) {
+    this.file = file;
+    this.path = path;
+    this.header = header;
+    this.cipher = cipher;
+    this.chunk = header.chunkSize();
+    this.chunks = chunks;
+    this.lastLength = lastLength;
+    this.size = (chunks - 1) * chunk + lastLength - ChunkCipher.TAG;
+    this.sealed = new byte[chunk + ChunkCipher.TAG];
+    Arrays.fill(cachedIndex, -1);
+  }
+
+  /** Whether {@code file} is an encrypted snapshot (else it is read as it is). */
+  public static boolean isEncrypted(FileChannel file) throws IOException {
+    return SealedHeader.startsOne(file);
+  }
+
+  /**
+   * Reads the header of an {@link #isEncrypted encrypted} file, recovers its data key through {@code keys} and
+   * authenticates its first and last chunks; closing the result closes {@code file}. Fails in one line naming the
+   * problem, {@code path} and what to do.
+   */
+  public static SealedFile open(FileChannel file, Path path, DataKeys keys) throws IOException {
+    SealedHeader header = SealedHeader.read(file, path);
+    long stride = header.chunkSize() + (long) ChunkCipher.TAG;
+    long body = file.size() - header.length();
+    long chunks = (body + stride - 1) / stride;
+    long last = body - (chunks - 1) * stride;
+    if (body <= 0 || last < ChunkCipher.TAG) {
+      throw new IOException(path + " is encrypted but truncated: it ends " + (body <= 0 ? "after its header"
+          : "inside its last chunk") + "; use another snapshot");
+    }
+    byte[] dataKey;
+    try {
+      dataKey = keys.plaintext(header.keyId(), header.encryptedKey());
+    } catch (IOException e) {
+      throw new IOException(path + ": cannot decrypt its data key: " + e.getMessage(), e);
+    }
+    ChunkCipher cipher;
+    try {
+      cipher = new ChunkCipher(dataKey, header);
+    } finally {
+      Arrays.fill(dataKey, (byte) 0);
+    }
+    SealedFile sealed = new SealedFile(file, path, header, cipher, chunks, (int) last);
+    sealed.decrypted(0);
+    sealed.decrypted(chunks - 1);
+    return sealed;
+  }
+
+  /** The KMS key the file's data key is encrypted with (its ARN). */
+  public String keyId() {
+    return header.keyId();
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public synchronized int read(ByteBuffer dst, long position) throws IOException {
+    if (position >= size) {
+      return -1;
+    }
+    int total = 0;
+    for (long at = position; dst.hasRemaining() && at < size; ) {
+      long index = at / chunk;
+      int offset = (int) (at % chunk);
+      byte[] plain = decrypted(index);
+      int n = (int) Math.min(dst.remaining(), length(index) - offset);
+      dst.put(plain, offset, n);
+      at += n;
+      total += n;
+    }
+    return total;
+  }
+
+  /** Takes the content piece by piece, in order; a piece is valid only until the call returns. */
+  @FunctionalInterface
+  public interface Sink {
+    void accept(ByteBuffer piece) throws IOException;
+  }
+
+  /**
+   * Decrypts the whole content in order into {@code sink}, one chunk at a time; the cache is left alone, so memory
+   * stays at one chunk.
+   */
+  public synchronized void decryptTo(Sink sink) throws IOException {
+    byte[] plain = new byte[chunk];
+    try {
+      for (long index = 0; index < chunks; index++) {
+        int length = decrypt(index, plain);
+        sink.accept(ByteBuffer.wrap(plain, 0, length));
+      }
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  @Override
+  public Path plainPath() {
+    return null;
+  }
+
+  private int length(long index) {
+    return index == chunks - 1 ? lastLength - ChunkCipher.TAG : chunk;
+  }
+
+  /** Chunk {@code index}'s plaintext, from the cache or decrypted into the least recently used slot. */
+  private byte[] decrypted(long index) throws IOException {
+    int slot = 0;
+    for (int i = 0; i < CACHED; i++) {
+      if (cachedIndex[i] == index) {
+        lastUse[i] = ++clock;
+        return cached[i];
+      }
+      if (lastUse[i] < lastUse[slot]) {
+        slot = i;
+      }
+    }
+    if (cached[slot] == null) {
+      cached[slot] = new byte[chunk];
+    }
+    cachedIndex[slot] = -1; // a failed decryption leaves no stale chunk behind
+    decrypt(index, cached[slot]);
+    cachedIndex[slot] = index;
+    lastUse[slot] = ++clock;
+    return cached[slot];
+  }
+
+  private int decrypt(long index, byte[] plain) throws IOException {
+    boolean last = index == chunks - 1;
+    int length = last ? lastLength : sealed.length;
+    ByteBuffer in = ByteBuffer.wrap(sealed, 0, length);
+    long position = header.length() + index * (long) sealed.length;
+    SealedHeader.readFully(file, in, position);
+    if (in.hasRemaining()) {
+      throw new IOException(path + " shrank while it was read; read it again once nothing writes it");
+    }
+    try {
+      return cipher.decrypt(index, last, sealed, length, plain);
+    } catch (AEADBadTagException e) {
+      throw new IOException(path + ": " + failedChunk(index) + "; use another snapshot", e);
+    }
+  }
+
+  private String failedChunk(long index) {
+    if (index == 0) {
+      return "its first chunk does not decrypt: the file is damaged at its start, its header was altered, or its"
+          + " data key is not the one KMS returned" + (chunks == 1 ? ", or it is truncated" : "");
+    }
+    if (index == chunks - 1) {
+      return "its last chunk does not decrypt: the file is truncated, was appended to, or is damaged at its end";
+    }
+    return "encrypted chunk " + index + " of " + chunks + " (content bytes " + index * chunk + " to "
+        + ((index + 1) * chunk - 1) + ") does not decrypt: the file is damaged or was modified there";
+  }
+
+  /** Closes the file and forgets the plaintext cached. */
+  @Override
+  public synchronized void close() throws IOException {
+    for (byte[] plain : cached) {
+      if (plain != null) {
+        Arrays.fill(plain, (byte) 0);
+      }
+    }
+    Arrays.fill(cachedIndex, -1);
+    file.close();
+  }
+}

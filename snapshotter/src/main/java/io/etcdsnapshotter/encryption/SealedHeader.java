@@ -1,0 +1,150 @@
+package io.etcdsnapshotter.encryption;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The header of an encrypted snapshot file, which its chunks ({@link ChunkCipher}) follow. Big-endian:
+ *
+ * <pre>
+ * magic "ETCDSEAL" (8) | version 1 (1) | chunk size (4) | nonce prefix (7, random per file)
+ * | key id length (2) | key id (UTF-8: the KMS key's ARN) | encrypted data key length (2) | encrypted data key
+ * </pre>
+ *
+ * The data key is only ever stored as KMS encrypted it. Every chunk authenticates the header's bytes, so no field of
+ * it can change without every chunk failing. A bbolt file starts with page 0's id, eight zero bytes: it never
+ * passes for one of these.
+ */
+final class SealedHeader {
+  private static final byte[] MAGIC = "ETCDSEAL".getBytes(StandardCharsets.US_ASCII);
+  private static final int VERSION = 1;
+  static final int PREFIX_BYTES = 7;
+  /** Plaintext bytes per chunk unless told otherwise: big enough for GCM's speed, small enough to cache a few. */
+  static final int DEFAULT_CHUNK = 1 << 20;
+  private static final int MIN_CHUNK = 1 << 12;
+  private static final int MAX_CHUNK = 1 << 24;
+  /** A KMS key ARN is at most 2048 bytes; a ciphertext blob of a 256-bit data key, a few hundred. */
+  private static final int MAX_FIELD = 8192;
+  private static final int FIXED = MAGIC.length + 1 + 4 + PREFIX_BYTES;
+
+  private final String keyId;
+  private final byte[] encryptedKey;
+  private final int chunkSize;
+  private final byte[] noncePrefix;
+  private final byte[] encoded;
+
+  SealedHeader(String keyId, byte[] encryptedKey, int chunkSize, byte[] noncePrefix) {
+    if (Integer.bitCount(chunkSize) != 1 || chunkSize < MIN_CHUNK || chunkSize > MAX_CHUNK) {
+      throw new IllegalArgumentException("chunk size " + chunkSize + " is not a power of two in [4 KiB, 16 MiB]");
+    }
+    this.keyId = keyId;
+    this.encryptedKey = encryptedKey.clone();
+    this.chunkSize = chunkSize;
+    this.noncePrefix = noncePrefix.clone();
+    this.encoded = encode();
+  }
+
+  String keyId() {
+    return keyId;
+  }
+
+  byte[] encryptedKey() {
+    return encryptedKey.clone();
+  }
+
+  int chunkSize() {
+    return chunkSize;
+  }
+
+  byte[] noncePrefix() {
+    return noncePrefix.clone();
+  }
+
+  /** The header as it is on disk, which every chunk authenticates. */
+  byte[] bytes() {
+    return encoded.clone();
+  }
+
+  int length() {
+    return encoded.length;
+  }
+
+  private byte[] encode() {
+    byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
+    if (id.length == 0 || id.length > MAX_FIELD || encryptedKey.length == 0 || encryptedKey.length > MAX_FIELD) {
+      throw new IllegalArgumentException("a key id and an encrypted key of 1 to " + MAX_FIELD + " bytes are needed");
+    }
+    ByteBuffer out = ByteBuffer.allocate(FIXED + 2 + id.length + 2 + encryptedKey.length);
+    out.put(MAGIC).put((byte) VERSION).putInt(chunkSize).put(noncePrefix);
+    out.putShort((short) id.length).put(id).putShort((short) encryptedKey.length).put(encryptedKey);
+    return out.array();
+  }
+
+  /** Whether the file starts as an encrypted snapshot does. */
+  static boolean startsOne(FileChannel file) throws IOException {
+    ByteBuffer start = ByteBuffer.allocate(MAGIC.length);
+    readFully(file, start, 0);
+    return !start.hasRemaining() && Arrays.equals(start.array(), MAGIC);
+  }
+
+  /** Reads the header of a file that {@link #startsOne starts as one}; {@code path} names it in errors. */
+  static SealedHeader read(FileChannel file, Path path) throws IOException {
+    try {
+      ByteBuffer fixed = readExactly(file, 0, FIXED + 2);
+      fixed.position(MAGIC.length);
+      int version = Byte.toUnsignedInt(fixed.get());
+      if (version != VERSION) {
+        throw new IOException(path + " is encrypted in format version " + version + ", which this release cannot"
+            + " read (it reads version " + VERSION + "); use a newer etcd-snapshotter");
+      }
+      int chunkSize = fixed.getInt();
+      byte[] prefix = new byte[PREFIX_BYTES];
+      fixed.get(prefix);
+      byte[] id = readField(file, path, FIXED + 2, Short.toUnsignedInt(fixed.getShort()), "key id");
+      long next = FIXED + 2L + id.length;
+      int keyLength = Short.toUnsignedInt(readExactly(file, next, 2).getShort());
+      byte[] key = readField(file, path, next + 2, keyLength, "encrypted data key");
+      return new SealedHeader(new String(id, StandardCharsets.UTF_8), key, chunkSize, prefix);
+    } catch (EOFException e) {
+      throw new IOException(path + " is encrypted but ends inside its header: it is truncated; use another"
+          + " snapshot", e);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(path + " is encrypted but its header is damaged (" + e.getMessage() + "); use another"
+          + " snapshot", e);
+    }
+  }
+
+  private static byte[] readField(FileChannel file, Path path, long at, int length, String what) throws IOException {
+    if (length == 0 || length > MAX_FIELD) {
+      throw new IOException(path + " is encrypted but its header is damaged (" + what + " of " + length
+          + " bytes); use another snapshot");
+    }
+    return readExactly(file, at, length).array();
+  }
+
+  private static ByteBuffer readExactly(FileChannel file, long position, int length) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    readFully(file, buf, position);
+    if (buf.hasRemaining()) {
+      throw new EOFException();
+    }
+    return buf.flip();
+  }
+
+  /** Reads until {@code buf} is full or the file ends. */
+  static void readFully(FileChannel file, ByteBuffer buf, long position) throws IOException {
+    long at = position;
+    while (buf.hasRemaining()) {
+      int n = file.read(buf, at);
+      if (n < 0) {
+        return;
+      }
+      at += n;
+    }
+  }
+}
