@@ -1,14 +1,10 @@
 package io.etcdsnapshotter.aws;
 
-import io.etcdsnapshotter.OneLine;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 
@@ -36,21 +32,8 @@ public final class Ec2 implements AutoCloseable {
    * service ({@link ChainsWithoutInstanceMetadata}).
    */
   public static Ec2 connect(String region, URI endpoint, boolean instanceMetadata) {
-    Ec2ClientBuilder builder = Ec2Client.builder()
-        .httpClient(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(5))
-            .socketTimeout(Duration.ofSeconds(60))
-            .build())
+    Ec2ClientBuilder builder = SdkClients.configure(Ec2Client.builder(), region, endpoint, instanceMetadata)
         .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(2)));
-    if (!instanceMetadata) {
-      builder.credentialsProvider(ChainsWithoutInstanceMetadata.credentials())
-          .region(ChainsWithoutInstanceMetadata.region(region));
-    } else if (region != null) {
-      builder.region(Region.of(region));
-    }
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-    }
     try {
       return new Ec2(builder.build(), endpoint == null ? "EC2" : "EC2 at " + endpoint);
     } catch (SdkClientException e) {
@@ -67,15 +50,8 @@ public final class Ec2 implements AutoCloseable {
     try {
       return request.get();
     } catch (SdkException e) {
-      throw new AwsException(where + ": cannot " + action + ": " + reason(e), e);
+      throw AwsException.failed(where, action, e);
     }
-  }
-
-  private static String reason(SdkException e) {
-    if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
-      return service.awsErrorDetails().errorCode() + ": " + service.awsErrorDetails().errorMessage();
-    }
-    return OneLine.rootMessage(e);
   }
 
   @Override

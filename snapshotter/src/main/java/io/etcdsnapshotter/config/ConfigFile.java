@@ -19,6 +19,7 @@ public final class ConfigFile {
   public Drill drill;
   public Kubernetes kubernetes;
   public Aws aws;
+  public S3 s3;
   public Metrics metrics;
 
   /** One cluster's entry; TLS and auth given here apply to that cluster only. */
@@ -64,6 +65,20 @@ public final class ConfigFile {
   public static final class EbsSnapshots {
     public Integer keep;
     public String maxAge;
+  }
+
+  /** Present to copy each good snapshot to S3; credentials come from the SDK's default chain only. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class S3 {
+    public String bucket;
+    public String prefix;
+    public String region;
+    public String endpoint;
+    public String encryption;
+    public String kmsKeyId;
+    public Integer keep;
+    public String maxAge;
+    public Boolean useInstanceMetadata;
   }
 
   /** Where each run's metrics go: a Pushgateway's URL and/or a node exporter textfile. */

@@ -10,8 +10,9 @@ import java.util.List;
  * {@code allowClusterChange} a snapshot may replace one of another etcd cluster (another cluster ID); {@code drill}
  * says whether and where each new snapshot is restored as a trial. {@code metrics} says where the run's metrics go
  * ({@link MetricsConfig#NONE}: nowhere); {@code clusterName} (or {@code null}) is the Kubernetes cluster's name, a
- * label of every metric. {@code rateLimit} caps how fast each snapshot is read from etcd.
+ * label of every metric. {@code rateLimit} caps how fast each snapshot is read from etcd. {@code s3} says where each
+ * good snapshot is copied ({@code null}: nowhere).
  */
 public record SnapshotConfig(Path dir, int keep, Duration dialTimeout, Duration commandTimeout,
     List<ClusterConfig> clusters, PublishConfig publish, boolean allowClusterChange, DrillConfig drill,
-    MetricsConfig metrics, String clusterName, RateLimit rateLimit) {}
+    MetricsConfig metrics, String clusterName, RateLimit rateLimit, S3Config s3) {}
