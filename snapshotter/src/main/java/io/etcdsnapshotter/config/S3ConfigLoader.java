@@ -8,7 +8,6 @@ import java.util.regex.Pattern;
 final class S3ConfigLoader {
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*");
-  static final String S3_EXAMPLE = "https://s3.eu-west-1.amazonaws.com";
 
   private S3ConfigLoader() {}
 
@@ -47,7 +46,7 @@ final class S3ConfigLoader {
     Duration maxAge = file.maxAge == null ? null
         : DurationParser.parse(file.maxAge, "s3.maxAge", PublishConfigLoader.MAX_SNAPSHOT_AGE);
     URI endpoint = ServiceUrl.parse(first(flags.endpoint(), file.endpoint),
-        flags.endpoint() != null ? "--s3-endpoint" : "s3.endpoint", S3_EXAMPLE);
+        flags.endpoint() != null ? "--s3-endpoint" : "s3.endpoint", ServiceUrl.S3_EXAMPLE);
     return new S3Config(ClusterName.parse(clusterName, "clusterName (or --cluster-name), which s3 needs,"), bucket,
         prefix, blankToNull(file.region), endpoint, Boolean.TRUE.equals(file.useInstanceMetadata), encryption,
         kmsKeyId, keep, maxAge);

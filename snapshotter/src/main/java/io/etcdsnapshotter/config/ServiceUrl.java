@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 /** The URL of a service an operator names (an EC2 endpoint, a Pushgateway); {@code what} names the setting. */
 public final class ServiceUrl {
   public static final String EC2_EXAMPLE = "https://ec2.eu-west-1.amazonaws.com";
+  public static final String S3_EXAMPLE = "https://s3.eu-west-1.amazonaws.com";
 
   private ServiceUrl() {}
 

@@ -29,6 +29,8 @@ public final class DataDirRestore {
 
   private final RestoreRequest request;
   private final List<Path> scratch = new ArrayList<>();
+  /** Scratch dirs holding a fetched snapshot: deleted after a success too. */
+  private final List<Path> fetched = new ArrayList<>();
 
   private DataDirRestore(RestoreRequest request) {
     this.request = request;
@@ -39,54 +41,74 @@ public final class DataDirRestore {
   }
 
   private RestoreResult run() throws IOException {
+    RemoteSnapshot remote = request.remote();
     Path snapshot = request.snapshot();
-    if (!Files.isRegularFile(snapshot)) {
+    if (remote == null && !Files.isRegularFile(snapshot)) {
       throw new NoSuchFileException(snapshot + " is not a snapshot file");
     }
     Path dataDir = request.dataDir().toAbsolutePath();
     Path walDir = request.walDir() == null ? null : request.walDir().toAbsolutePath();
-    long size = Files.size(snapshot);
+    long size = remote == null ? Files.size(snapshot) : remote.size();
     if (walDir != null && (walDir.startsWith(dataDir) || dataDir.startsWith(walDir))) {
       throw new UsageException("--wal-dir " + walDir + " and --data-dir " + dataDir + " overlap; leave --wal-dir"
           + " out for the default <data-dir>/member/wal, or put it elsewhere");
     }
     try (TargetLock data = TargetLock.claim(dataDir, "--data-dir");
         TargetLock wal = walDir == null ? null : TargetLock.claim(walDir, "--wal-dir")) {
-      checkTargets(dataDir, walDir, size);
-      return buildCleaningUp(snapshot, dataDir, walDir, size);
+      checkTargets(dataDir, walDir, size, remote == null ? 0 : size);
+      return buildCleaningUp(dataDir, walDir);
     }
   }
 
-  private RestoreResult buildCleaningUp(Path snapshot, Path dataDir, Path walDir, long size) throws IOException {
-    // The SHA-256 pass reads the file sequentially while the copy reads its tree: on two cores they overlap.
-    Background<Void> trailer = Background.start("sha256-check", () -> {
-      if (!request.skipHashCheck()) {
-        checkTrailer(snapshot, size);
-      }
-      return null;
-    });
+  private RestoreResult buildCleaningUp(Path dataDir, Path walDir) throws IOException {
     // Ctrl-C or a SIGTERM skips finally blocks but runs shutdown hooks: the half-built data dir goes either way.
     // A SIGKILL runs neither: the next restore into the target deletes what it left (TargetLock).
     Thread cleanup = new Thread(this::deleteScratch, "restore-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      return build(snapshot, dataDir, walDir, trailer);
-    } catch (IOException | RuntimeException e) {
-      trailer.await(); // its error explains a damaged file better than a bbolt format error would
-      throw e;
+      Path snapshot = request.remote() == null ? request.snapshot() : fetch(dataDir);
+      long size = Files.size(snapshot);
+      // The SHA-256 pass reads the file sequentially while the copy reads its tree: on two cores they overlap.
+      Background<Void> trailer = Background.start("sha256-check", () -> {
+        if (!request.skipHashCheck()) {
+          checkTrailer(snapshot, size);
+        }
+        return null;
+      });
+      try {
+        return build(snapshot, dataDir, walDir, trailer);
+      } catch (IOException | RuntimeException e) {
+        trailer.await(); // its error explains a damaged file better than a bbolt format error would
+        throw e;
+      } finally {
+        trailer.cancel();
+      }
     } finally {
-      trailer.cancel();
       deleteScratch();
       Runtime.getRuntime().removeShutdownHook(cleanup);
     }
   }
 
-  private static void checkTargets(Path dataDir, Path walDir, long snapshotSize) throws IOException {
+  /** The remote snapshot as a file in a scratch dir of its own on the target's file system, always deleted after. */
+  private Path fetch(Path dataDir) throws IOException {
+    Path dir = scratchFor(dataDir);
+    synchronized (scratch) {
+      scratch.remove(dir);
+      fetched.add(dir);
+    }
+    Path file = dir.resolve("snapshot.db");
+    request.remote().fetch(file);
+    return file;
+  }
+
+  /** {@code fetchedSize}: the bytes of a remote snapshot, fetched onto the data dir's file system first. */
+  private static void checkTargets(Path dataDir, Path walDir, long snapshotSize, long fetchedSize)
+      throws IOException {
     requireEmptyOrAbsent(dataDir, "--data-dir");
     if (walDir != null) {
       requireEmptyOrAbsent(walDir, "--wal-dir");
     }
-    requireSpace(dataDir, bytesNeeded(snapshotSize, walDir == null));
+    requireSpace(dataDir, bytesNeeded(snapshotSize, walDir == null) + fetchedSize);
     if (walDir != null) {
       requireSpace(walDir, WalFile.SEGMENT_SIZE);
     }
@@ -100,6 +122,8 @@ public final class DataDirRestore {
   /** Best effort: a scratch dir that cannot be deleted is named in the log; it never replaces anything. */
   private void deleteScratch() {
     synchronized (scratch) {
+      scratch.addAll(fetched);
+      fetched.clear();
       for (Path dir : scratch) {
         try {
           PrivateFiles.deleteTree(dir);

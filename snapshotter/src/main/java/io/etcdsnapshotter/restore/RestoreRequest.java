@@ -11,6 +11,13 @@ import java.nio.file.Path;
  * @param dryRun build and check everything in a scratch dir beside the target, then delete it
  * @param server the etcd release that will run the member, whose refusals are checked before anything is written;
  *     null when unknown
+ * @param remote where the snapshot comes from when it is no local file ({@code snapshot} is then null); else null
  */
 public record RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
-    long bumpRevision, boolean dryRun, EtcdRelease server) {}
+    long bumpRevision, boolean dryRun, EtcdRelease server, RemoteSnapshot remote) {
+  /** A restore from a local file. */
+  public RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
+      long bumpRevision, boolean dryRun, EtcdRelease server) {
+    this(snapshot, dataDir, walDir, cluster, skipHashCheck, bumpRevision, dryRun, server, null);
+  }
+}

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -68,6 +70,21 @@ public final class ObjectDownload {
     }
     LOG.atInfo().addKeyValue("object", at.toString()).addKeyValue("bytes", total)
         .log("read {} ({}), sha256 {} as recorded", at, Bytes.human(total), computed);
+  }
+
+  /** True when {@code file} already holds exactly the object's bytes (same size and SHA-256). */
+  public static boolean holds(Found found, Path file) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != found.size()) {
+      return false;
+    }
+    MessageDigest digest = Sha256.digest();
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] buffer = new byte[READ];
+      for (int read; (read = in.read(buffer)) >= 0; ) {
+        digest.update(buffer, 0, read);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest()).equals(found.sha256());
   }
 
   private static long copy(InputStream in, FileChannel out, MessageDigest digest) throws IOException {
