@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /** The {@code s3:} section of the config file under the S3 flags, checked before any snapshot is taken. */
 final class S3ConfigLoader {
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*");
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9!_.*()-]+(/[A-Za-z0-9!_.*()-]+)*");
 
   private S3ConfigLoader() {}
 
@@ -29,7 +29,7 @@ final class S3ConfigLoader {
     String prefix = trimSlashes(first(flags.prefix(), file.prefix));
     if (!prefix.isEmpty() && !PREFIX.matcher(prefix).matches()) {
       throw new ConfigException("S3 prefix '" + prefix + "' is not a key prefix like etcd or backups/etcd: letters,"
-          + " digits and !_.*'()- between single slashes");
+          + " digits and !_.*()- between single slashes");
     }
     String encryption = first(file.encryption, S3Config.KMS);
     if (!encryption.equals(S3Config.KMS) && !encryption.equals(S3Config.AES256)) {
