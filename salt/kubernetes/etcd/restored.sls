@@ -15,7 +15,10 @@
       new data dir.
     - etcd-restore-X-start always puts a parked manifest back once its cluster's restore (if any) succeeded, so a
       manifest never stays parked after a good apply.
-    A data dir recording the sha256 of its snapshot is left alone, so applying this again changes nothing. -#}
+    A data dir recording the sha256 of its snapshot is left alone, so applying this again changes nothing.
+    With pillar etcd_restore:s3:bucket the snapshot files are instead fetched from the S3 copies (each cluster's
+    object from etcd_restore:s3:objects, else its newest copy) into etcd_restore:s3:download_dir by the jar's fetch,
+    checked against their recorded sha256 (a file already holding the object is kept); the rest runs as above. -#}
 {%- from "kubernetes/map.jinja" import etcd, restore with context %}
 {%- from "kubernetes/etcd/volume.jinja" import released with context %}
 {%- set marker = '.etcd-snapshotter-restored-sha256' %}
@@ -26,6 +29,8 @@
 {%- set sha256_dir = opts['cachedir'] ~ '/etcd-restore' %}
 {%- set ebs_snapshot = restore.ebs_snapshot|string|trim %}
 {%- set from_ebs = ebs_snapshot not in ['', 'release'] %}
+{%- set from_s3 = restore.s3_sources|length > 0 %}
+{%- set snapshot_dir = restore.s3.download_dir if from_s3 else restore.snapshot_dir %}
 
 {%- set errors = [] %}
 {%- if etcd.errors %}
@@ -42,12 +47,14 @@
 
 {%- set snapshots = {} %}
 {%- for name, cluster in etcd.clusters.items() %}
-{%-   do snapshots.update({name: restore.snapshot_dir ~ '/' ~ cluster.snapshot_file}) %}
+{%-   do snapshots.update({name: snapshot_dir ~ '/' ~ cluster.snapshot_file}) %}
 {%- endfor %}
 {%- set tests = [] %}
 {%- for snapshot in snapshots.values() %}{% do tests.append('test -f ' ~ snapshot|quote) %}{% endfor %}
 {%- set all_present = tests|join(' && ') %}
-{%- set mounted = [{'cmd': 'etcd-snapshot-volume-mounted'}] if from_ebs else [] %}
+{%- set fetched = [] %}
+{%- for name in restore.s3_sources %}{% do fetched.append({'cmd': 'etcd-restore-' ~ name ~ '-fetch'}) %}{% endfor %}
+{%- set mounted = [{'cmd': 'etcd-snapshot-volume-mounted'}] if from_ebs else fetched %}
 
 include:
   - kubernetes.etcd.restore-tools
@@ -72,11 +79,26 @@ etcd-restore-preview:
                 ~ ' yet, so which cluster would be restored is known only when applied for real')|json }}
     - onlyif: '! mountpoint -q {{ restore.snapshot_dir|quote }}'
 {%-   endif %}
+{%-   for name, source in restore.s3_sources.items() %}
+{%-     set flags = ['fetch', source, snapshots[name]] %}
+{%-     if restore.s3.region %}{% do flags.extend(['--s3-region', restore.s3.region|string]) %}{% endif %}
+{%-     if restore.s3.endpoint %}{% do flags.extend(['--s3-endpoint', restore.s3.endpoint|string]) %}{% endif %}
+
+etcd-restore-{{ name }}-fetch:
+  cmd.run:
+    - name: {{ java_jar }} {{ flags|map('quote')|join(' ') }}
+{%-     if restore.installs %}
+    - require: {{ restore.installs|json }}
+{%-     endif %}
+{%-   endfor %}
 {%-   for name, snapshot in snapshots.items() %}
 
 etcd-restore-{{ name }}-snapshot:
   test.fail_without_changes:
-{%-     if from_ebs %}
+{%-     if from_s3 %}
+    - comment: {{ ('no snapshot file ' ~ snapshot ~ ' fetched from ' ~ restore.s3_sources[name] ~ '; nothing was'
+                   ~ ' stopped')|json }}
+{%-     elif from_ebs %}
     - comment: {{ ('no snapshot file ' ~ snapshot ~ ' on the volume of EBS snapshot ' ~ ebs_snapshot ~ ' mounted at '
                    ~ restore.snapshot_dir ~ ': the volume stays mounted to look at; release it (kubernetes.etcd.'
                    ~ 'snapshot-volume with etcd_restore:ebs_snapshot release) before bringing another snapshot back; '
@@ -86,7 +108,9 @@ etcd-restore-{{ name }}-snapshot:
                    ~ restore.snapshot_dir ~ ' (pillar etcd_restore:snapshot_dir), or set pillar '
                    ~ 'etcd_restore:ebs_snapshot to latest or a snapshot id; nothing was stopped')|json }}
 {%-     endif %}
-{%-     if preview %}
+{%-     if from_s3 and opts['test'] %}
+    - unless: 'true'
+{%-     elif preview %}
     - unless: test -f {{ snapshot|quote }} || ! mountpoint -q {{ restore.snapshot_dir|quote }}
 {%-     else %}
     - unless: test -f {{ snapshot|quote }}

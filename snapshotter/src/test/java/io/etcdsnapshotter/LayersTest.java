@@ -23,7 +23,7 @@ class LayersTest {
   private static final Path README = Path.of("..", "README.md");
   private static final Path SOURCES = Path.of("src", "main", "java", "io", "etcdsnapshotter");
   private static final Pattern LAYER = Pattern.compile("^(\\d+)\\. (.*)");
-  private static final Pattern NAME = Pattern.compile("`([a-z]+(\\.[a-z]+)*)`");
+  private static final Pattern NAME = Pattern.compile("`([a-z][a-z0-9]*(\\.[a-z][a-z0-9]*)*)`");
   private static final Pattern IMPORT = Pattern.compile("^import (static )?io\\.etcdsnapshotter\\.(\\w+)[.;]");
 
   @Test

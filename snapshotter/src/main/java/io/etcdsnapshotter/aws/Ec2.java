@@ -1,9 +1,7 @@
 package io.etcdsnapshotter.aws;
 
-import io.etcdsnapshotter.OneLine;
 import java.net.URI;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -49,15 +47,8 @@ public final class Ec2 implements AutoCloseable {
     try {
       return request.get();
     } catch (SdkException e) {
-      throw new AwsException(where + ": cannot " + action + ": " + reason(e), e);
+      throw AwsException.failed(where, action, e);
     }
-  }
-
-  static String reason(SdkException e) {
-    if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
-      return service.awsErrorDetails().errorCode() + ": " + service.awsErrorDetails().errorMessage();
-    }
-    return OneLine.rootMessage(e);
   }
 
   @Override

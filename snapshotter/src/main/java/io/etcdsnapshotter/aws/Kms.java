@@ -51,7 +51,7 @@ public final class Kms implements AutoCloseable {
     try {
       return request.get();
     } catch (SdkException e) {
-      throw new AwsException(where + ": cannot " + action + ": " + Ec2.reason(e) + " (this needs " + permission
+      throw new AwsException(where + ": cannot " + action + ": " + AwsException.reason(e) + " (this needs " + permission
           + " on that key: see docs/aws.md)", e);
     }
   }

@@ -9,24 +9,20 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * How every AWS client of this tool is built: the JDK's URL connection client with bounded waits, credentials from
- * the SDK's default chain only (without the instance metadata service unless allowed), the region and endpoint given.
+ * What every AWS client of this tool shares: the JDK's URL connection (which streams a body of known length, so
+ * memory stays flat whatever is sent) with bounded waits, credentials and region from the SDK's default chains only,
+ * and without {@code instanceMetadata} never from the instance metadata service ({@link ChainsWithoutInstanceMetadata}).
  */
-final class SdkClients {
+public final class SdkClients {
   private SdkClients() {}
 
-  /**
-   * {@code region} null: the default chain; {@code endpoint} null: AWS's own; without {@code instanceMetadata}
-   * neither credentials nor region ever come from the instance metadata service
-   * ({@link ChainsWithoutInstanceMetadata}).
-   */
-  static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String region,
+  /** {@code region} null: the default chain; {@code endpoint} null: AWS's own. */
+  public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String region,
       URI endpoint, boolean instanceMetadata) {
     builder.httpClient(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(5))
-            .socketTimeout(Duration.ofSeconds(60))
-            .build())
-        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(2)));
+        .connectionTimeout(Duration.ofSeconds(5))
+        .socketTimeout(Duration.ofSeconds(60))
+        .build());
     if (!instanceMetadata) {
       builder.credentialsProvider(ChainsWithoutInstanceMetadata.credentials())
           .region(ChainsWithoutInstanceMetadata.region(region));
@@ -36,6 +32,14 @@ final class SdkClients {
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
+    return builder;
+  }
+
+  /** As {@link #configure}, for clients of small calls, each of which may take at most two minutes. */
+  static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String region,
+      URI endpoint, boolean instanceMetadata) {
+    configure(builder, region, endpoint, instanceMetadata)
+        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(2)));
     try {
       return builder.build();
     } catch (SdkClientException e) {

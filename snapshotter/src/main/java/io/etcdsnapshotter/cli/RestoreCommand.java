@@ -3,8 +3,13 @@ package io.etcdsnapshotter.cli;
 import io.etcdsnapshotter.config.ConfigException;
 import io.etcdsnapshotter.restore.Cluster;
 import io.etcdsnapshotter.restore.DataDirRestore;
+import io.etcdsnapshotter.restore.RemoteSnapshot;
 import io.etcdsnapshotter.restore.RestoreRequest;
 import io.etcdsnapshotter.restore.RestoreResult;
+import io.etcdsnapshotter.s3.ObjectDownload;
+import io.etcdsnapshotter.s3.S3;
+import io.etcdsnapshotter.s3.S3Location;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,13 +36,20 @@ import picocli.CommandLine.Spec;
       "An encrypted snapshot (config encryption.kmsKeyId) is decrypted once, straight into the new db, with its data"
           + " key from KMS (kms:Decrypt on the key its header names); a damaged, truncated or wrong-key file fails"
           + " before the data dir is moved into place.",
+      "From s3:// the object is downloaded onto the data dir's file system first (it needs its size free besides),"
+          + " checked against the SHA-256 its metadata records, and deleted once restored; a damaged object is one"
+          + " line and nothing is written.",
       "Exit codes: 0 restored, 1 failed (nothing left at the target), 2 usage error."
     })
 final class RestoreCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "Snapshot file (from `snapshot` or etcdctl).")
-  Path snapshot;
+  @Parameters(index = "0", paramLabel = "FILE", description = "Snapshot file (from `snapshot` or etcdctl); or"
+      + " s3://BUCKET/KEY, a copy the snapshot command made (.../CLUSTER-NAME/CLUSTER/latest: the newest), downloaded"
+      + " beside the data dir into a private scratch file, checked against its recorded SHA-256 and deleted after.")
+  String snapshot;
+
+  @Mixin S3Options s3;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Data dir to create; must be absent or empty (default: <name>.etcd).")
@@ -82,6 +94,11 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Mixin KmsOption kms;
 
+  private RestoreRequest request(Path file, Path target, Cluster cluster, RemoteSnapshot remote) {
+    return new RestoreRequest(file, target, walDir, cluster, skipHashCheck, bumpRevision, dryRun,
+        etcdVersion.release(), kms.keys(), remote);
+  }
+
   @Override
   public Integer call() throws Exception {
     if (bumpRevision < 0) {
@@ -92,10 +109,30 @@ final class RestoreCommand implements Callable<Integer> {
     }
     Cluster cluster = Cluster.bootstrap(name, initialCluster, token, advertisePeerUrls);
     Path target = dataDir != null ? dataDir : Path.of(name + ".etcd");
-    RestoreResult result = DataDirRestore.run(
-        new RestoreRequest(snapshot, target, walDir, cluster, skipHashCheck, bumpRevision, dryRun,
-            etcdVersion.release(), kms.keys()));
-    spec.commandLine().getOut().println((dryRun ? "dry run: could restore " : "restored ") + snapshot + " into "
+    String restored;
+    RestoreResult result;
+    if (S3Location.named(snapshot)) {
+      try (S3 client = s3.connect()) {
+        ObjectDownload download = new ObjectDownload(client);
+        ObjectDownload.Found found = download.find(S3Location.parse(snapshot, "FILE"));
+        restored = found.location().toString();
+        result = DataDirRestore.run(request(null, target, cluster, new RemoteSnapshot() {
+          @Override
+          public long size() {
+            return found.size();
+          }
+
+          @Override
+          public void fetch(Path file) throws IOException {
+            download.download(found, file);
+          }
+        }));
+      }
+    } else {
+      restored = snapshot;
+      result = DataDirRestore.run(request(Path.of(snapshot), target, cluster, null));
+    }
+    spec.commandLine().getOut().println((dryRun ? "dry run: could restore " : "restored ") + restored + " into "
         + target + ": " + result.describe());
     return 0;
   }

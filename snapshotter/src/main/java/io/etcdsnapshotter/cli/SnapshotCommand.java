@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.cli;
 
+import io.etcdsnapshotter.config.S3Flags;
 import io.etcdsnapshotter.config.SnapshotConfig;
 import io.etcdsnapshotter.config.SnapshotConfigLoader;
 import io.etcdsnapshotter.config.SnapshotSettings;
@@ -31,6 +32,12 @@ import picocli.CommandLine.Spec;
           + " with a data key of its own from KMS (kms:GenerateDataKey; never kms:Decrypt): AES-256-GCM in"
           + " authenticated chunks, the plaintext never on the volume; status, verify and restore read it given"
           + " kms:Decrypt.",
+      "With an s3 section (or --s3-bucket), each good new snapshot is then copied to"
+          + " s3://BUCKET/[PREFIX/]CLUSTER-NAME/CLUSTER/<taken at>-<revision>.db by a streamed multipart upload, the"
+          + " SHA-256 of its bytes in the object's metadata and each part's checked by S3, encrypted by S3 with KMS"
+          + " (s3.encryption, s3.kmsKeyId); snapshots.json goes to s3://BUCKET/[PREFIX/]CLUSTER-NAME/snapshots.json."
+          + " Older copies of this tool expire by s3.keep and s3.maxAge, never the newest. A failed copy fails the"
+          + " run in one line; the file on the volume stays.",
       "With --drill (config drill.enabled) each new file is then restored natively into a private scratch dir under"
           + " --drill-dir, read back and checked as verify --restore does, and the scratch dir deleted. The result"
           + " (ok, failed or skipped when the scratch dir lacks the room), its seconds and the revision restored go"
@@ -106,11 +113,28 @@ final class SnapshotCommand implements Callable<Integer> {
           + " replaced whole by a rename (config: metrics.textfile).")
   Path metricsTextfile;
 
+  @Option(names = "--s3-bucket", paramLabel = "BUCKET",
+      description = "Copy each good snapshot to s3://BUCKET/[PREFIX/]CLUSTER-NAME/CLUSTER/<taken at>-<revision>.db,"
+          + " with snapshots.json beside, needs --cluster-name (config: s3.bucket).")
+  String s3Bucket;
+
+  @Option(names = "--s3-prefix", paramLabel = "PREFIX", description = "Key prefix in the bucket (config: s3.prefix).")
+  String s3Prefix;
+
+  @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3 API endpoint (config: s3.endpoint; default:"
+      + " AWS's own).")
+  String s3Endpoint;
+
+  @Option(names = "--s3-kms-key-id", paramLabel = "KEY", description = "KMS key (id, ARN or alias/NAME) S3 encrypts"
+      + " the copies with (config: s3.kmsKeyId; default: the bucket's default key, else aws/s3).")
+  String s3KmsKeyId;
+
   @Override
   public Integer call() throws Exception {
     SnapshotConfig settings = SnapshotConfigLoader.load(new SnapshotSettings(etcd.config, dir, keep,
         etcd.dialTimeout, commandTimeout, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, clusterName,
-        allowClusterChange, drill, drillDir, pushgateway, metricsTextfile, rateLimit));
+        allowClusterChange, drill, drillDir, pushgateway, metricsTextfile, rateLimit),
+        new S3Flags(s3Bucket, s3Prefix, s3Endpoint, s3KmsKeyId));
     StreamingCompiler.optimizeOnlyDigestsInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;
@@ -121,6 +145,11 @@ final class SnapshotCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("etcd-snapshotter snapshot: " + outcome.describe());
         failed = true;
       }
+    }
+    job.copies().done().forEach(spec.commandLine().getOut()::println);
+    for (String failure : job.copies().failures()) {
+      spec.commandLine().getErr().println("etcd-snapshotter snapshot: " + failure);
+      failed = true;
     }
     job.publish().done().forEach(spec.commandLine().getOut()::println);
     if (!job.publish().ok()) {

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.cli;
 
+import io.etcdsnapshotter.config.ScratchDir;
 import io.etcdsnapshotter.inspect.SnapshotStatus;
 import io.etcdsnapshotter.inspect.StatusSemantics;
 import io.etcdsnapshotter.inspect.StatusTable;
@@ -31,7 +32,8 @@ import picocli.CommandLine.TypeConversionException;
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
       "0:the status was printed",
-      "1:the file is missing, unreadable, not a snapshot, or damaged (one line says which)",
+      "1:the file is missing, unreadable, not a snapshot, or damaged, or an s3:// object cannot be read or does not"
+          + " match its recorded SHA-256 (one line says which)",
       "2:usage error (bad flags)"
     })
 final class StatusCommand implements Callable<Integer> {
@@ -39,8 +41,17 @@ final class StatusCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "a snapshot (`etcdctl snapshot save` output) or a bbolt db")
-  Path file;
+  @Parameters(index = "0", paramLabel = "FILE", description = "a snapshot (`etcdctl snapshot save` output) or a bbolt"
+      + " db; or s3://BUCKET/KEY, a copy the snapshot command made (.../CLUSTER-NAME/CLUSTER/latest: the newest),"
+      + " downloaded and checked against its recorded SHA-256 first")
+  String file;
+
+  @Mixin S3Options s3;
+
+  @Option(names = "--scratch-dir", paramLabel = "DIR",
+      description = "An existing directory in which an s3:// snapshot is downloaded into a new private (0700) dir,"
+          + " deleted afterwards; needs the snapshot's size free (default: the system temp dir).")
+  Path scratchDir;
 
   @Option(
       names = {"-w", "--write-out"},
@@ -67,7 +78,10 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SnapshotStatus status = SnapshotStatus.of(file, semantics, kms.keys());
+    SnapshotStatus status;
+    try (SnapshotFile snapshot = SnapshotFile.open(file, s3, ScratchDir.of(scratchDir, "--scratch-dir"))) {
+      status = SnapshotStatus.of(snapshot.path(), semantics, kms.keys());
+    }
     spec.commandLine().getOut().print(switch (format) {
       case json -> status.toJson() + "\n";
       case simple -> StatusTable.simple(status) + "\n";

@@ -10,6 +10,8 @@ import io.etcdsnapshotter.restore.TrialRestore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,15 +44,20 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "a snapshot (`etcdctl snapshot save` output) or a bbolt db")
-  Path file;
+  @Parameters(index = "0", paramLabel = "FILE", description = "a snapshot (`etcdctl snapshot save` output) or a bbolt"
+      + " db; or s3://BUCKET/KEY, a copy the snapshot command made (.../CLUSTER-NAME/CLUSTER/latest: the newest),"
+      + " downloaded and checked against its recorded SHA-256 first")
+  String file;
+
+  @Mixin S3Options s3;
 
   @Option(names = "--restore", description = "Also do a trial restore into a scratch dir (deleted afterwards).")
   boolean restore;
 
   @Option(names = "--scratch-dir", paramLabel = "DIR",
-      description = "An existing directory in which the trial restore gets a new private (0700) dir, deleted"
-          + " afterwards; needs about the snapshot's size free (default: the system temp dir).")
+      description = "An existing directory in which the trial restore, and the download of an s3:// snapshot, get a"
+          + " new private (0700) dir, deleted afterwards; needs about the snapshot's size free for each (default: the"
+          + " system temp dir).")
   Path scratchDir;
 
   @Mixin EtcdVersionOption etcdVersion;
@@ -59,16 +66,28 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path scratchParent = restore ? ScratchDir.of(scratchDir, "--scratch-dir") : null;
+    Path scratchParent = ScratchDir.of(scratchDir, "--scratch-dir");
+    try (SnapshotFile snapshot = SnapshotFile.open(file, s3, scratchParent)) {
+      return verify(snapshot, scratchParent);
+    }
+  }
+
+  private int verify(SnapshotFile snapshot, Path scratchParent) throws IOException {
+    Path file = snapshot.path();
     DataKeys keys = kms.keys();
     Verification verification = Verifier.verify(file, keys);
     // Every check runs before anything is printed: a file that fails one never shows as OK.
     String restoreLine = restore
         ? "  restore   " + TrialRestore.run(file, scratchParent, !verification.trailer().present(),
             etcdVersion.release(), keys).describe()
-        : serverLine(keys);
+        : serverLine(file, keys);
     PrintWriter out = spec.commandLine().getOut();
-    verification.summary().forEach(out::println);
+    if (snapshot.origin() != null) {
+      out.println(snapshot.origin());
+    }
+    List<String> summary = new ArrayList<>(verification.summary());
+    summary.set(0, snapshot.name() + summary.get(0).substring(file.toString().length()));
+    summary.forEach(out::println);
     if (restoreLine != null) {
       out.println(restoreLine);
     }
@@ -76,7 +95,7 @@ final class VerifyCommand implements Callable<Integer> {
     return 0;
   }
 
-  private String serverLine(DataKeys keys) throws IOException {
+  private String serverLine(Path file, DataKeys keys) throws IOException {
     EtcdRelease server = etcdVersion.release();
     if (server == null) {
       return null;

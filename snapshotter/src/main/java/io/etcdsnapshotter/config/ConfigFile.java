@@ -19,6 +19,7 @@ public final class ConfigFile {
   public Drill drill;
   public Kubernetes kubernetes;
   public Aws aws;
+  public S3 s3;
   public Metrics metrics;
   public Encryption encryption;
 
@@ -87,6 +88,20 @@ public final class ConfigFile {
     public String kmsKeyId;
     public String region;
     public String endpoint;
+    public Boolean useInstanceMetadata;
+  }
+
+  /** Present to copy each good snapshot to S3; credentials come from the SDK's default chain only. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class S3 {
+    public String bucket;
+    public String prefix;
+    public String region;
+    public String endpoint;
+    public String encryption;
+    public String kmsKeyId;
+    public Integer keep;
+    public String maxAge;
     public Boolean useInstanceMetadata;
   }
 

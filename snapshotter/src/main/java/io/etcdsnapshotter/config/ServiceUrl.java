@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 public final class ServiceUrl {
   public static final String EC2_EXAMPLE = "https://ec2.eu-west-1.amazonaws.com";
   public static final String KMS_EXAMPLE = "https://kms.eu-west-1.amazonaws.com";
+  public static final String S3_EXAMPLE = "https://s3.eu-west-1.amazonaws.com";
 
   private ServiceUrl() {}
 

@@ -11,8 +11,9 @@ import java.util.List;
  * says whether and where each new snapshot is restored as a trial. {@code metrics} says where the run's metrics go
  * ({@link MetricsConfig#NONE}: nowhere); {@code clusterName} (or {@code null}) is the Kubernetes cluster's name, a
  * label of every metric. {@code rateLimit} caps how fast each snapshot is read from etcd. {@code encryption} says
- * how the files on the volume are encrypted ({@code null}: they are not).
+ * how the files on the volume are encrypted ({@code null}: they are not). {@code s3} says where each good snapshot
+ * is copied ({@code null}: nowhere).
  */
 public record SnapshotConfig(Path dir, int keep, Duration dialTimeout, Duration commandTimeout,
     List<ClusterConfig> clusters, PublishConfig publish, boolean allowClusterChange, DrillConfig drill,
-    MetricsConfig metrics, String clusterName, RateLimit rateLimit, EncryptionConfig encryption) {}
+    MetricsConfig metrics, String clusterName, RateLimit rateLimit, EncryptionConfig encryption, S3Config s3) {}

@@ -25,6 +25,10 @@ public final class SnapshotConfigLoader {
   private SnapshotConfigLoader() {}
 
   public static SnapshotConfig load(SnapshotSettings flags) {
+    return load(flags, S3Flags.NONE);
+  }
+
+  public static SnapshotConfig load(SnapshotSettings flags, S3Flags s3) {
     ConfigFile file = flags.configFile() == null ? new ConfigFile() : ConfigFileReader.read(flags.configFile());
     Path dir = flags.dir() != null ? flags.dir() : file.dir != null ? Path.of(file.dir) : DEFAULT_DIR;
     int keep = first(flags.keep(), file.keep, 0);
@@ -44,7 +48,7 @@ public final class SnapshotConfigLoader {
         clusterName == null ? null : ClusterName.parse(clusterName, "clusterName (or --cluster-name)"),
         flags.rateLimit() != null ? RateLimit.parse(flags.rateLimit(), "--rate-limit")
             : RateLimit.parse(file.rateLimit, "rateLimit in the config file"),
-        EncryptionConfigLoader.load(file.encryption, file.aws));
+        EncryptionConfigLoader.load(file.encryption, file.aws), S3ConfigLoader.load(file.s3, s3, clusterName));
   }
 
   /** The flag's value, else the config file's, else the default; the message names where the value came from. */

@@ -34,6 +34,8 @@ public final class DataDirRestore {
 
   private final RestoreRequest request;
   private final List<Path> scratch = new ArrayList<>();
+  /** Scratch dirs holding a fetched snapshot: deleted after a success too. */
+  private final List<Path> fetched = new ArrayList<>();
 
   private DataDirRestore(RestoreRequest request) {
     this.request = request;
@@ -44,25 +46,41 @@ public final class DataDirRestore {
   }
 
   private RestoreResult run() throws IOException {
+    RemoteSnapshot remote = request.remote();
     Path snapshot = request.snapshot();
-    if (!Files.isRegularFile(snapshot)) {
+    if (remote == null && !Files.isRegularFile(snapshot)) {
       throw new NoSuchFileException(snapshot + " is not a snapshot file");
     }
     Path dataDir = request.dataDir().toAbsolutePath();
     Path walDir = request.walDir() == null ? null : request.walDir().toAbsolutePath();
-    long size = Files.size(snapshot);
+    long size = remote == null ? Files.size(snapshot) : remote.size();
     if (walDir != null && (walDir.startsWith(dataDir) || dataDir.startsWith(walDir))) {
       throw new UsageException("--wal-dir " + walDir + " and --data-dir " + dataDir + " overlap; leave --wal-dir"
           + " out for the default <data-dir>/member/wal, or put it elsewhere");
     }
     try (TargetLock data = TargetLock.claim(dataDir, "--data-dir");
         TargetLock wal = walDir == null ? null : TargetLock.claim(walDir, "--wal-dir")) {
-      checkTargets(dataDir, walDir, size);
-      return buildCleaningUp(snapshot, dataDir, walDir, size);
+      checkTargets(dataDir, walDir, size, remote == null ? 0 : size);
+      return buildCleaningUp(dataDir, walDir);
     }
   }
 
-  private RestoreResult buildCleaningUp(Path snapshot, Path dataDir, Path walDir, long size) throws IOException {
+  private RestoreResult buildCleaningUp(Path dataDir, Path walDir) throws IOException {
+    // Ctrl-C or a SIGTERM skips finally blocks but runs shutdown hooks: the half-built data dir goes either way.
+    // A SIGKILL runs neither: the next restore into the target deletes what it left (TargetLock).
+    Thread cleanup = new Thread(this::deleteScratch, "restore-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      Path snapshot = request.remote() == null ? request.snapshot() : fetch(dataDir);
+      return buildFrom(snapshot, dataDir, walDir);
+    } finally {
+      deleteScratch();
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    }
+  }
+
+  private RestoreResult buildFrom(Path snapshot, Path dataDir, Path walDir) throws IOException {
+    long size = Files.size(snapshot);
     // An encrypted snapshot with a wrong key, or cut off, fails here, before anything is written.
     try (ReadOnlyFile content = SnapshotFiles.open(snapshot, request.keys())) {
       boolean encrypted = content instanceof SealedFile;
@@ -74,34 +92,37 @@ public final class DataDirRestore {
         }
         return null;
       });
-      return buildCleaningUp(content, dataDir, walDir, trailer);
+      try {
+        return build(snapshot, content, dataDir, walDir, trailer);
+      } catch (IOException | RuntimeException e) {
+        trailer.await(); // its error explains a damaged file better than a bbolt format error would
+        throw e;
+      } finally {
+        trailer.cancel();
+      }
     }
   }
 
-  private RestoreResult buildCleaningUp(ReadOnlyFile content, Path dataDir, Path walDir, Background<Void> trailer)
+  /** The remote snapshot as a file in a scratch dir of its own on the target's file system, always deleted after. */
+  private Path fetch(Path dataDir) throws IOException {
+    Path dir = scratchFor(dataDir);
+    synchronized (scratch) {
+      scratch.remove(dir);
+      fetched.add(dir);
+    }
+    Path file = dir.resolve("snapshot.db");
+    request.remote().fetch(file);
+    return file;
+  }
+
+  /** {@code fetchedSize}: the bytes of a remote snapshot, fetched onto the data dir's file system first. */
+  private static void checkTargets(Path dataDir, Path walDir, long snapshotSize, long fetchedSize)
       throws IOException {
-    // Ctrl-C or a SIGTERM skips finally blocks but runs shutdown hooks: the half-built data dir goes either way.
-    // A SIGKILL runs neither: the next restore into the target deletes what it left (TargetLock).
-    Thread cleanup = new Thread(this::deleteScratch, "restore-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanup);
-    try {
-      return build(content, dataDir, walDir, trailer);
-    } catch (IOException | RuntimeException e) {
-      trailer.await(); // its error explains a damaged file better than a bbolt format error would
-      throw e;
-    } finally {
-      trailer.cancel();
-      deleteScratch();
-      Runtime.getRuntime().removeShutdownHook(cleanup);
-    }
-  }
-
-  private static void checkTargets(Path dataDir, Path walDir, long snapshotSize) throws IOException {
     requireEmptyOrAbsent(dataDir, "--data-dir");
     if (walDir != null) {
       requireEmptyOrAbsent(walDir, "--wal-dir");
     }
-    requireSpace(dataDir, bytesNeeded(snapshotSize, walDir == null));
+    requireSpace(dataDir, bytesNeeded(snapshotSize, walDir == null) + fetchedSize);
     if (walDir != null) {
       requireSpace(walDir, WalFile.SEGMENT_SIZE);
     }
@@ -115,6 +136,8 @@ public final class DataDirRestore {
   /** Best effort: a scratch dir that cannot be deleted is named in the log; it never replaces anything. */
   private void deleteScratch() {
     synchronized (scratch) {
+      scratch.addAll(fetched);
+      fetched.clear();
       for (Path dir : scratch) {
         try {
           PrivateFiles.deleteTree(dir);
@@ -126,8 +149,8 @@ public final class DataDirRestore {
     }
   }
 
-  private RestoreResult build(ReadOnlyFile content, Path dataDir, Path walDir, Background<Void> trailer)
-      throws IOException {
+  private RestoreResult build(Path snapshot, ReadOnlyFile content, Path dataDir, Path walDir,
+      Background<Void> trailer) throws IOException {
     Path root = scratchFor(dataDir);
     Path member = PrivateFiles.createDirectory(root.resolve("member"));
     Path snapDir = PrivateFiles.createDirectory(member.resolve("snap"));
@@ -135,8 +158,8 @@ public final class DataDirRestore {
     RestoreResult result;
     Path dbFile = snapDir.resolve("db");
     boolean encrypted = content instanceof SealedFile;
-    try (BoltFile source = encrypted ? decryptInto((SealedFile) content, dbFile)
-            : BoltFile.open(content, request.snapshot());
+    try (BoltFile source = encrypted ? decryptInto(snapshot, (SealedFile) content, dbFile)
+            : BoltFile.open(content, snapshot);
         BoltCopy db = encrypted ? BoltCopy.inPlace(source)
             : BoltCopy.start(source, dbFile, new Progress("copying", source.dataSize())::add)) {
       ServerCompatibility compatibility = ServerCompatibility.of(source);
@@ -181,7 +204,7 @@ public final class DataDirRestore {
    * over the plaintext instead of a decryption and a copy. The SHA-256 trailer is checked on the way, since the
    * trailer lands where the transaction's pages go.
    */
-  private BoltFile decryptInto(SealedFile sealed, Path dbFile) throws IOException {
+  private BoltFile decryptInto(Path snapshot, SealedFile sealed, Path dbFile) throws IOException {
     IntegrityTrailer.Digest digest = new IntegrityTrailer.Digest(sealed.size());
     Progress progress = new Progress("decrypting", sealed.size());
     try (FileChannel out = PrivateFiles.createNew(dbFile);
@@ -198,7 +221,7 @@ public final class DataDirRestore {
       flush.finish();
     }
     if (!request.skipHashCheck()) {
-      checkTrailer(request.snapshot(), digest.result(), sealed.size());
+      checkTrailer(snapshot, digest.result(), sealed.size());
     }
     return BoltFile.open(dbFile);
   }

@@ -13,12 +13,13 @@ import java.nio.file.Path;
  * @param server the etcd release that will run the member, whose refusals are checked before anything is written;
  *     null when unknown
  * @param keys where the data key of an encrypted snapshot comes from
+ * @param remote where the snapshot comes from when it is no local file ({@code snapshot} is then null); else null
  */
 public record RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
-    long bumpRevision, boolean dryRun, EtcdRelease server, DataKeys keys) {
-  /** A request for a plain snapshot. */
+    long bumpRevision, boolean dryRun, EtcdRelease server, DataKeys keys, RemoteSnapshot remote) {
+  /** A restore from a local plain file. */
   public RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
       long bumpRevision, boolean dryRun, EtcdRelease server) {
-    this(snapshot, dataDir, walDir, cluster, skipHashCheck, bumpRevision, dryRun, server, DataKeys.NONE);
+    this(snapshot, dataDir, walDir, cluster, skipHashCheck, bumpRevision, dryRun, server, DataKeys.NONE, null);
   }
 }

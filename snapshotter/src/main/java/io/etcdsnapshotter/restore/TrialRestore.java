@@ -33,7 +33,7 @@ public final class TrialRestore {
       Cluster cluster = Cluster.bootstrap("default", "default=http://localhost:2380", "etcd-cluster",
           "http://localhost:2380");
       return DataDirRestore.run(new RestoreRequest(snapshot, trial.resolve("default.etcd"), null, cluster, noTrailer,
-          0, true, server, keys));
+          0, true, server, keys, null));
     } finally {
       PrivateFiles.deleteTree(trial);
     }

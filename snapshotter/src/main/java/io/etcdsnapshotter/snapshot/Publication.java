@@ -38,7 +38,8 @@ final class Publication {
     this.config = config;
   }
 
-  PublishOutcome publish(List<ClusterOutcome> clusters, Instant at) {
+  /** {@code copyFailures}: the copies off the volume that failed, which the run's Event reports too. */
+  PublishOutcome publish(List<ClusterOutcome> clusters, List<String> copyFailures, Instant at) {
     if (!config.enabled()) {
       return PublishOutcome.NONE;
     }
@@ -53,7 +54,7 @@ final class Publication {
       } catch (AwsException | KubeException e) {
         failure = e.getMessage() + "; " + filesStatement(clusters);
       }
-      failure = recordEvents(claim, clusters, failure, unencrypted);
+      failure = recordEvents(claim, clusters, copyFailures, failure, unencrypted);
     } catch (KubeException e) {
       failure = e.getMessage() + "; " + filesStatement(clusters);
     }
@@ -159,13 +160,14 @@ final class Publication {
    * Writes the run's Event and a Warning for each unencrypted thing; returns the run's failure line, which the
    * Events' own failure may become.
    */
-  private static String recordEvents(SnapshotClaim claim, List<ClusterOutcome> clusters, String failure,
-      List<String> unencrypted) {
+  private static String recordEvents(SnapshotClaim claim, List<ClusterOutcome> clusters, List<String> copyFailures,
+      String failure, List<String> unencrypted) {
     if (claim == null) {
       return failure;
     }
     List<String> problems = new ArrayList<>();
     clusters.stream().filter(c -> !c.ok()).forEach(c -> problems.add(c.describe()));
+    problems.addAll(copyFailures);
     if (failure != null) {
       problems.add(failure);
     }

@@ -27,6 +27,7 @@ public final class SnapshotJob {
 
   /** Saves (and, with the drill on, trial-restores) every cluster, then reports the run where the config says (nowhere by default). */
   public JobOutcome run() throws IOException {
+    Instant runStart = Instant.now();
     try (SnapshotVolume volume = SnapshotVolume.open(config.dir(), config.keep());
         FileKeys keys = new FileKeys(config.encryption())) {
       SnapshotIndex index = SnapshotIndex.load(volume.dir());
@@ -53,11 +54,13 @@ public final class SnapshotJob {
           }
         }
       }
-      PublishOutcome publish = new Publication(config.publish()).publish(outcomes, Instant.now());
+      CopyOutcome copies = config.s3() == null ? CopyOutcome.NONE
+          : new S3Copy(config.s3()).copy(outcomes, volume, runStart);
+      PublishOutcome publish = new Publication(config.publish()).publish(outcomes, copies.failures(), Instant.now());
       if (!config.metrics().equals(MetricsConfig.NONE)) {
         exportMetrics(volume, figures, publish);
       }
-      return new JobOutcome(outcomes, publish);
+      return new JobOutcome(outcomes, copies, publish);
     }
   }
 

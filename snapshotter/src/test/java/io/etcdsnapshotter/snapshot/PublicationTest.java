@@ -26,7 +26,7 @@ class PublicationTest {
     entry.takenAt = AT.toString();
 
     assertThat(new Publication(PublishConfig.NONE)
-        .publish(List.of(new ClusterOutcome("main", "http://127.0.0.1:2379", entry, null)), AT))
+        .publish(List.of(new ClusterOutcome("main", "http://127.0.0.1:2379", entry, null)), List.of(), AT))
         .isEqualTo(PublishOutcome.NONE);
   }
 }

@@ -78,6 +78,11 @@ public final class Jar {
     return start(List.of(), Map.of(), List.of(), args);
   }
 
+  /** As above, with {@code environment} added (credentials, say). */
+  public static RunningProcess start(Map<String, String> environment, String... args) {
+    return start(List.of(), environment, List.of(), args);
+  }
+
   private static RunningProcess start(List<String> launcher, Map<String, String> environment, List<String> options,
       String... args) {
     List<String> command = new ArrayList<>(launcher);

@@ -23,16 +23,16 @@ import java.util.stream.Collectors;
  * Real etcd servers started on data dirs that a restore wrote (the fixture's EtcdCluster bootstraps its own).
  * Plan the members first, since their peer URLs go into the restore flags; close() kills every server.
  */
-final class RestoredCluster implements AutoCloseable {
+public final class RestoredCluster implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
   /** One planned member: its name, loopback ports and the data dir the restore writes. */
-  record Node(String name, int clientPort, int peerPort, Path dataDir) {
-    URI clientUrl() {
+  public record Node(String name, int clientPort, int peerPort, Path dataDir) {
+    public URI clientUrl() {
       return URI.create("http://127.0.0.1:" + clientPort);
     }
 
-    String peerUrl() {
+    public String peerUrl() {
       return "http://127.0.0.1:" + peerPort;
     }
   }
@@ -48,7 +48,7 @@ final class RestoredCluster implements AutoCloseable {
     this.logs = logs;
   }
 
-  static List<Node> plan(Path dir, int size) {
+  public static List<Node> plan(Path dir, int size) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < 2 * size; i++) {
@@ -73,12 +73,12 @@ final class RestoredCluster implements AutoCloseable {
     }
   }
 
-  static String initialCluster(List<Node> nodes) {
+  public static String initialCluster(List<Node> nodes) {
     return nodes.stream().map(n -> n.name() + "=" + n.peerUrl()).collect(Collectors.joining(","));
   }
 
   /** Starts every member and waits until each answers a health check (for 3 members that needs quorum). */
-  static RestoredCluster start(EtcdVersion version, List<Node> nodes, Path logs) {
+  public static RestoredCluster start(EtcdVersion version, List<Node> nodes, Path logs) {
     RestoredCluster cluster = new RestoredCluster(version, nodes, logs);
     try {
       cluster.startAll();
@@ -104,7 +104,7 @@ final class RestoredCluster implements AutoCloseable {
   }
 
   /** etcdctl of this release against one member, logged in as the backup user. */
-  Etcdctl etcdctl(Node node) {
+  public Etcdctl etcdctl(Node node) {
     return Etcdctl.plain(version, node.clientUrl(), EtcdCluster.USER + ":" + EtcdCluster.PASSWORD);
   }
 
