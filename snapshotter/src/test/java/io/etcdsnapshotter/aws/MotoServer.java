@@ -18,6 +18,8 @@ import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real {@code moto_server} process (the EC2 API, in memory) on a free loopback port, for the life of a test
@@ -37,6 +39,7 @@ public final class MotoServer implements AutoCloseable {
   private final URI endpoint;
   private final Ec2Client client;
   private final Ec2Client otherRegionClient;
+  private final S3Client s3Client;
 
   private MotoServer(Process process, Path log, URI endpoint) {
     this.process = process;
@@ -44,6 +47,8 @@ public final class MotoServer implements AutoCloseable {
     this.endpoint = endpoint;
     this.client = client(endpoint, REGION);
     this.otherRegionClient = client(endpoint, OTHER_REGION);
+    this.s3Client = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
+        .endpointOverride(endpoint).forcePathStyle(true).build();
   }
 
   private static Ec2Client client(URI endpoint, String region) {
@@ -83,6 +88,19 @@ public final class MotoServer implements AutoCloseable {
   /** The same, in {@link #OTHER_REGION}. */
   public Ec2Client otherRegionClient() {
     return otherRegionClient;
+  }
+
+  /** Moto's S3, path-style, for arranging and checking what the tool did there. */
+  public S3Client s3Client() {
+    return s3Client;
+  }
+
+  /** A new symmetric KMS key of moto's; returns its ARN. */
+  public String newKmsKey() {
+    try (KmsClient kms = KmsClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(REGION))
+        .endpointOverride(endpoint).build()) {
+      return kms.createKey(r -> r.description("etcd snapshots")).keyMetadata().arn();
+    }
   }
 
   /** A port nothing listens on, for testing what a refused connection looks like. */
@@ -156,6 +174,7 @@ public final class MotoServer implements AutoCloseable {
   public void close() {
     client.close();
     otherRegionClient.close();
+    s3Client.close();
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     try {

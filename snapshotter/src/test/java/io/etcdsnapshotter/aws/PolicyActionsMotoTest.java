@@ -3,6 +3,8 @@ package io.etcdsnapshotter.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,6 +29,12 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import io.etcdsnapshotter.s3.ObjectDownload;
+import io.etcdsnapshotter.s3.ObjectUpload;
+import io.etcdsnapshotter.s3.S3;
+import io.etcdsnapshotter.s3.S3Location;
+import io.etcdsnapshotter.s3.SnapshotObjects;
 import software.amazon.awssdk.services.ec2.model.Filter;
 
 /**
@@ -103,24 +111,90 @@ class PolicyActionsMotoTest {
     }
   }
 
+  @Test
+  void theS3AndKmsRolesDoTheirJobsAndNoMore(@TempDir Path dir) throws Exception {
+    String policies = Files.readString(POLICIES);
+    Map<String, String> copier = user("etcd-snapshot-s3", actions(policies, "### IAM for S3 copies"));
+    Map<String, String> encrypter = user("etcd-snapshot-encrypt", actions(policies, "#### Encrypting snapshot files"));
+    Map<String, String> reader = user("etcd-restore-s3", actions(policies, "#### Restoring from S3",
+        "#### Decrypting snapshot files"));
+    String key = moto.newKmsKey();
+    moto.s3Client().createBucket(r -> r.bucket("etcd-backups"));
+    Path file = Files.write(dir.resolve("snapshot.db"), new byte[64 * 1024]);
+    String prefix = SnapshotObjects.prefix("etcd", "prod", "main");
+    String object = new SnapshotObjects(null, "etcd-backups", prefix).key(Instant.now(), 42);
+    Path fetched = dir.resolve("fetched.db");
+    Kms.GeneratedKey[] encrypted = new Kms.GeneratedKey[1];
+
+    authorization(true);
+    try {
+      as(copier, () -> {
+        try (Kms kms = Kms.connect(MotoServer.REGION, moto.endpoint(), true);
+            S3 s3 = S3.connect(MotoServer.REGION, moto.endpoint(), true)) {
+          new ObjectUpload(s3, "etcd-backups", new ObjectUpload.Encryption("aws:kms", key)).upload(file, object,
+              Map.of(SnapshotObjects.CREATED_BY, SnapshotObjects.CREATED_BY_VALUE, SnapshotObjects.CLUSTER_NAME,
+                  "prod"));
+          new SnapshotObjects(s3, "etcd-backups", prefix).expire(new Retention(1, null), Instant.now());
+        }
+      });
+      as(encrypter, () -> {
+        try (Kms kms = Kms.connect(MotoServer.REGION, moto.endpoint(), true)) {
+          encrypted[0] = kms.generateDataKey(key);
+          assertRefused(() -> kms.decrypt(key, encrypted[0].encrypted()));
+        }
+      });
+      as(reader, () -> {
+        try (Kms kms = Kms.connect(MotoServer.REGION, moto.endpoint(), true);
+            S3 s3 = S3.connect(MotoServer.REGION, moto.endpoint(), true)) {
+          ObjectDownload download = new ObjectDownload(s3);
+          download.download(download.find(S3Location.parse("s3://etcd-backups/" + prefix + "latest", "it")),
+              fetched);
+          assertThat(kms.decrypt(key, encrypted[0].encrypted())).isEqualTo(encrypted[0].plaintext());
+          assertRefused(() -> kms.generateDataKey(key));
+          assertRefused(() -> new ObjectUpload(s3, "etcd-backups", new ObjectUpload.Encryption("aws:kms", key))
+              .upload(file, object, Map.of()));
+        }
+      });
+    } finally {
+      authorization(false);
+    }
+
+    assertThat(fetched).hasSameBinaryContentAs(file);
+  }
+
   private static Filter volumeId(String id) {
     return Filter.builder().name("volume-id").values(id).build();
   }
 
-  private static void assertRefused(Runnable request) {
-    assertThatThrownBy(request::run).hasMessageContaining("is not authorized to perform");
+  /** Refused by IAM: EC2 names the action, S3 says AccessDenied, moto's KMS answers a bare 403. */
+  private static void assertRefused(ThrowingCallable request) {
+    assertThatThrownBy(request).hasMessageMatching(
+        "(?s).*(is not authorized to perform|AccessDenied: Access Denied|Status Code: 403\\b).*");
   }
 
   /** Runs {@code job} with an EC2 client holding {@code keys}, found as the jar finds any: the SDK's default chain. */
-  private static void as(Map<String, String> keys, Consumer<Ec2> job) {
+  private static void as(Map<String, String> keys, Consumer<Ec2> job) throws Exception {
+    as(keys, () -> {
+      try (Ec2 ec2 = Ec2.connect(MotoServer.REGION, moto.endpoint())) {
+        job.accept(ec2);
+      }
+    });
+  }
+
+  /** Runs {@code job} while the SDK's default chain finds {@code keys}. */
+  private static void as(Map<String, String> keys, Job job) throws Exception {
     System.setProperty("aws.accessKeyId", keys.get("AccessKeyId"));
     System.setProperty("aws.secretAccessKey", keys.get("SecretAccessKey"));
-    try (Ec2 ec2 = Ec2.connect(MotoServer.REGION, moto.endpoint())) {
-      job.accept(ec2);
+    try {
+      job.run();
     } finally {
       System.setProperty("aws.accessKeyId", "testing");
       System.setProperty("aws.secretAccessKey", "testing");
     }
+  }
+
+  private interface Job {
+    void run() throws Exception;
   }
 
   /** Every action the Allow statements of the JSON blocks under {@code headings} name, e.g. ec2:CreateTags. */

@@ -30,9 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Snapshots encrypted with a KMS key (moto's), taken from real etcd 3.6 by the jar: the file holds no plaintext (a
@@ -57,10 +54,7 @@ class EncryptedSnapshotTest {
   @BeforeAll
   static void takeAnEncryptedSnapshot() throws Exception {
     moto = MotoServer.start();
-    try (KmsClient kms = KmsClient.builder().httpClient(UrlConnectionHttpClient.create())
-        .region(Region.of(MotoServer.REGION)).endpointOverride(moto.endpoint()).build()) {
-      keyArn = kms.createKey(r -> r.description("etcd snapshots")).keyMetadata().arn();
-    }
+    keyArn = moto.newKmsKey();
     secretValue = "s3cr3t-" + UUID.randomUUID();
     Path config = shared.resolve("config.yaml");
     Files.writeString(config, "encryption:\n  kmsKeyId: " + keyArn + "\n  endpoint: " + moto.endpoint() + "\n");

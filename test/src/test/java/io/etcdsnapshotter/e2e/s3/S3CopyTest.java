@@ -56,10 +56,10 @@ class S3CopyTest {
   static void copyThreeRuns() throws InterruptedException {
     etcd = EtcdCluster.start(EtcdVersion.V3_6, 1, Security.AUTH);
     moto = MotoServer.start();
-    s3 = MotoS3.s3(moto);
+    s3 = moto.s3Client();
     work = TempDirectory.create("e2e-s3-");
     passwordFile = EtcdCluster.writePasswordFile(work.resolve("password"));
-    kmsKey = MotoS3.newKey(moto);
+    kmsKey = moto.newKmsKey();
     s3.createBucket(r -> r.bucket(BUCKET));
     // Named as the tool names its copies, but not one of them: never expired, never taken for the newest.
     s3.putObject(r -> r.bucket(BUCKET).key(FOREIGN), RequestBody.fromString("someone else's"));

@@ -34,9 +34,8 @@ class S3StreamingMemoryTest {
   @Test
   void aDatabaseSeveralTimesTheHeapIsCopiedToS3AndRestoredFromIt() throws IOException {
     try (EtcdCluster cluster = EtcdCluster.start(EtcdVersion.V3_6, 1, Security.PLAIN);
-        MotoServer moto = MotoServer.start();
-        S3Client s3 = MotoS3.s3(moto)) {
-      s3.createBucket(r -> r.bucket("backups"));
+        MotoServer moto = MotoServer.start()) {
+      moto.s3Client().createBucket(r -> r.bucket("backups"));
       DataSeeder.fill(cluster, "big", MEGABYTES);
       String endpoint = moto.endpoint().toString();
 
@@ -46,7 +45,7 @@ class S3StreamingMemoryTest {
       assertThat(snapshot.exitCode()).as(snapshot.toString()).isZero();
       long size = Files.size(tmp.resolve("volume/snapshot.db"));
       assertThat(size).isGreaterThan(MEGABYTES * 1024L * 1024);
-      assertThat(s3.listObjectsV2(r -> r.bucket("backups").prefix("prod/main/")).contents())
+      assertThat(moto.s3Client().listObjectsV2(r -> r.bucket("backups").prefix("prod/main/")).contents())
           .singleElement().satisfies(o -> assertThat(o.size()).isEqualTo(size));
 
       List<String> restore = new ArrayList<>(List.of("restore", "s3://backups/prod/main/latest", "--s3-endpoint",

@@ -130,6 +130,7 @@ final class SaltCall {
           install: false
           java: %2$s
           jar: %3$s
+          s3: {download_dir: %1$s/var/lib/etcd-restore-s3}
         """.formatted(root, Jar.javaBinary(),
         System.getProperty("snapshotter.jar"));
   }

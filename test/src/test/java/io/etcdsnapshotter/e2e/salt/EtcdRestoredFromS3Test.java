@@ -1,0 +1,169 @@
+package io.etcdsnapshotter.e2e.salt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcdsnapshotter.aws.MotoServer;
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Etcdctl;
+import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import io.etcdsnapshotter.e2e.jar.Jar;
+import io.etcdsnapshotter.e2e.process.ProcessResult;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The restore runbook from the S3 copies: kubernetes.etcd.restored with pillar etcd_restore:s3 fetches each cluster's
+ * copy (the newest, or the one pinned) with the jar, checked against the sha256 its metadata records, and restores
+ * both clusters from them. etcd main and events run from the manifests of kubernetes.etcd.configured (a
+ * {@link Kubelet}); the jar's snapshot run copies its files to moto's S3.
+ */
+class EtcdRestoredFromS3Test {
+  private static final String SLS = "kubernetes.etcd.restored";
+  private static final String BUCKET = "backups";
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+
+  @TempDir Path root;
+  private Kubelet kubelet;
+  private MotoServer moto;
+  private S3Client s3;
+  private SaltCall salt;
+  private String etcdPillar;
+  private Etcdctl main;
+  private Etcdctl events;
+  private Path snapshots;
+
+  @BeforeEach
+  void masterWithEtcdRunningAndItsCopiesInS3() throws Exception {
+    SaltCall.saltCallPath();
+    EtcdVersion.V3_6.assumeInstalled();
+    moto = MotoServer.start();
+    s3 = moto.s3Client();
+    s3.createBucket(r -> r.bucket(BUCKET));
+    int mainClient = FreePorts.one();
+    int eventsClient = FreePorts.one();
+    String mainUrl = "http://127.0.0.1:" + mainClient;
+    String eventsUrl = "http://127.0.0.1:" + eventsClient;
+    main = Etcdctl.plain(EtcdVersion.V3_6, URI.create(mainUrl));
+    events = Etcdctl.plain(EtcdVersion.V3_6, URI.create(eventsUrl));
+    etcdPillar = StaticPod.singleMasterPillar(mainClient, eventsClient);
+    salt = new SaltCall(root, "master-1");
+    StateRun configured = salt.apply("kubernetes.etcd.configured", etcdPillar);
+    assertThat(configured.succeeded()).as("%s", configured).isTrue();
+    kubelet = new Kubelet(salt.path("etc/kubernetes/manifests"), EtcdVersion.V3_6, root);
+    main.awaitHealthy(STARTUP);
+    events.awaitHealthy(STARTUP);
+
+    main.ok("put", "/registry/pods/default/kept", "from the snapshot");
+    events.ok("put", "/registry/events/default/kept", "event");
+    snapshots = Files.createDirectories(root.resolve("snapshots"));
+    ProcessResult saved = Jar.run(MotoServer.CREDENTIALS, "snapshot", "--dir", snapshots.toString(),
+        "--cluster", "main=" + mainUrl, "--cluster", "events=" + eventsUrl, "--cluster-name", "prod",
+        "--s3-bucket", BUCKET, "--s3-prefix", "etcd", "--s3-endpoint", moto.endpoint().toString());
+    assertThat(saved.exitCode()).as("%s", saved).isZero();
+    main.ok("put", "/registry/pods/default/lost", "after the snapshot");
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  @Test
+  void oneApplyFetchesTheNewestCopiesAndRestoresBothClustersAndAgainChangesNoCluster() throws Exception {
+    StateRun restored = salt.apply(SLS, pillar(""), MotoServer.CREDENTIALS);
+
+    assertThat(restored.succeeded()).as("%s", restored).isTrue();
+    main.awaitHealthy(STARTUP);
+    events.awaitHealthy(STARTUP);
+    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/kept"))
+        .isEqualTo("from the snapshot\n");
+    assertThat(main.ok("get", "/registry/pods/default/lost")).isEmpty();
+    assertThat(main.revision()).as("revision after the default bump").isGreaterThan(1_000_000);
+    assertThat(events.ok("get", "--print-value-only", "/registry/events/default/kept")).isEqualTo("event\n");
+    assertThat(salt.path("var/etcd/data/.etcd-snapshotter-restored-sha256"))
+        .as("the copy restored is the file the run saved").hasContent(sha256(snapshots.resolve("snapshot.db")));
+    assertThat(salt.path("var/etcd/data-events/.etcd-snapshotter-restored-sha256"))
+        .hasContent(sha256(snapshots.resolve("snapshot-events.db")));
+
+    main.ok("put", "/registry/pods/default/new", "written after the restore");
+    StateRun again = salt.apply(SLS, pillar(""), MotoServer.CREDENTIALS);
+
+    assertThat(again.succeeded()).as("%s", again).isTrue();
+    assertThat(again.changed()).as("%s", again).extracting(StateRun.State::id)
+        .allSatisfy(id -> assertThat(id).endsWith("-fetch"));
+    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/new"))
+        .isEqualTo("written after the restore\n");
+  }
+
+  @Test
+  void aPinnedCopyWhoseBytesChangedStopsNothing() throws Exception {
+    String original = copyOf("etcd/prod/events/").key();
+    String tampered = "tampered/" + original;
+    HeadObjectResponse head = s3.headObject(r -> r.bucket(BUCKET).key(original));
+    byte[] bytes = s3.getObjectAsBytes(r -> r.bucket(BUCKET).key(original)).asByteArray();
+    bytes[bytes.length / 2] ^= 1;
+    s3.putObject(r -> r.bucket(BUCKET).key(tampered).metadata(head.metadata()), RequestBody.fromBytes(bytes));
+
+    StateRun run = salt.apply(SLS, pillar("    objects: {main: " + copyOf("etcd/prod/main/").key() + ", events: "
+        + tampered + "}\n"), MotoServer.CREDENTIALS);
+
+    assertThat(run.succeeded()).as("%s", run).isFalse();
+    assertThat(run.toString()).contains(tampered, "damaged");
+    assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
+    assertThat(salt.path("etc/kubernetes/manifests/etcd-events.manifest")).isRegularFile();
+    assertThat(etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
+    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/lost"))
+        .as("etcd main still serves its old data").isEqualTo("after the snapshot\n");
+  }
+
+  private String pillar(String more) {
+    return etcdPillar + """
+        cluster_name: prod
+        etcd_restore:
+          stop_timeout_seconds: 30
+          s3:
+            bucket: %s
+            prefix: etcd
+            region: %s
+            endpoint: %s
+        """.formatted(BUCKET, MotoServer.REGION, moto.endpoint()) + more;
+  }
+
+  /** The one copy of a cluster's file under {@code prefix}. */
+  private S3Object copyOf(String prefix) {
+    List<S3Object> copies = s3.listObjectsV2(r -> r.bucket(BUCKET).prefix(prefix)).contents();
+    assertThat(copies).as("copies under %s", prefix).hasSize(1);
+    return copies.get(0);
+  }
+
+  private List<String> etcdDirs() throws IOException {
+    try (Stream<Path> dirs = Files.list(salt.path("var/etcd"))) {
+      return dirs.map(dir -> dir.getFileName().toString()).toList();
+    }
+  }
+
+  private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))) + "\n";
+  }
+}
