@@ -146,7 +146,8 @@ final class ThreeMasters implements AutoCloseable {
 
   /** Parks the member's manifest out of the kubelet's directory, and waits until the member no longer answers. */
   void stop(Master master, String cluster) throws IOException {
-    Files.move(manifest(master, cluster), Files.createDirectories(root.resolve("away")).resolve(parked(master, cluster)));
+    Path away = Files.createDirectories(root.resolve("away"));
+    Files.move(manifest(master, cluster), away.resolve(parked(master, cluster)));
     Polling.await(master.name() + "'s " + cluster + " member stopped", Duration.ofSeconds(30),
         () -> master.etcdctl(version, cluster).probe("endpoint", "health").exitCode() != 0, () -> "");
   }
