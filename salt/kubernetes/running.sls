@@ -2,3 +2,4 @@
 include:
   - kubernetes.etcd.configured
   - kubernetes.etcd.snapshot-addon
+  - kubernetes.etcd.recovery-schedule

@@ -13,8 +13,19 @@
       renders the same); and wait until the member is promoted, its raft applied index has reached the leader's and
       its HashKV equals the others' (`member-replace catch-up`).
     After a failure past the removal, applying again starts over: the member is then no member, or a learner, or
-    down, and is replaced again. -#}
-{%- from "kubernetes/map.jinja" import etcd, restore, replace with context %}
+    down, and is replaced again.
+
+    One replacement at a time per cluster: the pending step takes a lock in the cluster itself (`plan --lock-ttl`,
+    etcd_replace:lock_ttl_seconds) before anything is stopped, refused while another master's replacement holds
+    it; catch-up releases it, and a replacement that died leaves it to expire.
+
+    kubernetes.etcd.member-recovered (the schedule of automatic recovery) renders this with `automatic` set: the
+    pending step is then one counted look (`member-replace look`), which replaces the member only after
+    etcd_recovery:failures successive failing looks, and, once as many looks found quorum lost, fails naming the
+    restore to run and sends the Salt event etcd-snapshotter/etcd/quorum-lost. test=True only plans, counting
+    nothing and taking no lock. -#}
+{%- from "kubernetes/map.jinja" import etcd, restore, replace, recovery with context %}
+{%- set automatic = automatic is defined and automatic %}
 {%- set java_jar = restore.java|quote ~ ' -XX:+UseSerialGC -Xmx128m -jar ' ~ restore.jar|quote %}
 {%- set moved_suffix = '.before-replace-' ~ None|strftime('%Y%m%dT%H%M%S') %}
 
@@ -24,6 +35,9 @@
 {%- endif %}
 {%- if replace.errors %}
 {%-   do errors.append('etcd_replace pillar: ' ~ replace.errors|join('; ')) %}
+{%- endif %}
+{%- if automatic and recovery.errors %}
+{%-   do errors.append('etcd_recovery pillar: ' ~ recovery.errors|join('; ')) %}
 {%- endif %}
 
 include:
@@ -50,16 +64,42 @@ etcd-replace-members:
           '--peer-urls', cluster.peer_url,
         ] + tls)|map('quote')|join(' ') %}
 {%-     set plan = step ~ 'plan ' ~ member ~ ' --data-dir ' ~ cluster.data_dir|quote %}
+{%-     set lock_ttl = ' --lock-ttl ' ~ replace.lock_ttl_seconds ~ 's' %}
+{%-     set reported = recovery.record_dir ~ '/' ~ name ~ '.quorum-lost-reported' %}
+{%-     if automatic %}
+{%-       set pending = '--reported ' ~ reported|quote ~ ' ' ~ step ~ 'look ' ~ member ~ ' --data-dir '
+            ~ cluster.data_dir|quote ~ ' --record-dir ' ~ recovery.record_dir|quote ~ ' --failures '
+            ~ recovery.failures|int ~ lock_ttl %}
+{%-     else %}
+{%-       set pending = plan ~ lock_ttl %}
+{%-     endif %}
 
 etcd-replace-{{ name }}-pending:
   cmd.script:
     - source: salt://kubernetes/etcd/files/replace-pending.sh
-    - name: replace-pending.sh {{ plan }}
+    - name: replace-pending.sh {{ pending }}
     - shell: /bin/bash
     - stateful:
       - test_name: replace-pending.sh {{ plan }}
 {%-     if restore.installs %}
     - require: {{ restore.installs|json }}
+{%-     endif %}
+
+{%-     if automatic %}
+
+{#- Sent once per loss: at the look that made etcd_recovery:failures in a row (the jar's exit 4). #}
+etcd-recovery-{{ name }}-quorum-lost:
+  event.send:
+    - name: etcd-snapshotter/etcd/quorum-lost
+    - data:
+        cluster: {{ name }}
+        minion: {{ grains['id'] }}
+        member: {{ etcd.member_name }}
+        restore: kubernetes.etcd.cluster-restored
+        restore_when_quorum_lost: {{ recovery.restore_when_quorum_lost|json }}
+    - onfail:
+      - cmd: etcd-replace-{{ name }}-pending
+    - onlyif: test -e {{ reported|quote }}
 {%-     endif %}
 
 etcd-replace-{{ name }}-stop:

@@ -2,12 +2,16 @@ package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.config.ConfigException;
 import io.etcdsnapshotter.config.DurationParser;
+import io.etcdsnapshotter.replace.LookRecord;
 import io.etcdsnapshotter.replace.MemberReplacement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,17 +31,26 @@ import picocli.CommandLine.Spec;
           + " other members' (the client URLs the member list advertises are tried too), with the TLS and auth flags"
           + " of check and snapshot. Membership is changed only through a healthy other member, and only while the"
           + " other voters that answer without errors are a quorum of the voters: otherwise the step refuses, naming"
-          + " why, and changes nothing."
+          + " why, and changes nothing.",
+      "One replacement at a time per cluster: plan --lock-ttl (and look) take a lock in the cluster itself, the key"
+          + " /etcd-snapshotter/member-replace/lock on a lease of that TTL, before anything is stopped; another"
+          + " member's replacement is refused, naming the holder and when its lease expires; catch-up releases it."
     },
     subcommands = {
       MemberReplaceCommand.Plan.class,
       MemberReplaceCommand.Remove.class,
       MemberReplaceCommand.Add.class,
-      MemberReplaceCommand.CatchUp.class
+      MemberReplaceCommand.CatchUp.class,
+      MemberReplaceCommand.Look.class
     })
 final class MemberReplaceCommand implements Runnable {
   /** plan's answer "replace it", apart from 1 (refused or failed) and 2 (usage). */
   static final int EXIT_REPLACE = 3;
+  /** look's "quorum lost, reported at this look". */
+  static final int EXIT_QUORUM_LOST = 4;
+  /** The replacement lock outlives anything a typo would not: the longest catch-up and a stop. */
+  private static final Duration MAX_LOCK_TTL = Duration.ofDays(2);
+  private static final Logger LOG = LoggerFactory.getLogger(MemberReplaceCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -58,8 +71,8 @@ final class MemberReplaceCommand implements Runnable {
       exitCodeListHeading = "Exit codes:%n",
       exitCodeList = {
         "0:a healthy voter with its data in place: nothing to do",
-        "1:it needs replacing, but the other healthy voters are no quorum, or it is the only healthy member;"
-            + " or the check failed",
+        "1:it needs replacing, but the other healthy voters are no quorum, or it is the only healthy member, or"
+            + " another member's replacement holds the lock; or the check failed",
         "2:usage or config error",
         "3:it needs replacing, and the other members can carry it"
       })
@@ -70,9 +83,15 @@ final class MemberReplaceCommand implements Runnable {
     @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "This member's data dir.")
     Path dataDir;
 
+    @Option(names = "--lock-ttl", paramLabel = "DURATION",
+        description = "When it needs replacing, take the cluster's replacement lock for this long (at most 2d):"
+            + " enough for stopping etcd and the whole catch-up. Without it, plan only looks.")
+    String lockTtl;
+
     @Override
-    public Integer call() {
-      MemberReplacement.Plan plan = member.replacement().plan(dataDir);
+    public Integer call() throws Exception {
+      Optional<Duration> ttl = Optional.ofNullable(lockTtl).map(MemberReplaceCommand::lockTtl);
+      MemberReplacement.Plan plan = member.replacement().plan(dataDir, ttl);
       spec.commandLine().getOut().println(plan.line());
       return plan.needed() ? EXIT_REPLACE : 0;
     }
@@ -169,5 +188,75 @@ final class MemberReplaceCommand implements Runnable {
       spec.commandLine().getOut().println(member.replacement().catchUp(limit));
       return 0;
     }
+  }
+
+  @Command(
+      name = "look",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "One look of automatic recovery (the Salt schedule runs it): replace this master's member only after"
+            + " --failures successive looks found it failing, never after one that an etcd restarting explains."
+            + " Failing means: no member of the cluster, a learner, not answering as itself, a CORRUPT alarm, a"
+            + " HashKV unlike the other members', or --data-dir without its database or WAL; not what every member"
+            + " shares (no leader, NOSPACE). A look that finds it well forgets the count. When the others can carry"
+            + " it, it takes the replacement lock (as plan --lock-ttl) and answers 3: run remove, add and catch-up.",
+        "Quorum lost (check's exit 2) for --failures successive looks is reported once, at the look that makes"
+            + " them (exit 4), and every later look fails (exit 1): nothing is replaced or restored, the line names"
+            + " the restore to run. The count is kept in DIR/CLUSTER.json (0600)."
+      },
+      exitCodeListHeading = "Exit codes:%n",
+      exitCodeList = {
+        "0:nothing to do: it does not fail, or has failed fewer looks than --failures (or quorum has)",
+        "1:refused (the others cannot carry it, or another replacement holds the lock), quorum still lost, or the"
+            + " look failed",
+        "2:usage or config error",
+        "3:replace it now: the lock is taken",
+        "4:quorum lost for --failures successive looks, reported now: restore from a snapshot"
+      })
+  static final class Look implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin MemberOptions member;
+
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "This member's data dir.")
+    Path dataDir;
+
+    @Option(names = "--record-dir", required = true, paramLabel = "DIR",
+        description = "Where the count of successive looks is kept, one file per cluster (0700).")
+    Path recordDir;
+
+    @Option(names = "--failures", defaultValue = "3", paramLabel = "N",
+        description = "Successive failed looks before it is replaced (default: ${DEFAULT-VALUE}, 1 to 100).")
+    int failures;
+
+    @Option(names = "--lock-ttl", required = true, paramLabel = "DURATION",
+        description = "How long the replacement lock is taken for (at most 2d): stopping etcd and the whole catch-up.")
+    String lockTtl;
+
+    @Override
+    public Integer call() throws Exception {
+      if (failures < 1 || failures > 100) {
+        throw new ConfigException("--failures " + failures + " is out of range: give 1 to 100");
+      }
+      Duration ttl = lockTtl(lockTtl);
+      MemberReplacement replacement = member.replacement();
+      MemberReplacement.Look look = replacement.look(dataDir, LookRecord.in(recordDir, replacement.cluster()),
+          failures, ttl);
+      switch (look.outcome()) {
+        case NOTHING_TO_DO, REPLACE -> spec.commandLine().getOut().println(look.line());
+        // What the scheduled job's log keeps: Salt logs a failed command's output.
+        case QUORUM_LOST, QUORUM_STILL_LOST -> LOG.error(look.line());
+      }
+      return switch (look.outcome()) {
+        case NOTHING_TO_DO -> 0;
+        case REPLACE -> EXIT_REPLACE;
+        case QUORUM_LOST -> EXIT_QUORUM_LOST;
+        case QUORUM_STILL_LOST -> 1;
+      };
+    }
+  }
+
+  private static Duration lockTtl(String text) {
+    return DurationParser.parse(text, "--lock-ttl", MAX_LOCK_TTL);
   }
 }

@@ -3,6 +3,8 @@ package io.etcdsnapshotter.etcd;
 import io.etcd.jetcd.api.AuthGrpc;
 import io.etcd.jetcd.api.AuthenticateRequest;
 import io.etcd.jetcd.api.ClusterGrpc;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.TlsFiles;
@@ -96,6 +98,16 @@ public final class EtcdChannel implements AutoCloseable {
   /** A cluster (membership) stub carrying the auth token, if any; callers set their own deadline. */
   public ClusterGrpc.ClusterBlockingStub cluster() {
     return ClusterGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+  }
+
+  /** A key-value stub carrying the auth token, if any; callers set their own deadline. */
+  public KVGrpc.KVBlockingStub kv() {
+    return KVGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+  }
+
+  /** A lease stub carrying the auth token, if any; callers set their own deadline. */
+  public LeaseGrpc.LeaseBlockingStub lease() {
+    return LeaseGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
   }
 
   private void authenticate(String user, String password) {

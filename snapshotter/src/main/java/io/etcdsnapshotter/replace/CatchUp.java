@@ -65,9 +65,10 @@ final class CatchUp {
         own.close();
       }
     }
-    Agreement agreement = awaitAgreement(deadline);
+    ReplacementPlan caughtUp = awaitAgreement(deadline);
     return replacement.prefix() + target.name() + " caught up in " + seconds(started) + " s: raft applied index "
-        + applied + " reached the leader's " + leaderIndex + ", and " + agreement.detail();
+        + applied + " reached the leader's " + leaderIndex + ", and " + caughtUp.health().agreement().detail()
+        + "; " + replacement.releaseLock(caughtUp.peers());
   }
 
   private void promote(Membership membership, long id, Instant deadline) throws Exception {
@@ -105,7 +106,8 @@ final class CatchUp {
     }
   }
 
-  private Agreement awaitAgreement(Instant deadline) throws Exception {
+  /** The check that found every member's HashKV alike. */
+  private ReplacementPlan awaitAgreement(Instant deadline) throws Exception {
     while (true) {
       ReplacementPlan plan = replacement.check();
       ClusterHealth health = plan.health();
@@ -121,7 +123,7 @@ final class CatchUp {
         throw new IllegalStateException(replacement.prefix() + target.name() + " caught up, but the members'"
             + " HashKV differ: " + health.reason());
       } else {
-        return agreement;
+        return plan;
       }
       String stillWaiting = why;
       pause(deadline, () -> stillWaiting);

@@ -31,14 +31,34 @@ public final class MemberReplacement {
     this.hashTimeout = hashTimeout;
   }
 
+  /** The name of the cluster the member belongs to. */
+  public String cluster() {
+    return cluster.name();
+  }
+
   /** What {@link #plan} concluded: whether the member needs replacing, and the line saying why. */
   public record Plan(boolean needed, String line) {}
 
+  /** What one {@link #look} of automatic recovery concluded, and the line saying why. */
+  public record Look(Outcome outcome, String line) {
+    public enum Outcome {
+      /** Healthy, or failing fewer successive looks than it takes. */
+      NOTHING_TO_DO,
+      /** Failing enough successive looks, the others can carry it, and the lock is taken: replace it now. */
+      REPLACE,
+      /** The look that made quorum lost often enough in a row to report it; later looks say STILL. */
+      QUORUM_LOST,
+      QUORUM_STILL_LOST
+    }
+  }
+
   /**
    * Whether the member needs replacing: not when it is a healthy voter whose data is still in {@code dataDir}.
-   * Refuses ({@link ReplacementRefused}) when it does but the others cannot carry it.
+   * Refuses ({@link ReplacementRefused}) when it does but the others cannot carry it. With {@code lockTtl}, a
+   * member that needs replacing takes the cluster's replacement lock for that long, and is refused when another
+   * member holds it.
    */
-  public Plan plan(Path dataDir) {
+  public Plan plan(Path dataDir, Optional<Duration> lockTtl) throws IOException {
     ReplacementPlan plan = check();
     List<String> reasons = plan.reasons(DataDir.problem(dataDir));
     if (reasons.isEmpty()) {
@@ -46,8 +66,17 @@ public final class MemberReplacement {
           + " voter with its data in " + dataDir + ": nothing to do");
     }
     List<MemberHealth> peers = plan.peers();
-    return new Plan(true, prefix() + target.name() + " needs replacing: " + String.join("; ", reasons) + "; "
-        + "the healthy voters " + names(peers) + " can carry it");
+    String needed = prefix() + target.name() + " needs replacing: " + String.join("; ", reasons) + "; the healthy"
+        + " voters " + names(peers) + " can carry it";
+    return new Plan(true, lockTtl.isEmpty() ? needed : needed + "; " + takeLock(peers, lockTtl.get()));
+  }
+
+  /**
+   * One look of automatic recovery, counted in {@code record}: the member is replaced (the lock taken) once
+   * {@code failures} successive looks found it failing; quorum lost is reported once that many found it so.
+   */
+  public Look look(Path dataDir, LookRecord record, int failures, Duration lockTtl) throws IOException {
+    return new AutomaticLook(this, target, record, failures).run(dataDir, lockTtl);
   }
 
   /** Removes the member through a healthy peer; nothing when it is not a member. */
@@ -90,9 +119,26 @@ public final class MemberReplacement {
     }
   }
 
-  /** Waits until the started member has caught up, promoting it once etcd deems the learner in sync. */
+  /**
+   * Waits until the started member has caught up, promoting it once etcd deems the learner in sync; then releases
+   * the replacement lock it holds.
+   */
   public String catchUp(Duration timeout) throws Exception {
     return new CatchUp(this, cluster, target, dialTimeout).run(timeout);
+  }
+
+  /** Takes the replacement lock through the first of {@code peers}. */
+  String takeLock(List<MemberHealth> peers, Duration ttl) throws IOException {
+    try (Membership membership = Membership.through(cluster, peers, dialTimeout)) {
+      return membership.lock(prefix()).take(target, ttl);
+    }
+  }
+
+  /** Releases the replacement lock, when this member holds it, through the first of {@code peers}. */
+  String releaseLock(List<MemberHealth> peers) throws IOException {
+    try (Membership membership = Membership.through(cluster, peers, dialTimeout)) {
+      return membership.lock(prefix()).release(target);
+    }
   }
 
   ReplacementPlan check() {

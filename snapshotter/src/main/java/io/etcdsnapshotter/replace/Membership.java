@@ -66,6 +66,11 @@ final class Membership implements AutoCloseable {
         .memberPromote(MemberPromoteRequest.newBuilder().setID(id).build());
   }
 
+  /** The replacement lock of this cluster, taken and released through this member. */
+  ReplacementLock lock(String prefix) {
+    return new ReplacementLock(channel, prefix);
+  }
+
   /** The status of the member the calls go through: its raft index is the leader's when it leads. */
   StatusResponse status() {
     return channel.maintenance().withDeadlineAfter(CALL.toMillis(), TimeUnit.MILLISECONDS)

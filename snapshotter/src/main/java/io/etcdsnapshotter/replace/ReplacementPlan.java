@@ -49,6 +49,20 @@ final class ReplacementPlan {
    * others and still has its data ({@code dataDirProblem} empty).
    */
   List<String> reasons(Optional<String> dataDirProblem) {
+    return judge(dataDirProblem, false);
+  }
+
+  /**
+   * What only replacing this member mends, as automatic recovery counts it: it is no member, a learner, does not
+   * answer as itself, carries a CORRUPT alarm, hashes unlike the others, or lost its data. Not what the whole
+   * cluster shares (no leader, NOSPACE, which etcd reports among every member's errors): every master would see
+   * that, and replacing the members one after the other mends none of it.
+   */
+  List<String> failures(Optional<String> dataDirProblem) {
+    return judge(dataDirProblem, true);
+  }
+
+  private List<String> judge(Optional<String> dataDirProblem, boolean ownFailuresOnly) {
     List<String> reasons = new ArrayList<>();
     if (member == null) {
       reasons.add("it is not a member of the cluster");
@@ -56,8 +70,10 @@ final class ReplacementPlan {
       if (member.learner()) {
         reasons.add("it is a learner, not a voter");
       }
-      if (!member.healthy()) {
+      if (ownFailuresOnly ? !member.reachable() : !member.healthy()) {
         reasons.addAll(member.problems());
+      } else if (ownFailuresOnly && member.alarms().contains("CORRUPT")) {
+        reasons.add("alarm CORRUPT");
       }
       if (hashDiffers()) {
         reasons.add("its HashKV " + Long.toHexString(member.hash()) + " differs from the other members'");

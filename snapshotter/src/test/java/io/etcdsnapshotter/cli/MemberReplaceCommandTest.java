@@ -11,7 +11,37 @@ class MemberReplaceCommandTest {
     CliRun run = CliRun.of("member-replace", "--help");
 
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).containsSubsequence("plan", "remove", "add", "catch-up");
+    assertThat(run.out()).containsSubsequence("plan", "remove", "add", "catch-up", "look");
+  }
+
+  @Test
+  void lookHelpSaysWhatFailsAndStatesItsExitCodes() {
+    CliRun run = CliRun.of("member-replace", "look", "--help");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("--failures", "--record-dir", "--lock-ttl", "CORRUPT alarm", "no leader, NOSPACE",
+        "3   replace it now", "4   quorum lost");
+  }
+
+  @Test
+  void lookOutOfRangeSettingsAreUsageErrors() {
+    String[] member = {"--cluster", "main=http://127.0.0.1:1", "--name", "master-3", "--peer-urls",
+        "http://10.0.3.10:2380", "--data-dir", "/var/etcd/data", "--record-dir", "/tmp/recovery"};
+
+    CliRun failures = CliRun.of(concat(new String[] {"member-replace", "look", "--failures", "0", "--lock-ttl",
+        "1h"}, member));
+    CliRun ttl = CliRun.of(concat(new String[] {"member-replace", "look", "--lock-ttl", "3d"}, member));
+
+    assertThat(failures.exit()).isEqualTo(2);
+    assertThat(failures.err()).contains("--failures 0 is out of range: give 1 to 100");
+    assertThat(ttl.exit()).isEqualTo(2);
+    assertThat(ttl.err()).contains("--lock-ttl '3d' is out of range");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   @Test

@@ -93,7 +93,8 @@ final class SaltCall {
     return new StateRun(salt.exitValue(), parse(Files.readString(stdout)), Files.readString(stderr));
   }
 
-  private Path writeConfig(String pillarYaml) throws IOException {
+  /** Writes the minion config and the pillar files, as an apply does; the config dir. */
+  Path writeConfig(String pillarYaml) throws IOException {
     Path repo = Repository.root();
     Path config = Files.createDirectories(root.resolve("salt/config"));
     Path pillar = Files.createDirectories(root.resolve("salt/pillar"));
