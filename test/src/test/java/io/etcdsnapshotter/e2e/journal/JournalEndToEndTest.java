@@ -126,6 +126,26 @@ class JournalEndToEndTest {
     }
   }
 
+  @Test
+  void aRevisionCompactedAwayIsAGapTheJournalRefusesNamingTheFix() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      long snapshotRevision = put(client, "/a", "1");
+      snapshot(cluster);
+      long revision = 0;
+      for (int i = 0; i < 5; i++) {
+        revision = put(client, "/b", "v" + i);
+      }
+      client.getKVClient().compact(revision).get(60, TimeUnit.SECONDS);
+      try (RunningProcess journal = startJournal(cluster)) {
+        ProcessResult result = journal.await(WAIT);
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(Jar.messages(result)).singleElement().asString()
+            .contains("compacted revision " + (snapshotRevision + 1)).contains("take a full snapshot now");
+      }
+    }
+  }
+
   private void snapshot(EtcdCluster cluster) {
     ProcessResult saved = Jar.run(withAuth(cluster, "snapshot", "--dir", dir.resolve("volume").toString()));
     assertThat(saved.exitCode()).as(saved.toString()).isZero();
