@@ -11,6 +11,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Etcdctl;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.Polling;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,6 +129,36 @@ class JournalEndToEndTest {
   }
 
   @Test
+  void aKeyAttachedToALeaseOfTheSnapshotComesBackAttachedAndALaterLeaseIsRefused() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      long early = client.getLeaseClient().grant(600).get(60, TimeUnit.SECONDS).getID();
+      put(client, "/plain", "p");
+      snapshot(cluster);
+      long attached;
+      long late;
+      try (RunningProcess journal = startJournal(cluster)) {
+        awaitFollowing(journal);
+        attached = client.getKVClient().put(bytes("/attached"), bytes("a"), PutOption.builder().withLeaseId(early)
+            .build()).get(60, TimeUnit.SECONDS).getHeader().getRevision();
+        long lease = client.getLeaseClient().grant(600).get(60, TimeUnit.SECONDS).getID();
+        late = client.getKVClient().put(bytes("/late"), bytes("l"), PutOption.builder().withLeaseId(lease).build())
+            .get(60, TimeUnit.SECONDS).getHeader().getRevision();
+        journal.stop(WAIT);
+        assertThat(journal.await(WAIT).stdout()).contains("durable up to revision " + late);
+      }
+      assertRestoredAsAt(cluster, client, attached, etcdctl -> assertThat(
+          etcdctl.ok("lease", "timetolive", Long.toHexString(early), "--keys")).as("the lessor's attachments")
+          .contains("/attached"));
+      ProcessResult refused = restore(late, dir.resolve("late"));
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(Jar.messages(refused)).singleElement().asString().contains("/late")
+          .contains("granted after the snapshot").contains("restore to a revision before " + late);
+      assertThat(dir.resolve("late")).doesNotExist();
+    }
+  }
+
+  @Test
   void aRevisionCompactedAwayIsAGapTheJournalRefusesNamingTheFix() throws Exception {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
@@ -187,6 +219,12 @@ class JournalEndToEndTest {
 
   /** A member restored to {@code revision} and started serves the source's keyspace at that revision, same HashKV. */
   private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision) throws Exception {
+    assertRestoredAsAt(source, sourceClient, revision, etcdctl -> { });
+  }
+
+  /** As above, and {@code alsoCheck} is run against the restored member while it serves. */
+  private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision,
+      Consumer<Etcdctl> alsoCheck) throws Exception {
     Path at = dir.resolve("at-" + revision);
     Files.createDirectories(at);
     List<RestoredCluster.Node> nodes = RestoredCluster.plan(at, 1);
@@ -201,6 +239,7 @@ class JournalEndToEndTest {
       assertThat(dump(client, 0)).as("keyspace at " + revision).isEqualTo(expected);
       assertThat(member.etcdctl(nodes.get(0)).hashKv(revision)).as("HashKV at " + revision)
           .isEqualTo(source.etcdctl().hashKv(revision));
+      alsoCheck.accept(member.etcdctl(nodes.get(0)));
     }
   }
 
