@@ -83,13 +83,17 @@ final class JournalCommand implements Callable<Integer> {
     SnapshotConfig config = SnapshotConfigLoader.load(new SnapshotSettings(etcd.config, dir, null, etcd.dialTimeout,
         null, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, null, null, null, null, null, null, null));
     SnapshotIndex index = SnapshotIndex.load(config.dir());
+    List<JournalSettings> settings = new ArrayList<>();
+    for (ClusterConfig cluster : config.clusters()) {
+      settings.add(settings(config, index, cluster, interval, retry));
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
     Signal.handle(new Signal("INT"), signal -> stop.countDown());
     List<ClusterJournal> journals = new ArrayList<>();
     try {
-      for (ClusterConfig cluster : config.clusters()) {
-        journals.add(ClusterJournal.start(cluster, settings(config, index, cluster, interval, retry)));
+      for (int i = 0; i < settings.size(); i++) {
+        journals.add(ClusterJournal.start(config.clusters().get(i), settings.get(i)));
       }
       CompletableFuture<Object> failed = CompletableFuture.anyOf(
           journals.stream().map(ClusterJournal::failure).toArray(CompletableFuture[]::new));

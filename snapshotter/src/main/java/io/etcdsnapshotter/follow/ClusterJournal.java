@@ -42,7 +42,8 @@ public final class ClusterJournal implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final CompletableFuture<Void> failure = new CompletableFuture<>();
   private EtcdMember member;
-  private Instant brokenSince;
+  /** When the watch broke and has not delivered since; null while it delivers. */
+  private volatile Instant brokenSince;
   private volatile boolean closing;
 
   private ClusterJournal(ClusterConfig cluster, JournalSettings settings, EtcdMember member, JournalWriter writer) {

@@ -40,12 +40,16 @@ public record RevisionRecord(long revision, List<Event> events) implements Recor
       long revision = in.getLong();
       List<Event> events = new ArrayList<>();
       while (in.hasRemaining()) {
-        byte[] event = new byte[in.getInt()];
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+          throw new IOException("an event of " + length + " bytes where " + in.remaining() + " are left");
+        }
+        byte[] event = new byte[length];
         in.get(event);
         events.add(Event.parseFrom(event));
       }
       return new RevisionRecord(revision, events);
-    } catch (BufferUnderflowException | NegativeArraySizeException | InvalidProtocolBufferException e) {
+    } catch (BufferUnderflowException | InvalidProtocolBufferException e) {
       throw new IOException("a revision record that does not parse: " + e.getMessage(), e);
     }
   }
