@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.options.GetOption;
 import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.DataSeeder;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Json;
+import io.etcdsnapshotter.e2e.etcd.Keyspace;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
@@ -23,7 +22,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -69,7 +67,7 @@ class EncryptedSnapshotTest {
             "--cluster", "main=" + cluster.endpoints(), "--user", EtcdCluster.USER, "--password-file",
             EtcdCluster.writePasswordFile(shared.resolve("password")).toString(), "--drill", "--drill-dir",
             drill.toString());
-        sourceKeys = dump(client);
+        sourceKeys = Keyspace.dump(client);
         sourceRevision = client.getKVClient().get(bytes("/")).get(60, TimeUnit.SECONDS).getHeader().getRevision();
       }
     }
@@ -116,7 +114,7 @@ class EncryptedSnapshotTest {
     assertThat(restored.exitCode()).as(restored.toString()).isZero();
     try (RestoredCluster cluster = RestoredCluster.start(VERSION, nodes, dir);
         Client client = cluster.client()) {
-      Map<String, String> keys = dump(client);
+      Map<String, String> keys = Keyspace.dump(client);
       assertThat(keys).isEqualTo(sourceKeys);
       assertThat(keys.get(SECRET_KEY))
           .startsWith(HexFormat.of().formatHex(secretValue.getBytes(StandardCharsets.UTF_8)));
@@ -184,24 +182,6 @@ class EncryptedSnapshotTest {
       }
     }
     return false;
-  }
-
-  /** Every key with its value (hex) and revisions, as the restored member must serve them. */
-  private static Map<String, String> dump(Client client) throws Exception {
-    Map<String, String> dump = new TreeMap<>();
-    ByteSequence end = ByteSequence.from(new byte[] {0});
-    byte[] from = {0};
-    List<KeyValue> page;
-    do {
-      page = client.getKVClient().get(ByteSequence.from(from), GetOption.builder().withRange(end).withLimit(200)
-          .build()).get(60, TimeUnit.SECONDS).getKvs();
-      for (KeyValue kv : page) {
-        dump.put(kv.getKey().toString(StandardCharsets.UTF_8), HexFormat.of().formatHex(kv.getValue().getBytes())
-            + "|" + kv.getCreateRevision() + "|" + kv.getModRevision() + "|" + kv.getVersion());
-        from = Arrays.copyOf(kv.getKey().getBytes(), kv.getKey().size() + 1);
-      }
-    } while (!page.isEmpty());
-    return dump;
   }
 
   private static ByteSequence bytes(String text) {

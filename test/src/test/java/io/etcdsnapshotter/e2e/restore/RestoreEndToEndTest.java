@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcdsnapshotter.e2e.etcd.DataSeeder;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Keyspace;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.etcd.SnapshotTool;
 import io.etcdsnapshotter.e2e.jar.Jar;
@@ -28,7 +27,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,7 +57,7 @@ class RestoreEndToEndTest {
     }
     try (RestoredCluster restored = RestoredCluster.start(version, nodes, dir);
         Client client = restored.client()) {
-      assertThat(dump(client)).isEqualTo(source.keys());
+      assertThat(Keyspace.dump(client)).isEqualTo(source.keys());
       assertThat(leases(restored.etcdctl(nodes.get(1)).ok("lease", "list")))
           .isNotEmpty().isEqualTo(source.leases());
       for (RestoredCluster.Node node : nodes) {
@@ -71,7 +69,7 @@ class RestoreEndToEndTest {
       assertThat(revision).isEqualTo(source.revision() + 1);
 
       restored.restart();
-      Map<String, String> afterRestart = dump(client);
+      Map<String, String> afterRestart = Keyspace.dump(client);
       assertThat(afterRestart).containsEntry("/after/restore", "ok|" + revision + "|" + revision + "|1|0")
           .hasSize(source.keys().size() + 1);
       Path fresh = dir.resolve("fresh.db");
@@ -90,7 +88,7 @@ class RestoreEndToEndTest {
         .exitCode()).isZero();
     try (RestoredCluster restored = RestoredCluster.start(version, nodes, dir);
         Client client = restored.client()) {
-      assertThat(dump(client)).isEqualTo(source.keys());
+      assertThat(Keyspace.dump(client)).isEqualTo(source.keys());
       long revision = client.getKVClient().put(bytes("/after/bump"), bytes("ok")).get(60, TimeUnit.SECONDS)
           .getHeader().getRevision();
       assertThat(revision).isEqualTo(source.revision() + 1_000_000 + 1);
@@ -109,7 +107,7 @@ class RestoreEndToEndTest {
     assertThat(restored.stdout()).contains("no storage version (etcd 3.4 or newer)");
     try (RestoredCluster cluster = RestoredCluster.start(EtcdVersion.V3_6, nodes, dir);
         Client client = cluster.client()) {
-      assertThat(dump(client)).isEqualTo(source.keys());
+      assertThat(Keyspace.dump(client)).isEqualTo(source.keys());
       assertThat(client.getKVClient().put(bytes("/after/upgrade"), bytes("ok")).get(60, TimeUnit.SECONDS)
           .getHeader().getRevision()).isEqualTo(source.revision() + 1000 + 1);
     }
@@ -168,7 +166,7 @@ class RestoreEndToEndTest {
       try (Client client = cluster.client()) {
         long revision = client.getKVClient().get(bytes("/")).get(60, TimeUnit.SECONDS).getHeader().getRevision();
         assertThat(revision).isGreaterThan(seeded.compactedRevision());
-        return new Source(volume.resolve("snapshot.db"), dump(client), leases(cluster.etcdctl().ok("lease", "list")),
+        return new Source(volume.resolve("snapshot.db"), Keyspace.dump(client), leases(cluster.etcdctl().ok("lease", "list")),
             revision, cluster.etcdctl().hashKv(revision));
       }
     }
@@ -206,33 +204,6 @@ class RestoreEndToEndTest {
   private static String metadataRecord(byte[] wal) {
     long lenField = ByteBuffer.wrap(wal, 16, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     return HexFormat.of().formatHex(wal, 24, 24 + (int) (lenField & 0xFFFF));
-  }
-
-  /**
-   * Every key as key -> "value|create|mod|version|lease", the value hex unless it is plain text; read in pages,
-   * since the whole keyspace is bigger than a gRPC message may be.
-   */
-  private static Map<String, String> dump(Client client) throws Exception {
-    Map<String, String> dump = new TreeMap<>();
-    ByteSequence end = ByteSequence.from(new byte[] {0});
-    byte[] from = {0};
-    List<KeyValue> page;
-    do {
-      page = client.getKVClient().get(ByteSequence.from(from), GetOption.builder().withRange(end).withLimit(200)
-          .build()).get(60, TimeUnit.SECONDS).getKvs();
-      for (KeyValue kv : page) {
-        put(dump, kv);
-        from = Arrays.copyOf(kv.getKey().getBytes(), kv.getKey().size() + 1);
-      }
-    } while (!page.isEmpty());
-    return dump;
-  }
-
-  private static void put(Map<String, String> dump, KeyValue kv) {
-    byte[] value = kv.getValue().getBytes();
-    String shown = new String(value, StandardCharsets.UTF_8).equals("ok") ? "ok" : HexFormat.of().formatHex(value);
-    dump.put(kv.getKey().toString(StandardCharsets.UTF_8), shown + "|" + kv.getCreateRevision() + "|"
-        + kv.getModRevision() + "|" + kv.getVersion() + "|" + kv.getLease());
   }
 
   /** Lease IDs as etcdctl lists them (jetcd 0.8 has no lease listing). */

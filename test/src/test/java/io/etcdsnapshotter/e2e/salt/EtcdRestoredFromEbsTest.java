@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.aws.MotoServer;
-import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
-import io.etcdsnapshotter.e2e.etcd.FreePorts;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -41,17 +38,12 @@ class EtcdRestoredFromEbsTest {
   private static final String SLS = "kubernetes.etcd.restored";
   private static final String ZONE = MotoServer.REGION + "b";
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
-  /** How long a member the kubelet (re)started may take to answer: a restored one also waits for its restore. */
-  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   @TempDir Path root;
   private String loopDevice;
-  private Kubelet kubelet;
+  private OneMaster master;
   private MotoServer moto;
   private SaltCall salt;
-  private String etcdPillar;
-  private String mainUrl;
-  private String eventsUrl;
   private Etcdctl main;
   private Etcdctl events;
   private String instanceId;
@@ -59,35 +51,23 @@ class EtcdRestoredFromEbsTest {
 
   @BeforeEach
   void masterWithEtcdRunningAndAnEbsSnapshot() throws Exception {
-    SaltCall.saltCallPath();
-    // etcd 3.6, which etcd:image defaults to.
-    EtcdVersion.V3_6.assumeInstalled();
     assumeTrue(run("id", "-u").stdout().strip().equals("0"), "mounting needs root");
     Path image = root.resolve("ebs.img");
     assertThat(run("truncate", "-s", "32M", image.toString()).exitCode()).isZero();
     ProcessResult loop = run("losetup", "-f", "--show", image.toString());
     assumeTrue(loop.exitCode() == 0, "no loop device: " + loop.stderr());
     loopDevice = loop.stdout().strip();
-
-    int mainClient = FreePorts.one();
-    int eventsClient = FreePorts.one();
-    mainUrl = "http://127.0.0.1:" + mainClient;
-    eventsUrl = "http://127.0.0.1:" + eventsClient;
-    main = Etcdctl.plain(EtcdVersion.V3_6, URI.create(mainUrl));
-    events = Etcdctl.plain(EtcdVersion.V3_6, URI.create(eventsUrl));
-    etcdPillar = StaticPod.singleMasterPillar(mainClient, eventsClient);
-    salt = new SaltCall(root, "master-1");
-    StateRun configured = salt.apply("kubernetes.etcd.configured", etcdPillar);
-    assertThat(configured.succeeded()).as("%s", configured).isTrue();
-    kubelet = new Kubelet(salt.path("etc/kubernetes/manifests"), EtcdVersion.V3_6, root);
-    main.awaitHealthy(STARTUP);
-    events.awaitHealthy(STARTUP);
+    master = OneMaster.start(root);
+    salt = master.salt;
+    main = master.main;
+    events = master.events;
 
     main.ok("put", "/registry/pods/default/kept", "from the snapshot");
     events.ok("put", "/registry/events/default/kept", "event");
     snapshots = Files.createDirectories(root.resolve("snapshots"));
     ProcessResult saved = run(Jar.javaBinary(), "-jar", System.getProperty("snapshotter.jar"), "snapshot",
-        "--dir", snapshots.toString(), "--cluster", "main=" + mainUrl, "--cluster", "events=" + eventsUrl);
+        "--dir", snapshots.toString(), "--cluster", "main=" + master.mainUrl,
+        "--cluster", "events=" + master.eventsUrl);
     assertThat(saved.exitCode()).as("%s", saved).isZero();
     main.ok("put", "/registry/pods/default/lost", "after the snapshot");
 
@@ -108,8 +88,8 @@ class EtcdRestoredFromEbsTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    if (kubelet != null) {
-      kubelet.close();
+    if (master != null) {
+      master.close();
     }
     if (loopDevice != null) {
       if (run("mountpoint", "-q", mountPoint().toString()).exitCode() == 0) {
@@ -138,8 +118,7 @@ class EtcdRestoredFromEbsTest {
     StateRun restored = salt.apply(SLS, pillar(), MotoServer.CREDENTIALS);
 
     assertThat(restored.succeeded()).as("%s", restored).isTrue();
-    main.awaitHealthy(STARTUP);
-    events.awaitHealthy(STARTUP);
+    master.awaitHealthy();
     assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/kept"))
         .isEqualTo("from the snapshot\n");
     assertThat(main.ok("get", "/registry/pods/default/lost")).isEmpty();
@@ -190,7 +169,7 @@ class EtcdRestoredFromEbsTest {
     assertThat(etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
     assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/lost"))
         .as("etcd main still serves its old data").isEqualTo("after the snapshot\n");
-    events.awaitHealthy(STARTUP);
+    events.awaitHealthy(OneMaster.STARTUP);
     assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted").isZero();
     assertThat(mountPoint().resolve("snapshot-events.db")).hasBinaryContent(bytes);
     assertThat(broughtBack()).singleElement().satisfies(volume ->
@@ -238,7 +217,7 @@ class EtcdRestoredFromEbsTest {
   }
 
   private String pillar() {
-    return etcdPillar + """
+    return master.etcdPillar + """
         cluster_name: prod
         etcd_restore:
           stop_timeout_seconds: 30

@@ -3,18 +3,14 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.aws.MotoServer;
-import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
-import io.etcdsnapshotter.e2e.etcd.FreePorts;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -36,44 +32,31 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class EtcdRestoredFromS3Test {
   private static final String SLS = "kubernetes.etcd.restored";
   private static final String BUCKET = "backups";
-  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   @TempDir Path root;
-  private Kubelet kubelet;
+  private OneMaster master;
   private MotoServer moto;
   private S3Client s3;
   private SaltCall salt;
-  private String etcdPillar;
   private Etcdctl main;
   private Etcdctl events;
   private Path snapshots;
 
   @BeforeEach
   void masterWithEtcdRunningAndItsCopiesInS3() throws Exception {
-    SaltCall.saltCallPath();
-    EtcdVersion.V3_6.assumeInstalled();
+    master = OneMaster.start(root);
+    salt = master.salt;
+    main = master.main;
+    events = master.events;
     moto = MotoServer.start();
     s3 = moto.s3Client();
     s3.createBucket(r -> r.bucket(BUCKET));
-    int mainClient = FreePorts.one();
-    int eventsClient = FreePorts.one();
-    String mainUrl = "http://127.0.0.1:" + mainClient;
-    String eventsUrl = "http://127.0.0.1:" + eventsClient;
-    main = Etcdctl.plain(EtcdVersion.V3_6, URI.create(mainUrl));
-    events = Etcdctl.plain(EtcdVersion.V3_6, URI.create(eventsUrl));
-    etcdPillar = StaticPod.singleMasterPillar(mainClient, eventsClient);
-    salt = new SaltCall(root, "master-1");
-    StateRun configured = salt.apply("kubernetes.etcd.configured", etcdPillar);
-    assertThat(configured.succeeded()).as("%s", configured).isTrue();
-    kubelet = new Kubelet(salt.path("etc/kubernetes/manifests"), EtcdVersion.V3_6, root);
-    main.awaitHealthy(STARTUP);
-    events.awaitHealthy(STARTUP);
 
     main.ok("put", "/registry/pods/default/kept", "from the snapshot");
     events.ok("put", "/registry/events/default/kept", "event");
     snapshots = Files.createDirectories(root.resolve("snapshots"));
     ProcessResult saved = Jar.run(MotoServer.CREDENTIALS, "snapshot", "--dir", snapshots.toString(),
-        "--cluster", "main=" + mainUrl, "--cluster", "events=" + eventsUrl, "--cluster-name", "prod",
+        "--cluster", "main=" + master.mainUrl, "--cluster", "events=" + master.eventsUrl, "--cluster-name", "prod",
         "--s3-bucket", BUCKET, "--s3-prefix", "etcd", "--s3-endpoint", moto.endpoint().toString());
     assertThat(saved.exitCode()).as("%s", saved).isZero();
     main.ok("put", "/registry/pods/default/lost", "after the snapshot");
@@ -81,8 +64,8 @@ class EtcdRestoredFromS3Test {
 
   @AfterEach
   void cleanUp() throws Exception {
-    if (kubelet != null) {
-      kubelet.close();
+    if (master != null) {
+      master.close();
     }
     if (moto != null) {
       moto.close();
@@ -94,8 +77,7 @@ class EtcdRestoredFromS3Test {
     StateRun restored = salt.apply(SLS, pillar(""), MotoServer.CREDENTIALS);
 
     assertThat(restored.succeeded()).as("%s", restored).isTrue();
-    main.awaitHealthy(STARTUP);
-    events.awaitHealthy(STARTUP);
+    master.awaitHealthy();
     assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/kept"))
         .isEqualTo("from the snapshot\n");
     assertThat(main.ok("get", "/registry/pods/default/lost")).isEmpty();
@@ -138,7 +120,7 @@ class EtcdRestoredFromS3Test {
   }
 
   private String pillar(String more) {
-    return etcdPillar + """
+    return master.etcdPillar + """
         cluster_name: prod
         etcd_restore:
           stop_timeout_seconds: 30
