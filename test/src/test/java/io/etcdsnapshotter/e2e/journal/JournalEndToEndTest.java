@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
+import io.etcdsnapshotter.e2e.etcd.Keyspace;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.Polling;
@@ -24,11 +23,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -234,31 +230,13 @@ class JournalEndToEndTest {
         Client client = Client.builder().endpoints(nodes.get(0).clientUrl())
             .user(ByteSequence.from(EtcdCluster.USER, StandardCharsets.UTF_8))
             .password(ByteSequence.from(EtcdCluster.PASSWORD, StandardCharsets.UTF_8)).build()) {
-      Map<String, String> expected = dump(sourceClient, revision);
+      Map<String, String> expected = Keyspace.dump(sourceClient, revision);
       assertThat(expected).isNotEmpty();
-      assertThat(dump(client, 0)).as("keyspace at " + revision).isEqualTo(expected);
+      assertThat(Keyspace.dump(client)).as("keyspace at " + revision).isEqualTo(expected);
       assertThat(member.etcdctl(nodes.get(0)).hashKv(revision)).as("HashKV at " + revision)
           .isEqualTo(source.etcdctl().hashKv(revision));
       alsoCheck.accept(member.etcdctl(nodes.get(0)));
     }
-  }
-
-  /** Every key with value, create and mod revision, version and lease, at {@code revision} (0: the newest). */
-  private static Map<String, String> dump(Client client, long revision) throws Exception {
-    Map<String, String> dump = new TreeMap<>();
-    ByteSequence end = ByteSequence.from(new byte[] {0});
-    byte[] from = {0};
-    List<KeyValue> page;
-    do {
-      page = client.getKVClient().get(ByteSequence.from(from), GetOption.builder().withRange(end).withLimit(500)
-          .withRevision(revision).build()).get(60, TimeUnit.SECONDS).getKvs();
-      for (KeyValue kv : page) {
-        dump.put(kv.getKey().toString(StandardCharsets.UTF_8), HexFormat.of().formatHex(kv.getValue().getBytes())
-            + "|" + kv.getCreateRevision() + "|" + kv.getModRevision() + "|" + kv.getVersion() + "|" + kv.getLease());
-        from = Arrays.copyOf(kv.getKey().getBytes(), kv.getKey().size() + 1);
-      }
-    } while (!page.isEmpty());
-    return dump;
   }
 
   private static void assertPrivate(Path journalDir) throws Exception {
