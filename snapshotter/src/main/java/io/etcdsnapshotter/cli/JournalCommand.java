@@ -44,12 +44,15 @@ import sun.misc.Signal;
       "A gap is never papered over: if etcd has compacted a revision the journal still needs, or the watch cannot be"
           + " resumed for --retry-for, the command says so in one line and exits 1; take a full snapshot and start it"
           + " again, which begins a new chain.",
-      "Runs until SIGTERM or Ctrl-C, which make everything received durable and exit 0.",
+      "Runs until SIGTERM or Ctrl-C: it then waits up to 5 s for every revision etcd had at that moment, makes"
+          + " everything received durable and exits 0.",
       "Exit codes: 0 stopped by a signal, 1 a cluster could not be followed (the others are stopped too), 2 usage or"
           + " config error."
     })
 final class JournalCommand implements Callable<Integer> {
   private static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
+  /** Well inside the 30 s Kubernetes gives a pod between SIGTERM and SIGKILL. */
+  private static final Duration CATCH_UP = Duration.ofSeconds(5);
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -102,6 +105,7 @@ final class JournalCommand implements Callable<Integer> {
       if (failed.isDone()) {
         failed.get();
       }
+      journals.forEach(journal -> journal.catchUp(CATCH_UP));
     } catch (ExecutionException e) {
       throw (Exception) e.getCause();
     } finally {

@@ -2,6 +2,7 @@ package io.etcdsnapshotter.follow;
 
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
@@ -190,6 +191,33 @@ public final class ClusterJournal implements AutoCloseable {
 
   public long lastRevision() {
     return writer.lastRevision();
+  }
+
+  /**
+   * Waits up to {@code grace} until the journal has received every revision etcd had when asked, so that a clean
+   * stop leaves nothing in flight; what it still lacks then is fetched again by the next start.
+   */
+  public void catchUp(Duration grace) {
+    Instant deadline = Instant.now().plus(grace);
+    long current;
+    try {
+      current = member.channel().maintenance().withDeadlineAfter(grace.toMillis(), TimeUnit.MILLISECONDS)
+          .status(StatusRequest.getDefaultInstance()).getHeader().getRevision();
+    } catch (RuntimeException e) {
+      LOG.warn("cluster {}: stopping without catching up: {}", cluster.name(), OneLine.message(e));
+      return;
+    }
+    try {
+      while (writer.lastRevision() < current && !failure.isDone() && Instant.now().isBefore(deadline)) {
+        Thread.sleep(10);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (writer.lastRevision() < current) {
+      LOG.warn("cluster {}: stopping at revision {} before etcd's {}; the next start fetches the rest",
+          cluster.name(), writer.lastRevision(), current);
+    }
   }
 
   /** Stops the watch and makes everything appended durable. */

@@ -50,7 +50,7 @@ final class BackendCopy implements BucketScanVisitor {
   /**
    * @param bumpRevision 0 for none; otherwise the revision gap, marked compacted
    * @param pointInTime null for none; otherwise the journal's revisions after the snapshot's are appended up to its
-   *     target revision (the bump, if any, then goes above it)
+   *     target (the bump, if any, then goes above it)
    * @return the content the restored db must hold, as etcd's status hashes it
    */
   static ContentHash copy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision,
@@ -138,8 +138,9 @@ final class BackendCopy implements BucketScanVisitor {
   private void keys() throws IOException {
     List<byte[][]> added = new ArrayList<>();
     if (pointInTime != null) {
-      added.addAll(JournalReplay.pairs(pointInTime, source, latestRevision));
-      latestRevision = Math.max(latestRevision, pointInTime.toRevision());
+      JournalReplay.Replayed replayed = JournalReplay.replay(pointInTime, source, latestRevision);
+      added.addAll(replayed.pairs());
+      latestRevision = Math.max(latestRevision, replayed.revision());
     }
     if (bumpRevision > 0) {
       added.add(new byte[][] {bumpedRevision(), new byte[0]});

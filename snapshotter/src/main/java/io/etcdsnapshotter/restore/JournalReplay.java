@@ -5,10 +5,13 @@ import io.etcd.jetcd.api.KeyValue;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.journal.Chain;
 import io.etcdsnapshotter.journal.RevisionRecord;
+import io.etcdsnapshotter.journal.TimeRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The key-bucket pairs etcd would have written for the revisions after the snapshot's, up to the target, taken from a
@@ -18,6 +21,7 @@ import java.util.List;
  * hold is refused, since etcd would start with the key silently unattached.
  */
 final class JournalReplay {
+  private static final Logger LOG = LoggerFactory.getLogger(JournalReplay.class);
   private final PointInTime target;
   private final BoltFile source;
 
@@ -26,13 +30,42 @@ final class JournalReplay {
     this.source = source;
   }
 
+  /** The revision a restore ends at, and the key-bucket pairs of the revisions after the snapshot's up to it. */
+  record Replayed(long revision, List<byte[][]> pairs) {}
+
   /** The pairs for revisions ({@code snapshotRevision}, target], in order. */
-  static List<byte[][]> pairs(PointInTime target, BoltFile source, long snapshotRevision) throws IOException {
-    return new JournalReplay(target, source).pairsAfter(snapshotRevision);
+  static Replayed replay(PointInTime target, BoltFile source, long snapshotRevision) throws IOException {
+    long to = targetRevision(target, snapshotRevision);
+    return new Replayed(to, new JournalReplay(target, source).pairsAfter(snapshotRevision, to));
   }
 
-  private List<byte[][]> pairsAfter(long after) throws IOException {
-    long to = target.toRevision();
+  /** The revision a restore to {@code target} ends at: the one given, or the newest received by the time given. */
+  private static long targetRevision(PointInTime target, long snapshotRevision) throws IOException {
+    if (target.toTime() == null) {
+      return target.toRevision();
+    }
+    long millis = target.toTime().toEpochMilli();
+    long[] newest = {0};
+    for (Chain chain : Chain.list(target.journalDir())) {
+      if (chain.baseRevision() <= snapshotRevision) {
+        chain.read(record -> {
+          if (record instanceof TimeRecord time && time.epochMillis() <= millis) {
+            newest[0] = Math.max(newest[0], time.revision());
+          }
+          return !(record instanceof TimeRecord time && time.epochMillis() > millis);
+        });
+      }
+    }
+    if (newest[0] < snapshotRevision) {
+      throw new IOException("the journal in " + target.journalDir() + " holds no revision after the snapshot's ("
+          + snapshotRevision + ") received by " + target.toTime() + "; restore the snapshot alone, or from an"
+          + " older snapshot");
+    }
+    LOG.info("{} is revision {}: the newest the journal had received by then", target.toTime(), newest[0]);
+    return newest[0];
+  }
+
+  private List<byte[][]> pairsAfter(long after, long to) throws IOException {
     if (to < after) {
       throw new IOException("the snapshot is at revision " + after + ", past --to-revision " + to
           + "; restore from an older snapshot the journal continues");

@@ -29,12 +29,20 @@ class JournalCommandTest {
   }
 
   @Test
-  void restoreTakesTheJournalAndTheTargetRevisionTogether() throws Exception {
+  void restoreTakesTheJournalWithExactlyOneTarget() throws Exception {
     Path snapshot = Files.createFile(dir.resolve("snapshot.db"));
     CliRun run = CliRun.of("restore", snapshot.toString(), "--journal", dir.toString(), "--data-dir",
         dir.resolve("out").toString());
     assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(run.err()).contains("--journal and --to-revision go together");
+    assertThat(run.err()).contains("--journal goes with one of --to-revision and --to-time");
     assertThat(dir.resolve("out")).doesNotExist();
+    CliRun both = CliRun.of("restore", snapshot.toString(), "--journal", dir.toString(), "--to-revision", "5",
+        "--to-time", "2026-12-01T13:20:00Z", "--data-dir", dir.resolve("out").toString());
+    assertThat(both.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(both.err()).contains("--journal goes with one of --to-revision and --to-time");
+    CliRun notATime = CliRun.of("restore", snapshot.toString(), "--journal", dir.toString(), "--to-time",
+        "yesterday", "--data-dir", dir.resolve("out").toString());
+    assertThat(notATime.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(notATime.err()).contains("--to-time");
   }
 }

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,39 @@ class JournalEndToEndTest {
   }
 
   @Test
+  void restoresToATimeAsTheNewestRevisionTheJournalHadReceivedByThen() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      put(client, "/a", "1");
+      snapshot(cluster);
+      long before;
+      Instant at;
+      try (RunningProcess journal = startJournal(cluster)) {
+        awaitFollowing(journal);
+        before = 0;
+        for (int i = 0; i < 20; i++) {
+          before = put(client, "/before/" + i, "b");
+        }
+        long durable = before;
+        Polling.await("the journal durable up to " + durable, WAIT,
+            () -> restore(durable, dir.resolve("probe"), "--dry-run").exitCode() == 0, journal::stderr);
+        at = Instant.now();
+        Thread.sleep(500);
+        for (int i = 0; i < 20; i++) {
+          put(client, "/after/" + i, "a");
+        }
+        journal.stop(WAIT);
+        assertThat(journal.await(WAIT).exitCode()).isZero();
+      }
+      assertRestoredAsAt(cluster, client, before, List.of("--to-time", at.toString()), etcdctl -> { });
+      ProcessResult tooEarly = restore(List.of("--to-time", "2000-01-01T00:00:00Z"),
+          RestoredCluster.plan(dir.resolve("early"), 1).get(0));
+      assertThat(tooEarly.exitCode()).isEqualTo(1);
+      assertThat(Jar.messages(tooEarly)).singleElement().asString().contains("received by 2000-01-01T00:00:00Z");
+    }
+  }
+
+  @Test
   void aKeyAttachedToALeaseOfTheSnapshotComesBackAttachedAndALaterLeaseIsRefused() throws Exception {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
@@ -143,7 +177,7 @@ class JournalEndToEndTest {
         journal.stop(WAIT);
         assertThat(journal.await(WAIT).stdout()).contains("durable up to revision " + late);
       }
-      assertRestoredAsAt(cluster, client, attached, etcdctl -> assertThat(
+      assertRestoredAsAt(cluster, client, attached, toRevision(attached), etcdctl -> assertThat(
           etcdctl.ok("lease", "timetolive", Long.toHexString(early), "--keys")).as("the lessor's attachments")
           .contains("/attached"));
       ProcessResult refused = restore(late, dir.resolve("late"));
@@ -204,9 +238,14 @@ class JournalEndToEndTest {
   }
 
   private ProcessResult restore(long revision, RestoredCluster.Node node, String... extra) {
+    return restore(toRevision(revision), node, extra);
+  }
+
+  private ProcessResult restore(List<String> target, RestoredCluster.Node node, String... extra) {
     List<String> args = new ArrayList<>(List.of("restore", dir.resolve("volume/snapshot.db").toString(),
-        "--journal", dir.resolve("volume/journal/main").toString(), "--to-revision", Long.toString(revision),
-        "--name", node.name(), "--data-dir", node.dataDir().toString(),
+        "--journal", dir.resolve("volume/journal/main").toString()));
+    args.addAll(target);
+    args.addAll(List.of("--name", node.name(), "--data-dir", node.dataDir().toString(),
         "--initial-cluster", RestoredCluster.initialCluster(List.of(node)),
         "--initial-advertise-peer-urls", node.peerUrl()));
     args.addAll(List.of(extra));
@@ -215,16 +254,23 @@ class JournalEndToEndTest {
 
   /** A member restored to {@code revision} and started serves the source's keyspace at that revision, same HashKV. */
   private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision) throws Exception {
-    assertRestoredAsAt(source, sourceClient, revision, etcdctl -> { });
+    assertRestoredAsAt(source, sourceClient, revision, toRevision(revision), etcdctl -> { });
   }
 
-  /** As above, and {@code alsoCheck} is run against the restored member while it serves. */
-  private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision,
+  private static List<String> toRevision(long revision) {
+    return List.of("--to-revision", Long.toString(revision));
+  }
+
+  /**
+   * As above, restored with the {@code target} flags, which must come to {@code revision}; {@code alsoCheck} is run
+   * against the restored member while it serves.
+   */
+  private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision, List<String> target,
       Consumer<Etcdctl> alsoCheck) throws Exception {
     Path at = dir.resolve("at-" + revision);
     Files.createDirectories(at);
     List<RestoredCluster.Node> nodes = RestoredCluster.plan(at, 1);
-    ProcessResult restored = restore(revision, nodes.get(0));
+    ProcessResult restored = restore(target, nodes.get(0));
     assertThat(restored.exitCode()).as(restored.toString()).isZero();
     try (RestoredCluster member = RestoredCluster.start(VERSION, nodes, at);
         Client client = Client.builder().endpoints(nodes.get(0).clientUrl())
