@@ -40,7 +40,7 @@ public final class BoltCopy implements Closeable {
   private final BackgroundFlush flush;
   private final Background<Void> copy;
   private final SortedMap<byte[], SortedMap<byte[], byte[]>> replaced = new TreeMap<>(Arrays::compareUnsigned);
-  private final SortedMap<byte[], byte[][]> appended = new TreeMap<>(Arrays::compareUnsigned);
+  private final SortedMap<byte[], List<byte[][]>> appended = new TreeMap<>(Arrays::compareUnsigned);
 
   /** {@code copyFrom}: the plain file whose pages are copied into {@code channel}; null when they are there. */
   private BoltCopy(BoltFile source, FileChannel channel, Path copyFrom, LongConsumer progress) {
@@ -88,9 +88,12 @@ public final class BoltCopy implements Closeable {
     replaced.put(name.clone(), pairs);
   }
 
-  /** On commit, the existing bucket {@code name} also holds {@code key}, which sorts after every key it has. */
+  /**
+   * On commit, the existing bucket {@code name} also holds {@code key}, which sorts after every key it has and after
+   * every key appended to it before.
+   */
   public void append(byte[] bucket, byte[] key, byte[] value) {
-    appended.put(bucket.clone(), new byte[][] {key.clone(), value.clone()});
+    appended.computeIfAbsent(bucket.clone(), b -> new ArrayList<>()).add(new byte[][] {key.clone(), value.clone()});
   }
 
   /**
@@ -119,9 +122,9 @@ public final class BoltCopy implements Closeable {
     SortedMap<byte[], byte[]> buckets = new TreeMap<>(Arrays::compareUnsigned);
     new TreeWalk(source.store(), new PageSet()).walk(source.meta().root(), "the root bucket", (page, i) -> {
       byte[] name = Keys.bytes(page.keySlice(i));
-      byte[][] pair = appended.get(name);
-      if (pair != null && !replaced.containsKey(name)) {
-        buckets.put(name, new RightmostAppend(source.store(), pages, page.show(i)).append(page, i, pair[0], pair[1]));
+      List<byte[][]> pairs = appended.get(name);
+      if (pairs != null && !replaced.containsKey(name)) {
+        buckets.put(name, new RightmostAppend(source.store(), pages, page.show(i)).append(page, i, pairs));
       } else {
         BucketHeader.root(page, i);
         buckets.put(name, Keys.bytes(page.valueSlice(i)));
@@ -172,20 +175,20 @@ public final class BoltCopy implements Closeable {
     }
   }
 
-  private interface PairSink {
-    void add(ByteBuffer key, ByteBuffer value) throws IOException;
-  }
-
   /**
-   * Copy-on-write of one bucket's rightmost path with one more key at its end: a new leaf with the old leaf's pairs
-   * and the key, and new branches whose last child is the new page. The key sorts last, so no separator changes.
+   * Copy-on-write of one bucket's rightmost path with more keys at its end: the pages left of that path stay as they
+   * are; a tree writer takes over the rightmost leaf's pairs and each branch's elements but the last, then packs the
+   * new keys after them into new leaves and branches, as many as they need. The keys sort last, so no separator
+   * of a page left of the path changes.
    */
   private record RightmostAppend(PageStore store, BoltPageWriter pages, String bucket) {
     /** The new value of the bucket that element {@code i} of {@code parent} names. */
-    byte[] append(Page parent, int i, byte[] key, byte[] value) throws IOException {
+    byte[] append(Page parent, int i, List<byte[][]> pairs) throws IOException {
       long root = BucketHeader.root(parent, i);
+      BoltTreeWriter tree = new BoltTreeWriter(pages, 0);
       if (root == 0) {
-        return inline(parent.inlineBucket(i), key, value);
+        copyWith(parent.inlineBucket(i), pairs, tree);
+        return tree.finishBucket();
       }
       List<Page> path = new ArrayList<>();
       Page page = store.loadNode(root, null, problem -> parent.corrupt("bucket " + bucket + " " + problem), null);
@@ -195,49 +198,27 @@ public final class BoltCopy implements Closeable {
         page = store.loadNode(page.child(page.count - 1), null,
             problem -> branch.corrupt("last element " + problem), null);
       }
-      long pgid = pages.writeLeaf(leafWith(page, key, value), 0);
-      for (int level = path.size() - 1; level >= 0; level--) {
-        pgid = writeBranch(path.get(level), pgid);
-      }
-      return BucketHeader.ofRoot(pgid, BucketHeader.sequence(parent, i));
+      tree.continueRightmost(path);
+      copyWith(page, pairs, tree);
+      return BucketHeader.ofRoot(tree.finishTree(), BucketHeader.sequence(parent, i));
     }
 
-    private byte[] inline(Page leaf, byte[] key, byte[] value) throws IOException {
-      BoltTreeWriter tree = new BoltTreeWriter(pages, 0);
-      copyWith(leaf, key, value, tree::add);
-      return tree.finishBucket();
-    }
-
-    private BoltPageWriter.Leaf leafWith(Page leaf, byte[] key, byte[] value) throws IOException {
-      BoltPageWriter.Leaf copy = new BoltPageWriter.Leaf();
-      copyWith(leaf, key, value, copy::add);
-      return copy;
-    }
-
-    /** Feeds the leaf's pairs and then the new one to {@code sink}, which refuses keys out of order. */
-    private void copyWith(Page leaf, byte[] key, byte[] value, PairSink sink) throws IOException {
+    /** Feeds the leaf's pairs and then the new ones to {@code tree}, which refuses keys out of order. */
+    private void copyWith(Page leaf, List<byte[][]> pairs, BoltTreeWriter tree) throws IOException {
       for (int i = 0; i < leaf.count; i++) {
         if (leaf.isBucket(i)) {
           throw leaf.corrupt("bucket " + bucket + " holds a nested bucket " + leaf.show(i) + "; etcd never nests");
         }
-        sink.add(leaf.keySlice(i), leaf.valueSlice(i));
+        tree.add(leaf.keySlice(i), leaf.valueSlice(i));
       }
-      try {
-        sink.add(ByteBuffer.wrap(key), ByteBuffer.wrap(value));
-      } catch (IllegalArgumentException e) {
-        throw new IOException("cannot append " + Keys.show(ByteBuffer.wrap(key), 0, key.length) + " to bucket "
-            + bucket + ": it does not sort after the bucket's last key", e);
+      for (byte[][] pair : pairs) {
+        try {
+          tree.add(ByteBuffer.wrap(pair[0]), ByteBuffer.wrap(pair[1]));
+        } catch (IllegalArgumentException e) {
+          throw new IOException("cannot append " + Keys.show(ByteBuffer.wrap(pair[0]), 0, pair[0].length)
+              + " to bucket " + bucket + ": it does not sort after the bucket's last key", e);
+        }
       }
-    }
-
-    private long writeBranch(Page branch, long lastChild) throws IOException {
-      List<byte[]> keys = new ArrayList<>();
-      List<Long> children = new ArrayList<>();
-      for (int i = 0; i < branch.count; i++) {
-        keys.add(Keys.bytes(branch.keySlice(i)));
-        children.add(i == branch.count - 1 ? lastChild : branch.child(i));
-      }
-      return pages.writeBranch(keys, children);
     }
   }
 }

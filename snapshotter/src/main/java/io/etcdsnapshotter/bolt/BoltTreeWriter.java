@@ -24,6 +24,25 @@ final class BoltTreeWriter {
     this.elementFlags = elementFlags;
   }
 
+  /**
+   * Continues an existing tree to the right: {@code branches} is its rightmost path of branch pages, root first.
+   * Each becomes the page under construction at its depth with every element but its last (the child on the path,
+   * which the pages written below replace); the caller then adds the rightmost leaf's pairs and the new ones.
+   */
+  void continueRightmost(List<Page> branches) {
+    for (int depth = 0; depth < branches.size(); depth++) {
+      Page branch = branches.get(branches.size() - 1 - depth);
+      Level level = new Level();
+      for (int i = 0; i < branch.count - 1; i++) {
+        byte[] key = Keys.bytes(branch.keySlice(i));
+        level.keys.add(key);
+        level.children.add(branch.child(i));
+        level.bytes += Page.ELEMENT + key.length;
+      }
+      levels.add(level);
+    }
+  }
+
   /** Copies the pair (the buffers are only read, from their position to their limit). */
   void add(ByteBuffer key, ByteBuffer value) throws IOException {
     int size = Page.ELEMENT + key.remaining() + value.remaining();

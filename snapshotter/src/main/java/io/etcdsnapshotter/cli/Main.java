@@ -16,9 +16,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
-  private static final List<Class<?>> COMMANDS = List.of(SnapshotCommand.class, CheckCommand.class, StatusCommand.class,
-      VerifyCommand.class, RestoreCommand.class, FetchCommand.class, MemberReplaceCommand.class, VolumeAttachCommand.class,
-      VolumeReleaseCommand.class);
+  private static final List<Class<?>> COMMANDS = List.of(SnapshotCommand.class, JournalCommand.class,
+      CheckCommand.class, StatusCommand.class, VerifyCommand.class, RestoreCommand.class, FetchCommand.class,
+      MemberReplaceCommand.class, VolumeAttachCommand.class, VolumeReleaseCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -6,6 +6,7 @@ import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.WatchGrpc;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.TlsFiles;
 import io.grpc.ManagedChannel;
@@ -108,6 +109,11 @@ public final class EtcdChannel implements AutoCloseable {
   /** A lease stub carrying the auth token, if any; callers set their own deadline. */
   public LeaseGrpc.LeaseBlockingStub lease() {
     return LeaseGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
+  }
+
+  /** A watch stub carrying the auth token, if any; its stream's messages are handled on the channel's thread. */
+  public WatchGrpc.WatchStub watch() {
+    return WatchGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth));
   }
 
   private void authenticate(String user, String password) {

@@ -10,6 +10,7 @@ final class Backend {
   static final byte[] MEMBERS = ascii("members");
   static final byte[] MEMBERS_REMOVED = ascii("members_removed");
   static final byte[] CLUSTER = ascii("cluster");
+  static final byte[] LEASE = ascii("lease");
   static final byte[] CONSISTENT_INDEX = ascii("consistent_index");
   static final byte[] TERM = ascii("term");
   static final byte[] SCHEDULED_COMPACT = ascii("scheduledCompactRev");
@@ -31,6 +32,15 @@ final class Backend {
 
   /** An MVCC revision key: BE64(main) '_' BE64(sub). */
   static byte[] revision(long main) {
-    return ByteBuffer.allocate(REVISION_BYTES).putLong(main).put((byte) '_').putLong(0).array();
+    return revision(main, 0);
+  }
+
+  static byte[] revision(long main, long sub) {
+    return ByteBuffer.allocate(REVISION_BYTES).putLong(main).put((byte) '_').putLong(sub).array();
+  }
+
+  /** The revision key of a deletion: the revision followed by 't'. */
+  static byte[] tombstone(long main, long sub) {
+    return ByteBuffer.allocate(REVISION_BYTES + 1).put(revision(main, sub)).put((byte) 't').array();
   }
 }

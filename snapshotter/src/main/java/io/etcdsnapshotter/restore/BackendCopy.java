@@ -6,6 +6,7 @@ import io.etcdsnapshotter.bolt.BucketScanVisitor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
@@ -23,9 +24,11 @@ import java.util.TreeSet;
 final class BackendCopy implements BucketScanVisitor {
   private enum Mode { COPY, KEYS, META, MEMBERS, DROP }
 
+  private final BoltFile source;
   private final BoltCopy target;
   private final Cluster cluster;
   private final long bumpRevision;
+  private final PointInTime pointInTime;
   private final ContentHash expected = new ContentHash();
   private final TreeSet<byte[]> missing = new TreeSet<>(Arrays::compareUnsigned);
   private final SortedMap<byte[], byte[]> meta = pairs();
@@ -35,19 +38,24 @@ final class BackendCopy implements BucketScanVisitor {
   /** The main revision of the last key-bucket key: with tombstones, the highest revision in the snapshot. */
   private long latestRevision;
 
-  private BackendCopy(BoltCopy target, Cluster cluster, long bumpRevision) {
+  private BackendCopy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision, PointInTime pointInTime) {
+    this.source = source;
     this.target = target;
     this.cluster = cluster;
     this.bumpRevision = bumpRevision;
+    this.pointInTime = pointInTime;
     missing.addAll(List.of(Backend.KEY, Backend.META, Backend.MEMBERS, Backend.MEMBERS_REMOVED, Backend.CLUSTER));
   }
 
   /**
    * @param bumpRevision 0 for none; otherwise the revision gap, marked compacted
+   * @param pointInTime null for none; otherwise the journal's revisions after the snapshot's are appended up to its
+   *     target (the bump, if any, then goes above it)
    * @return the content the restored db must hold, as etcd's status hashes it
    */
-  static ContentHash copy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision) throws IOException {
-    BackendCopy copy = new BackendCopy(target, cluster, bumpRevision);
+  static ContentHash copy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision,
+      PointInTime pointInTime) throws IOException {
+    BackendCopy copy = new BackendCopy(source, target, cluster, bumpRevision, pointInTime);
     source.scan(copy);
     copy.closeBucket();
     copy.createMissingBefore(null);
@@ -108,7 +116,7 @@ final class BackendCopy implements BucketScanVisitor {
       return;
     }
     switch (mode) {
-      case KEYS -> bump();
+      case KEYS -> keys();
       case META -> replace(newMeta());
       case MEMBERS -> replace(newMembers());
       case DROP -> replace(pairs());
@@ -126,20 +134,23 @@ final class BackendCopy implements BucketScanVisitor {
     target.replaceBucket(bucket, pairs);
   }
 
-  private void bump() throws IOException {
-    if (bumpRevision == 0) {
-      if (!inSource) {
-        target.replaceBucket(bucket, pairs());
-      }
-      return;
+  /** The key bucket's new revisions after the copied ones: the journal's up to the target, then the bump's. */
+  private void keys() throws IOException {
+    List<byte[][]> added = new ArrayList<>();
+    if (pointInTime != null) {
+      JournalReplay.Replayed replayed = JournalReplay.replay(pointInTime, source, latestRevision);
+      added.addAll(replayed.pairs());
+      latestRevision = Math.max(latestRevision, replayed.revision());
     }
-    byte[] key = bumpedRevision();
-    expected.pair(ByteBuffer.wrap(key), ByteBuffer.allocate(0));
+    if (bumpRevision > 0) {
+      added.add(new byte[][] {bumpedRevision(), new byte[0]});
+    }
+    added.forEach(pair -> expected.pair(ByteBuffer.wrap(pair[0]), ByteBuffer.wrap(pair[1])));
     if (inSource) {
-      target.append(bucket, key, new byte[0]);
+      added.forEach(pair -> target.append(bucket, pair[0], pair[1]));
     } else {
       SortedMap<byte[], byte[]> only = pairs();
-      only.put(key, new byte[0]);
+      added.forEach(pair -> only.put(pair[0], pair[1]));
       target.replaceBucket(bucket, only);
     }
   }

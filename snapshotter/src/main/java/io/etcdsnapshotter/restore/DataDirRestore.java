@@ -167,7 +167,8 @@ public final class DataDirRestore {
         compatibility.check(request.server());
       }
       long start = System.nanoTime();
-      ContentHash expected = BackendCopy.copy(source, db, request.cluster(), request.bumpRevision());
+      ContentHash expected = BackendCopy.copy(source, db, request.cluster(), request.bumpRevision(),
+          request.pointInTime());
       db.commit();
       // The disk writes the last of the db, and the SHA-256 may still run, while the db is read back from the page
       // cache; a failed read-back waits for the SHA-256 (catch below), whose error then explains it.

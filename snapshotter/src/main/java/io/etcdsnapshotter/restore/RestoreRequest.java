@@ -14,9 +14,17 @@ import java.nio.file.Path;
  *     null when unknown
  * @param keys where the data key of an encrypted snapshot comes from
  * @param remote where the snapshot comes from when it is no local file ({@code snapshot} is then null); else null
+ * @param pointInTime the journal whose revisions after the snapshot's are replayed, and up to which; null for none
  */
 public record RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
-    long bumpRevision, boolean dryRun, EtcdRelease server, DataKeys keys, RemoteSnapshot remote) {
+    long bumpRevision, boolean dryRun, EtcdRelease server, DataKeys keys, RemoteSnapshot remote,
+    PointInTime pointInTime) {
+  /** A restore of the snapshot alone. */
+  public RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
+      long bumpRevision, boolean dryRun, EtcdRelease server, DataKeys keys, RemoteSnapshot remote) {
+    this(snapshot, dataDir, walDir, cluster, skipHashCheck, bumpRevision, dryRun, server, keys, remote, null);
+  }
+
   /** A restore from a local plain file. */
   public RestoreRequest(Path snapshot, Path dataDir, Path walDir, Cluster cluster, boolean skipHashCheck,
       long bumpRevision, boolean dryRun, EtcdRelease server) {

@@ -43,13 +43,13 @@ final class OwnFiles {
       throw new UsageException("--dir " + dir + " holds " + strangers.get(0)
           + (strangers.size() > 1 ? " and " + (strangers.size() - 1) + " more" : "")
           + ", which this tool did not write; give a new or empty directory, or one that holds only snapshots"
-          + " (snapshot*.db, snapshots.json, generations/)");
+          + " (snapshot*.db, snapshots.json, generations/, journal/)");
     }
   }
 
   private static boolean isOurs(Path entry) {
     String name = entry.getFileName().toString();
-    if (name.equals(Generations.DIR) || name.equals(LOST_FOUND)) {
+    if (name.equals(Generations.DIR) || name.equals(SnapshotVolume.JOURNAL) || name.equals(LOST_FOUND)) {
       return Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS);
     }
     boolean ourName = SNAPSHOT.matcher(name).matches() || PART.matcher(name).matches()

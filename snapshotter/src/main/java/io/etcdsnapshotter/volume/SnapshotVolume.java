@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * previous file only by an atomic rename once they are whole, flushed and checked.
  */
 public final class SnapshotVolume implements AutoCloseable {
+  /** The journal command's dir, one dir per cluster below it. */
+  public static final String JOURNAL = "journal";
   static final String LOCK = ".lock";
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotVolume.class);
   private final Path dir;

@@ -22,13 +22,13 @@ class MainTest {
       System.setOut(original);
     }
     assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
-        .contains("snapshot", "check", "status", "verify", "restore", "volume-attach", "volume-release");
+        .contains("snapshot", "journal", "check", "status", "verify", "restore", "volume-attach", "volume-release");
     assertThat(Main.run("status", "--help")).isZero();
   }
 
   @Test
   void everyCommandTakesALogFormatOfTextOrJson() {
-    for (String command : List.of("snapshot", "check", "status", "verify", "restore", "volume-attach",
+    for (String command : List.of("snapshot", "journal", "check", "status", "verify", "restore", "volume-attach",
         "volume-release")) {
       assertThat(CliRun.of(command, "--help").out()).as(command).contains("--log-format=text|json");
     }

@@ -21,13 +21,18 @@ public final class Keyspace {
    * since the whole keyspace is bigger than a gRPC message may be.
    */
   public static Map<String, String> dump(Client client) throws Exception {
+    return dump(client, 0);
+  }
+
+  /** As {@link #dump(Client)}, as it was at {@code revision} (0: the newest). */
+  public static Map<String, String> dump(Client client, long revision) throws Exception {
     Map<String, String> dump = new TreeMap<>();
     ByteSequence end = ByteSequence.from(new byte[] {0});
     byte[] from = {0};
     List<KeyValue> page;
     do {
       page = client.getKVClient().get(ByteSequence.from(from), GetOption.builder().withRange(end).withLimit(200)
-          .build()).get(60, TimeUnit.SECONDS).getKvs();
+          .withRevision(revision).build()).get(60, TimeUnit.SECONDS).getKvs();
       for (KeyValue kv : page) {
         put(dump, kv);
         from = Arrays.copyOf(kv.getKey().getBytes(), kv.getKey().size() + 1);

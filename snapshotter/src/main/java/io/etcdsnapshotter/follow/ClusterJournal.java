@@ -1,0 +1,235 @@
+package io.etcdsnapshotter.follow;
+
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.StatusRequest;
+import io.etcd.jetcd.api.WatchCreateRequest;
+import io.etcd.jetcd.api.WatchRequest;
+import io.etcd.jetcd.api.WatchResponse;
+import io.etcdsnapshotter.OneLine;
+import io.etcdsnapshotter.config.ClusterConfig;
+import io.etcdsnapshotter.etcd.EtcdMember;
+import io.etcdsnapshotter.etcd.FailureCause;
+import io.etcdsnapshotter.etcd.MemberSelector;
+import io.etcdsnapshotter.journal.JournalWriter;
+import io.etcdsnapshotter.journal.RevisionRecord;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one etcd cluster into its journal: a watch of every key from the revision after the journal's last (the
+ * newest full snapshot's, for a new chain), each revision's events appended in order, everything appended made
+ * durable every fsync interval. A watch that breaks is resumed from the revision after the last appended, on the
+ * first healthy endpoint, for up to the retry time; a revision etcd has compacted away is a gap, and the journal
+ * stops rather than skip it.
+ */
+public final class ClusterJournal implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterJournal.class);
+  private static final ByteString ALL_KEYS = ByteString.copyFrom(new byte[] {0});
+
+  private final ClusterConfig cluster;
+  private final JournalSettings settings;
+  private final JournalWriter writer;
+  private final ScheduledExecutorService timer;
+  private final CompletableFuture<Void> failure = new CompletableFuture<>();
+  private EtcdMember member;
+  /** When the watch broke and has not delivered since; null while it delivers. */
+  private volatile Instant brokenSince;
+  private volatile boolean closing;
+
+  private ClusterJournal(ClusterConfig cluster, JournalSettings settings, EtcdMember member, JournalWriter writer) {
+    this.cluster = cluster;
+    this.settings = settings;
+    this.member = member;
+    this.writer = writer;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "journal " + cluster.name());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** Opens the journal (cutting off a torn tail) and starts following; failures later complete {@link #failure}. */
+  public static ClusterJournal start(ClusterConfig cluster, JournalSettings settings) throws IOException {
+    EtcdMember member = MemberSelector.firstHealthy(cluster, settings.dialTimeout());
+    try {
+      if (!member.clusterIdHex().equals(settings.snapshotClusterId())) {
+        throw new IOException("cluster " + cluster.name() + " is etcd cluster " + member.clusterIdHex() + " but its"
+            + " newest snapshot is of " + settings.snapshotClusterId() + "; take a snapshot of this cluster first");
+      }
+      JournalWriter writer = JournalWriter.open(settings.dir(), member.clusterId(), settings.snapshotRevision(),
+          settings.segmentBytes());
+      ClusterJournal journal = new ClusterJournal(cluster, settings, member, writer);
+      long interval = settings.fsyncInterval().toMillis();
+      journal.timer.scheduleWithFixedDelay(journal::sync, interval, interval, TimeUnit.MILLISECONDS);
+      LOG.info("cluster {}: journal chain {} in {}, following from revision {}", cluster.name(),
+          writer.baseRevision(), settings.dir(), writer.lastRevision() + 1);
+      journal.watch();
+      return journal;
+    } catch (IOException | RuntimeException e) {
+      member.close();
+      throw e;
+    }
+  }
+
+  /** Completes exceptionally, with one line saying what to do, when the journal cannot go on. */
+  public CompletableFuture<Void> failure() {
+    return failure;
+  }
+
+  private void watch() {
+    long from = writer.lastRevision() + 1;
+    StreamObserver<WatchRequest> requests = member.channel().watch().watch(new StreamObserver<>() {
+      @Override
+      public void onNext(WatchResponse response) {
+        received(response, from);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        broken(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        broken(new IOException("etcd ended the watch"));
+      }
+    });
+    requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
+        .setKey(ALL_KEYS).setRangeEnd(ALL_KEYS).setStartRevision(from).setProgressNotify(true)).build());
+  }
+
+  private void received(WatchResponse response, long from) {
+    if (response.getCompactRevision() > 0) {
+      fail("etcd has compacted revision " + from + " the journal needs next (compacted up to "
+          + response.getCompactRevision() + "), a gap the journal never skips; take a full snapshot now and start"
+          + " journal again: it begins a new chain from that snapshot");
+      return;
+    }
+    if (response.getCanceled()) {
+      broken(new IOException("etcd cancelled the watch: " + response.getCancelReason()));
+      return;
+    }
+    brokenSince = null;
+    try {
+      appendByRevision(response.getEventsList());
+    } catch (IOException | RuntimeException e) {
+      fail("cannot append to the journal in " + settings.dir() + ": " + OneLine.message(e));
+    }
+  }
+
+  /** One record per revision; etcd never splits a revision's events over two responses. */
+  private void appendByRevision(List<Event> events) throws IOException {
+    List<Event> revision = new ArrayList<>();
+    for (Event event : events) {
+      if (!revision.isEmpty() && event.getKv().getModRevision() != revision.get(0).getKv().getModRevision()) {
+        writer.append(new RevisionRecord(revision.get(0).getKv().getModRevision(), revision));
+        revision.clear();
+      }
+      revision.add(event);
+    }
+    if (!revision.isEmpty()) {
+      writer.append(new RevisionRecord(revision.get(0).getKv().getModRevision(), revision));
+    }
+  }
+
+  /** A broken watch is resumed on a new connection, a second later, until the retry time runs out. */
+  private synchronized void broken(Throwable cause) {
+    if (closing || failure.isDone()) {
+      return;
+    }
+    Instant now = Instant.now();
+    if (brokenSince == null) {
+      brokenSince = now;
+    }
+    String why = FailureCause.describeAt(member.endpoint(), cause, settings.dialTimeout());
+    if (Duration.between(brokenSince, now).compareTo(settings.retryFor()) > 0) {
+      fail("the watch broke and could not be resumed for " + settings.retryFor().toSeconds() + " s (" + why
+          + "); the journal ends at revision " + writer.lastRevision() + ": start journal again once etcd is"
+          + " reachable (or take a full snapshot if it has compacted since)");
+      return;
+    }
+    LOG.warn("cluster {}: the watch broke ({}); resuming from revision {}", cluster.name(), why,
+        writer.lastRevision() + 1);
+    timer.schedule(this::resume, 1, TimeUnit.SECONDS);
+  }
+
+  private synchronized void resume() {
+    if (closing) {
+      return;
+    }
+    member.close();
+    try {
+      member = MemberSelector.firstHealthy(cluster, settings.dialTimeout());
+      watch();
+    } catch (IOException | RuntimeException e) {
+      broken(e);
+    }
+  }
+
+  private void sync() {
+    try {
+      writer.sync();
+    } catch (IOException | RuntimeException e) {
+      fail("cannot fsync the journal in " + settings.dir() + ": " + OneLine.message(e));
+    }
+  }
+
+  private void fail(String message) {
+    failure.completeExceptionally(new IOException("cluster " + cluster.name() + ": " + message));
+  }
+
+  public long lastRevision() {
+    return writer.lastRevision();
+  }
+
+  /**
+   * Waits up to {@code grace} until the journal has received every revision etcd had when asked, so that a clean
+   * stop leaves nothing in flight; what it still lacks then is fetched again by the next start.
+   */
+  public void catchUp(Duration grace) {
+    Instant deadline = Instant.now().plus(grace);
+    long current;
+    try {
+      current = member.channel().maintenance().withDeadlineAfter(grace.toMillis(), TimeUnit.MILLISECONDS)
+          .status(StatusRequest.getDefaultInstance()).getHeader().getRevision();
+    } catch (RuntimeException e) {
+      LOG.warn("cluster {}: stopping without catching up: {}", cluster.name(), OneLine.message(e));
+      return;
+    }
+    try {
+      while (writer.lastRevision() < current && !failure.isDone() && Instant.now().isBefore(deadline)) {
+        Thread.sleep(10);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (writer.lastRevision() < current) {
+      LOG.warn("cluster {}: stopping at revision {} before etcd's {}; the next start fetches the rest",
+          cluster.name(), writer.lastRevision(), current);
+    }
+  }
+
+  /** Stops the watch and makes everything appended durable. */
+  @Override
+  public void close() throws IOException {
+    closing = true;
+    timer.shutdownNow();
+    EtcdMember current;
+    synchronized (this) {
+      current = member;
+    }
+    current.close();
+    writer.close();
+  }
+}

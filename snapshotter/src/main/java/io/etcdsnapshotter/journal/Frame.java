@@ -1,0 +1,66 @@
+package io.etcdsnapshotter.journal;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * How one record sits in a segment, apart from what it means: [length u32][CRC32C u32 of type and payload][header
+ * CRC32C u32 of the 8 bytes before it][type u8][payload]. The header has a checksum of its own so that a damaged
+ * length is never trusted: a length that points past the end could otherwise pass a damaged record in the middle off
+ * as a torn tail and truncate good records after it.
+ */
+record Frame(byte type, byte[] payload) {
+  static final int HEADER = 13;
+  /** No record comes near this; a larger length is damage, never a record. */
+  static final int MAX_PAYLOAD = 64 << 20;
+
+  ByteBuffer encode() {
+    ByteBuffer out = ByteBuffer.allocate(HEADER + payload.length);
+    out.putInt(payload.length).putInt(bodyCrc(type, ByteBuffer.wrap(payload)));
+    out.putInt(crc(out.array(), 0, 8)).put(type).put(payload);
+    return out.flip();
+  }
+
+  int size() {
+    return HEADER + payload.length;
+  }
+
+  /** The length a header at {@code at} gives, or -1 when its checksum or bounds say it is no header. */
+  static int length(ByteBuffer segment, int at) {
+    int length = segment.getInt(at);
+    byte[] head = new byte[8];
+    segment.get(at, head);
+    boolean valid = segment.getInt(at + 8) == crc(head, 0, 8) && length >= 0 && length <= MAX_PAYLOAD;
+    return valid ? length : -1;
+  }
+
+  /** The record at {@code at}, whose header is valid and whose bytes are all there; null if its body is damaged. */
+  static Frame body(ByteBuffer segment, int at, int length) {
+    ByteBuffer body = segment.slice(at + HEADER - 1, length + 1);
+    if (segment.getInt(at + 4) != crc(body)) {
+      return null;
+    }
+    byte[] payload = new byte[length];
+    segment.get(at + HEADER, payload);
+    return new Frame(segment.get(at + HEADER - 1), payload);
+  }
+
+  private static int bodyCrc(byte type, ByteBuffer payload) {
+    CRC32C crc = new CRC32C();
+    crc.update(type);
+    crc.update(payload);
+    return (int) crc.getValue();
+  }
+
+  private static int crc(ByteBuffer bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    return (int) crc.getValue();
+  }
+
+  private static int crc(byte[] bytes, int offset, int length) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, offset, length);
+    return (int) crc.getValue();
+  }
+}

@@ -1,0 +1,165 @@
+package io.etcdsnapshotter.journal;
+
+import io.etcdsnapshotter.files.PrivateFiles;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends records to a cluster's journal dir (0700, segments 0600). Appends go to the page cache; {@link #sync}
+ * makes everything appended so far durable at once (group commit), after a time record for the newest revision.
+ * Opening continues the newest chain, its torn tail cut off first, when that chain reaches the snapshot it must
+ * continue; otherwise a new chain starts at the snapshot.
+ */
+public final class JournalWriter implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+
+  private final Path dir;
+  private final long clusterId;
+  private final long baseRevision;
+  private final long segmentBytes;
+  private FileChannel channel;
+  private long sequence;
+  private long lastRevision;
+  private boolean dirty;
+
+  private JournalWriter(Path dir, long clusterId, long baseRevision, long segmentBytes) {
+    this.dir = dir;
+    this.clusterId = clusterId;
+    this.baseRevision = baseRevision;
+    this.segmentBytes = segmentBytes;
+    this.lastRevision = baseRevision;
+  }
+
+  /**
+   * @param snapshotRevision the revision of the newest full snapshot: a new chain starts there
+   * @param segmentBytes a segment is closed and the next begun once it is at least this long
+   */
+  public static JournalWriter open(Path dir, long clusterId, long snapshotRevision, long segmentBytes)
+      throws IOException {
+    PrivateFiles.ensureDirectory(dir);
+    List<Chain> chains = Chain.list(dir);
+    if (!chains.isEmpty()) {
+      Chain newest = chains.get(chains.size() - 1);
+      JournalWriter writer = new JournalWriter(dir, clusterId, newest.baseRevision(), segmentBytes);
+      if (writer.resume(newest, snapshotRevision)) {
+        return writer;
+      }
+    }
+    JournalWriter writer = new JournalWriter(dir, clusterId, snapshotRevision, segmentBytes);
+    writer.startSegment(0);
+    writer.append(new ChainStart(snapshotRevision, clusterId));
+    writer.sync();
+    return writer;
+  }
+
+  /** Continues {@code chain} unless it ends before the snapshot; false leaves it alone for a new chain. */
+  private boolean resume(Chain chain, long snapshotRevision) throws IOException {
+    List<Path> segments = chain.segments();
+    long[] last = {baseRevision};
+    chain.read(record -> {
+      if (record instanceof ChainStart start && start.clusterId() != clusterId) {
+        throw new IOException(dir + " holds the journal of cluster " + Long.toHexString(start.clusterId())
+            + ", not of " + Long.toHexString(clusterId) + "; give each cluster a journal dir of its own");
+      }
+      if (record instanceof RevisionRecord r) {
+        last[0] = r.revision();
+      }
+      return true;
+    });
+    if (last[0] < snapshotRevision) {
+      LOG.info("chain {} ends at revision {}, before the newest snapshot's {}: a new chain starts there",
+          Long.toHexString(baseRevision), last[0], snapshotRevision);
+      return false;
+    }
+    lastRevision = last[0];
+    Path file = segments.get(segments.size() - 1);
+    Segment tail = Segment.read(file, true);
+    sequence = segments.size() - 1;
+    if (tail.header() == null) {
+      Files.delete(file);
+      startSegment(sequence);
+      if (sequence == 0) {
+        append(new ChainStart(baseRevision, clusterId));
+      }
+    } else {
+      channel = FileChannel.open(file, StandardOpenOption.WRITE);
+      if (tail.torn()) {
+        LOG.warn("{}: cut off a torn tail after offset {} (a write the last stop interrupted)", file, tail.end());
+        channel.truncate(tail.end());
+        channel.force(true);
+      }
+      channel.position(tail.end());
+    }
+    return true;
+  }
+
+  public long lastRevision() {
+    return lastRevision;
+  }
+
+  public long baseRevision() {
+    return baseRevision;
+  }
+
+  /** Appends one revision's events; revisions must grow. */
+  public synchronized void append(RevisionRecord record) throws IOException {
+    if (record.revision() <= lastRevision) {
+      throw new IOException("revision " + record.revision() + " after " + lastRevision + ": the watch went back");
+    }
+    append((Record) record);
+    lastRevision = record.revision();
+    if (channel.position() >= segmentBytes) {
+      sync();
+      channel.close();
+      startSegment(sequence + 1);
+    }
+  }
+
+  private void append(Record record) throws IOException {
+    ByteBuffer frame = record.frame().encode();
+    while (frame.hasRemaining()) {
+      channel.write(frame);
+    }
+    dirty = true;
+  }
+
+  /** Makes every record appended so far durable, stamped with the time it was received by. */
+  public synchronized void sync() throws IOException {
+    if (!dirty) {
+      return;
+    }
+    append(new TimeRecord(lastRevision, System.currentTimeMillis()));
+    channel.force(false);
+    dirty = false;
+  }
+
+  private void startSegment(long next) throws IOException {
+    sequence = next;
+    Path file = dir.resolve(Chain.segmentName(baseRevision, sequence));
+    channel = PrivateFiles.createNew(file);
+    ByteBuffer header = new SegmentHeader(clusterId, baseRevision).encode();
+    while (header.hasRemaining()) {
+      channel.write(header);
+    }
+    channel.force(true);
+    PrivateFiles.syncDirectory(dir);
+    dirty = true;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    try {
+      sync();
+    } finally {
+      channel.close();
+    }
+  }
+}

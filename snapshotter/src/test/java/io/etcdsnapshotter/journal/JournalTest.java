@@ -1,0 +1,180 @@
+package io.etcdsnapshotter.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.KeyValue;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+  private static final long CLUSTER = 0xcdf818194e3a8c32L;
+
+  @TempDir Path dir;
+
+  @Test
+  void recordsReadBackAsWrittenAcrossSegmentsInPrivateFiles() throws IOException {
+    List<RevisionRecord> written = new ArrayList<>();
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 300)) {
+      for (long rev = 101; rev <= 120; rev++) {
+        RevisionRecord record = revision(rev, rev % 3 == 0 ? 3 : 1);
+        writer.append(record);
+        written.add(record);
+      }
+    }
+    assertThat(revisions(dir)).isEqualTo(written);
+    Chain chain = Chain.list(dir).get(0);
+    assertThat(chain.baseRevision()).isEqualTo(100);
+    assertThat(chain.segments()).hasSizeGreaterThan(3);
+    for (Path segment : chain.segments()) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(segment))).isEqualTo("rw-------");
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    List<Record> all = all(dir);
+    assertThat(all.get(0)).isEqualTo(new ChainStart(100, CLUSTER));
+    assertThat(all).filteredOn(r -> r instanceof TimeRecord).isNotEmpty();
+  }
+
+  @Test
+  void aTornLastRecordIsCutOffAtEveryByteAndTheJournalContinues() throws IOException {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+      writer.append(revision(11, 2));
+      writer.sync();
+    }
+    Path segment = Chain.list(dir).get(0).segments().get(0);
+    long good = Files.size(segment);
+    RevisionRecord last = revision(12, 3);
+    int frame = last.frame().size();
+    byte[] full;
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+      writer.append(last);
+    }
+    full = Files.readAllBytes(segment);
+    for (int cut = 0; cut < frame; cut++) {
+      Files.write(segment, java.util.Arrays.copyOf(full, (int) good + cut));
+      assertThat(revisions(dir)).as("cut at " + cut).extracting(RevisionRecord::revision).containsExactly(11L);
+      try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+        assertThat(writer.lastRevision()).isEqualTo(11);
+        writer.append(revision(12, 1));
+      }
+      assertThat(revisions(dir)).extracting(RevisionRecord::revision).containsExactly(11L, 12L);
+    }
+  }
+
+  @Test
+  void zerosAfterTheLastRecordAreATornTail() throws IOException {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+      writer.append(revision(11, 1));
+    }
+    Path segment = Chain.list(dir).get(0).segments().get(0);
+    Files.write(segment, new byte[4096], StandardOpenOption.APPEND);
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+      writer.append(revision(12, 1));
+    }
+    assertThat(revisions(dir)).extracting(RevisionRecord::revision).containsExactly(11L, 12L);
+  }
+
+  @Test
+  void aFlippedBitBeforeTheLastRecordIsAnErrorNamingFileAndOffsetNeverAMisread() throws IOException {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+      writer.append(revision(11, 2));
+      writer.append(revision(12, 2));
+      writer.append(revision(13, 2));
+    }
+    Path segment = Chain.list(dir).get(0).segments().get(0);
+    byte[] original = Files.readAllBytes(segment);
+    List<Integer> revisionFrames = revisionFrameOffsets(original);
+    int secondStart = revisionFrames.get(1);
+    int secondEnd = revisionFrames.get(2);
+    for (int bit = secondStart * 8; bit < secondEnd * 8; bit++) {
+      byte[] damaged = original.clone();
+      damaged[bit / 8] ^= (byte) (1 << (bit % 8));
+      Files.write(segment, damaged);
+      assertThatThrownBy(() -> revisions(dir)).as("bit " + bit)
+          .hasMessageContaining(segment.toString()).hasMessageContaining("corrupt at offset " + secondStart);
+      assertThatThrownBy(() -> JournalWriter.open(dir, CLUSTER, 10, 1 << 20).close())
+          .hasMessageContaining("corrupt at offset " + secondStart);
+    }
+    Files.write(segment, original);
+    assertThat(revisions(dir)).hasSize(3);
+  }
+
+  @Test
+  void aDamagedSegmentThatIsNotTheLastIsCorruptEvenAtItsEnd() throws IOException {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 100)) {
+      for (long rev = 11; rev <= 15; rev++) {
+        writer.append(revision(rev, 1));
+      }
+    }
+    Path first = Chain.list(dir).get(0).segments().get(0);
+    try (FileChannel channel = FileChannel.open(first, StandardOpenOption.WRITE)) {
+      channel.truncate(Files.size(first) - 1);
+    }
+    assertThatThrownBy(() -> revisions(dir)).hasMessageContaining(first.toString())
+        .hasMessageContaining("not the chain's last");
+  }
+
+  @Test
+  void anotherClustersJournalIsRefused() throws IOException {
+    JournalWriter.open(dir, CLUSTER, 10, 1 << 20).close();
+    assertThatThrownBy(() -> JournalWriter.open(dir, CLUSTER + 1, 10, 1 << 20))
+        .hasMessageContaining("holds the journal of cluster cdf818194e3a8c32");
+  }
+
+  @Test
+  void aChainEndingBeforeANewerSnapshotIsLeftAndANewChainStarts() throws IOException {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+      writer.append(revision(11, 1));
+    }
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 50, 1 << 20)) {
+      assertThat(writer.baseRevision()).isEqualTo(50);
+      writer.append(revision(51, 1));
+    }
+    assertThat(Chain.list(dir)).extracting(Chain::baseRevision).containsExactly(10L, 50L);
+  }
+
+  static RevisionRecord revision(long rev, int events) {
+    List<Event> list = new ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      KeyValue kv = KeyValue.newBuilder().setKey(ByteString.copyFromUtf8("/k/" + rev + "/" + i))
+          .setValue(ByteString.copyFromUtf8("v" + rev)).setCreateRevision(rev).setModRevision(rev).setVersion(1)
+          .build();
+      list.add(Event.newBuilder().setType(i == 2 ? Event.EventType.DELETE : Event.EventType.PUT).setKv(kv).build());
+    }
+    return new RevisionRecord(rev, list);
+  }
+
+  /** Where each revision record's frame starts, found by walking the frames. */
+  private static List<Integer> revisionFrameOffsets(byte[] segment) {
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(segment);
+    List<Integer> offsets = new ArrayList<>();
+    for (int at = SegmentHeader.SIZE; at < segment.length; at += Frame.HEADER + Frame.length(bytes, at)) {
+      if (segment[at + Frame.HEADER - 1] == RevisionRecord.TYPE) {
+        offsets.add(at);
+      }
+    }
+    return offsets;
+  }
+
+  private static List<RevisionRecord> revisions(Path dir) throws IOException {
+    return all(dir).stream().filter(r -> r instanceof RevisionRecord).map(r -> (RevisionRecord) r).toList();
+  }
+
+  private static List<Record> all(Path dir) throws IOException {
+    List<Record> records = new ArrayList<>();
+    for (Chain chain : Chain.list(dir)) {
+      chain.read(records::add);
+    }
+    return records;
+  }
+}

@@ -1,0 +1,312 @@
+package io.etcdsnapshotter.e2e.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Etcdctl;
+import io.etcdsnapshotter.e2e.etcd.Keyspace;
+import io.etcdsnapshotter.e2e.etcd.Security;
+import io.etcdsnapshotter.e2e.jar.Jar;
+import io.etcdsnapshotter.e2e.process.Polling;
+import io.etcdsnapshotter.e2e.process.ProcessResult;
+import io.etcdsnapshotter.e2e.process.RunningProcess;
+import io.etcdsnapshotter.e2e.restore.RestoredCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Continuous backup against a real etcd 3.6: a snapshot taken by the jar, the jar's journal command following the
+ * cluster as a process while puts, a txn of several ops and deletes run, then restores to chosen revisions served by
+ * real etcd: each holds exactly the source's keyspace at that revision, with the same {@code HashKV}.
+ */
+class JournalEndToEndTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final EtcdVersion VERSION = EtcdVersion.V3_6;
+
+  @TempDir Path dir;
+
+  @Test
+  void restoresToEachChosenRevisionExactlyAsTheSourceWasThen() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      for (int i = 0; i < 50; i++) {
+        put(client, "/before/" + i, "v" + i);
+      }
+      snapshot(cluster);
+      List<Long> chosen = new ArrayList<>();
+      try (RunningProcess journal = startJournal(cluster)) {
+        awaitFollowing(journal);
+        for (int i = 0; i < 30; i++) {
+          put(client, "/after/" + (i % 10), "w" + i);
+        }
+        chosen.add(put(client, "/after/x", ""));
+        long txn = client.getKVClient().txn().Then(Op.put(bytes("/txn/a"), bytes("1"), PutOption.DEFAULT),
+            Op.put(bytes("/txn/b"), bytes("2"), PutOption.DEFAULT),
+            Op.delete(bytes("/before/3"), DeleteOption.DEFAULT),
+            Op.put(bytes("/before/4"), bytes("changed"), PutOption.DEFAULT))
+            .commit().get(60, TimeUnit.SECONDS).getHeader().getRevision();
+        chosen.add(txn);
+        client.getKVClient().delete(bytes("/after/"), DeleteOption.builder().isPrefix(true).build())
+            .get(60, TimeUnit.SECONDS);
+        chosen.add(put(client, "/last", "end"));
+        journal.stop(WAIT);
+        ProcessResult stopped = journal.await(WAIT);
+        assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+        assertThat(stopped.stdout()).contains("durable up to revision " + chosen.get(2));
+      }
+      assertPrivate(dir.resolve("volume/journal/main"));
+      for (long revision : chosen) {
+        assertRestoredAsAt(cluster, client, revision);
+      }
+      ProcessResult beyond = restore(chosen.get(2) + 1, dir.resolve("beyond"));
+      assertThat(beyond.exitCode()).isEqualTo(1);
+      assertThat(Jar.messages(beyond)).singleElement().asString()
+          .contains("does not hold every revision").contains("to " + (chosen.get(2) + 1));
+      assertThat(dir.resolve("beyond")).doesNotExist();
+    }
+  }
+
+  @Test
+  void aJournalKilledMidRunContinuesWithoutLosingWhatWasSynced() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      put(client, "/seed", "s");
+      snapshot(cluster);
+      long synced;
+      try (RunningProcess journal = startJournal(cluster)) {
+        awaitFollowing(journal);
+        for (int i = 0; i < 200; i++) {
+          put(client, "/k/" + (i % 37), "a" + i);
+        }
+        synced = put(client, "/synced", "yes");
+        Polling.await("the journal durable up to " + synced, WAIT,
+            () -> restore(synced, dir.resolve("probe"), "--dry-run").exitCode() == 0, journal::stderr);
+        Thread writer = new Thread(() -> {
+          for (int i = 0; i < 300; i++) {
+            uncheckedPut(client, "/k/" + (i % 41), "b" + i);
+          }
+        });
+        writer.start();
+        Thread.sleep(300);
+        journal.kill();
+        writer.join();
+      }
+      assertThat(restore(synced, dir.resolve("at-sync"), "--dry-run").exitCode()).isZero();
+      long last;
+      try (RunningProcess journal = startJournal(cluster)) {
+        awaitFollowing(journal);
+        for (int i = 0; i < 20; i++) {
+          put(client, "/k/" + i, "c" + i);
+        }
+        last = put(client, "/final", "f");
+        journal.stop(WAIT);
+        assertThat(journal.await(WAIT).stdout()).contains("durable up to revision " + last);
+      }
+      assertRestoredAsAt(cluster, client, synced);
+      assertRestoredAsAt(cluster, client, last);
+    }
+  }
+
+  @Test
+  void restoresToATimeAsTheNewestRevisionTheJournalHadReceivedByThen() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      put(client, "/a", "1");
+      snapshot(cluster);
+      long before;
+      Instant at;
+      try (RunningProcess journal = startJournal(cluster)) {
+        awaitFollowing(journal);
+        before = 0;
+        for (int i = 0; i < 20; i++) {
+          before = put(client, "/before/" + i, "b");
+        }
+        long durable = before;
+        Polling.await("the journal durable up to " + durable, WAIT,
+            () -> restore(durable, dir.resolve("probe"), "--dry-run").exitCode() == 0, journal::stderr);
+        at = Instant.now();
+        Thread.sleep(500);
+        for (int i = 0; i < 20; i++) {
+          put(client, "/after/" + i, "a");
+        }
+        journal.stop(WAIT);
+        assertThat(journal.await(WAIT).exitCode()).isZero();
+      }
+      assertRestoredAsAt(cluster, client, before, List.of("--to-time", at.toString()), etcdctl -> { });
+      ProcessResult tooEarly = restore(List.of("--to-time", "2000-01-01T00:00:00Z"),
+          RestoredCluster.plan(dir.resolve("early"), 1).get(0));
+      assertThat(tooEarly.exitCode()).isEqualTo(1);
+      assertThat(Jar.messages(tooEarly)).singleElement().asString().contains("received by 2000-01-01T00:00:00Z");
+    }
+  }
+
+  @Test
+  void aKeyAttachedToALeaseOfTheSnapshotComesBackAttachedAndALaterLeaseIsRefused() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      long early = client.getLeaseClient().grant(600).get(60, TimeUnit.SECONDS).getID();
+      put(client, "/plain", "p");
+      snapshot(cluster);
+      long attached;
+      long late;
+      try (RunningProcess journal = startJournal(cluster)) {
+        awaitFollowing(journal);
+        attached = client.getKVClient().put(bytes("/attached"), bytes("a"), PutOption.builder().withLeaseId(early)
+            .build()).get(60, TimeUnit.SECONDS).getHeader().getRevision();
+        long lease = client.getLeaseClient().grant(600).get(60, TimeUnit.SECONDS).getID();
+        late = client.getKVClient().put(bytes("/late"), bytes("l"), PutOption.builder().withLeaseId(lease).build())
+            .get(60, TimeUnit.SECONDS).getHeader().getRevision();
+        journal.stop(WAIT);
+        assertThat(journal.await(WAIT).stdout()).contains("durable up to revision " + late);
+      }
+      assertRestoredAsAt(cluster, client, attached, toRevision(attached), etcdctl -> assertThat(
+          etcdctl.ok("lease", "timetolive", Long.toHexString(early), "--keys")).as("the lessor's attachments")
+          .contains("/attached"));
+      ProcessResult refused = restore(late, dir.resolve("late"));
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(Jar.messages(refused)).singleElement().asString().contains("/late")
+          .contains("granted after the snapshot").contains("restore to a revision before " + late);
+      assertThat(dir.resolve("late")).doesNotExist();
+    }
+  }
+
+  @Test
+  void aRevisionCompactedAwayIsAGapTheJournalRefusesNamingTheFix() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      long snapshotRevision = put(client, "/a", "1");
+      snapshot(cluster);
+      long revision = 0;
+      for (int i = 0; i < 5; i++) {
+        revision = put(client, "/b", "v" + i);
+      }
+      client.getKVClient().compact(revision).get(60, TimeUnit.SECONDS);
+      try (RunningProcess journal = startJournal(cluster)) {
+        ProcessResult result = journal.await(WAIT);
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(Jar.messages(result)).singleElement().asString()
+            .contains("compacted revision " + (snapshotRevision + 1)).contains("take a full snapshot now");
+      }
+    }
+  }
+
+  private void snapshot(EtcdCluster cluster) {
+    ProcessResult saved = Jar.run(withAuth(cluster, "snapshot", "--dir", dir.resolve("volume").toString()));
+    assertThat(saved.exitCode()).as(saved.toString()).isZero();
+  }
+
+  private RunningProcess startJournal(EtcdCluster cluster) {
+    return Jar.start(withAuth(cluster, "journal", "--dir", dir.resolve("volume").toString(), "--fsync-interval",
+        "200ms", "--segment-size-mib", "1"));
+  }
+
+  private String[] withAuth(EtcdCluster cluster, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--cluster", "main=" + cluster.endpoints(), "--user", EtcdCluster.USER, "--password-file",
+        EtcdCluster.writePasswordFile(dir.resolve("password")).toString()));
+    return all.toArray(String[]::new);
+  }
+
+  /** The journal logs where it starts following just before it creates its watch. */
+  private static void awaitFollowing(RunningProcess journal) {
+    Polling.await("the journal following", WAIT, () -> journal.stderr().contains("following from revision"),
+        journal::stderr);
+  }
+
+  private ProcessResult restore(long revision, Path dataDir, String... extra) {
+    RestoredCluster.Node planned = RestoredCluster.plan(dir, 1).get(0);
+    return restore(revision, new RestoredCluster.Node(planned.name(), planned.clientPort(), planned.peerPort(),
+        dataDir), extra);
+  }
+
+  private ProcessResult restore(long revision, RestoredCluster.Node node, String... extra) {
+    return restore(toRevision(revision), node, extra);
+  }
+
+  private ProcessResult restore(List<String> target, RestoredCluster.Node node, String... extra) {
+    List<String> args = new ArrayList<>(List.of("restore", dir.resolve("volume/snapshot.db").toString(),
+        "--journal", dir.resolve("volume/journal/main").toString()));
+    args.addAll(target);
+    args.addAll(List.of("--name", node.name(), "--data-dir", node.dataDir().toString(),
+        "--initial-cluster", RestoredCluster.initialCluster(List.of(node)),
+        "--initial-advertise-peer-urls", node.peerUrl()));
+    args.addAll(List.of(extra));
+    return Jar.run(args.toArray(String[]::new));
+  }
+
+  /** A member restored to {@code revision} and started serves the source's keyspace at that revision, same HashKV. */
+  private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision) throws Exception {
+    assertRestoredAsAt(source, sourceClient, revision, toRevision(revision), etcdctl -> { });
+  }
+
+  private static List<String> toRevision(long revision) {
+    return List.of("--to-revision", Long.toString(revision));
+  }
+
+  /**
+   * As above, restored with the {@code target} flags, which must come to {@code revision}; {@code alsoCheck} is run
+   * against the restored member while it serves.
+   */
+  private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision, List<String> target,
+      Consumer<Etcdctl> alsoCheck) throws Exception {
+    Path at = dir.resolve("at-" + revision);
+    Files.createDirectories(at);
+    List<RestoredCluster.Node> nodes = RestoredCluster.plan(at, 1);
+    ProcessResult restored = restore(target, nodes.get(0));
+    assertThat(restored.exitCode()).as(restored.toString()).isZero();
+    try (RestoredCluster member = RestoredCluster.start(VERSION, nodes, at);
+        Client client = Client.builder().endpoints(nodes.get(0).clientUrl())
+            .user(ByteSequence.from(EtcdCluster.USER, StandardCharsets.UTF_8))
+            .password(ByteSequence.from(EtcdCluster.PASSWORD, StandardCharsets.UTF_8)).build()) {
+      Map<String, String> expected = Keyspace.dump(sourceClient, revision);
+      assertThat(expected).isNotEmpty();
+      assertThat(Keyspace.dump(client)).as("keyspace at " + revision).isEqualTo(expected);
+      assertThat(member.etcdctl(nodes.get(0)).hashKv(revision)).as("HashKV at " + revision)
+          .isEqualTo(source.etcdctl().hashKv(revision));
+      alsoCheck.accept(member.etcdctl(nodes.get(0)));
+    }
+  }
+
+  private static void assertPrivate(Path journalDir) throws Exception {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(journalDir))).isEqualTo("rwx------");
+    try (Stream<Path> files = Files.list(journalDir)) {
+      List<Path> segments = files.toList();
+      assertThat(segments).hasSizeGreaterThan(0).allSatisfy(f -> assertThat(
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------"));
+    }
+  }
+
+  private static long put(Client client, String key, String value) throws Exception {
+    return client.getKVClient().put(bytes(key), bytes(value)).get(60, TimeUnit.SECONDS).getHeader().getRevision();
+  }
+
+  private static void uncheckedPut(Client client, String key, String value) {
+    try {
+      put(client, key, value);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ByteSequence bytes(String text) {
+    return ByteSequence.from(text, StandardCharsets.UTF_8);
+  }
+}
