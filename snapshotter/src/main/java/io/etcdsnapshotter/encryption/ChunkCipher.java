@@ -37,11 +37,14 @@ final class ChunkCipher {
     }
   }
 
-  /** Encrypts {@code length} bytes of {@code in} into {@code out} (which has room for the tag); returns the length. */
-  int encrypt(long index, boolean last, byte[] in, int length, byte[] out) {
+  /**
+   * Encrypts {@code length} bytes of {@code in} into {@code out} at {@code at} (which has room for the tag); returns
+   * the length written.
+   */
+  int encrypt(long index, boolean last, byte[] in, int length, byte[] out, int at) {
     try {
       init(Cipher.ENCRYPT_MODE, index, last);
-      return cipher.doFinal(in, 0, length, out, 0);
+      return cipher.doFinal(in, 0, length, out, at);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM refused to encrypt chunk " + index, e);
     }

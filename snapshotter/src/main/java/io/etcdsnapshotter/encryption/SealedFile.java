@@ -6,18 +6,22 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import javax.crypto.AEADBadTagException;
 
 /**
  * The plaintext of an encrypted snapshot file, without ever writing it anywhere: read at any position (bbolt's page
- * reads) through a cache of the last {@value #CACHED} decrypted chunks, or whole in order ({@link #decryptTo}). A
- * tree walk mostly moves forward, so each chunk is decrypted about once; memory stays at the cache's few MiB
- * whatever the file's size. Every byte handed out has been authenticated at its place, and opening authenticates
+ * reads) through a cache of the least recently used decrypted chunks ({@value #CACHE_BYTES} bytes), or whole in
+ * order ({@link #decryptTo}). An etcd database's leaves lie all over the file (each commit moves the rightmost
+ * ones to freed pages), so a tree walk jumps about: a page it reads costs one chunk's decryption, which is why the
+ * chunks are small. Memory stays at the cache's few MiB whatever the file's size. Every byte handed out has been
+ * authenticated at its place, and opening authenticates
  * the first chunk (the key is right) and the last (the file is whole), so a wrong key or a cut-off file fails
  * before anything is read.
  */
 public final class SealedFile implements ReadOnlyFile {
-  private static final int CACHED = 8;
+  private static final int CACHE_BYTES = 8 << 20;
 
   private final FileChannel file;
   private final Path path;
@@ -28,10 +32,9 @@ public final class SealedFile implements ReadOnlyFile {
   private final int lastLength;
   private final long size;
   private final byte[] sealed;
-  private final long[] cachedIndex = new long[CACHED];
-  private final byte[][] cached = new byte[CACHED][];
-  private final long[] lastUse = new long[CACHED];
-  private long clock;
+  private final int slots;
+  /** Decrypted chunks by index, least recently used first. */
+  private final LinkedHashMap<Long, byte[]> cache = new LinkedHashMap<>(64, 0.75f, true);
 
   private SealedFile(FileChannel file, Path path, SealedHeader header, ChunkCipher cipher, long chunks,
       int lastLength) {
@@ -44,7 +47,7 @@ public final class SealedFile implements ReadOnlyFile {
     this.lastLength = lastLength;
     this.size = (chunks - 1) * chunk + lastLength - ChunkCipher.TAG;
     this.sealed = new byte[chunk + ChunkCipher.TAG];
-    Arrays.fill(cachedIndex, -1);
+    this.slots = Math.max(8, CACHE_BYTES / chunk);
   }
 
   /** Whether {@code file} is an encrypted snapshot (else it is read as it is). */
@@ -144,26 +147,22 @@ public final class SealedFile implements ReadOnlyFile {
     return index == chunks - 1 ? lastLength - ChunkCipher.TAG : chunk;
   }
 
-  /** Chunk {@code index}'s plaintext, from the cache or decrypted into the least recently used slot. */
+  /** Chunk {@code index}'s plaintext, from the cache or decrypted into the least recently used one's array. */
   private byte[] decrypted(long index) throws IOException {
-    int slot = 0;
-    for (int i = 0; i < CACHED; i++) {
-      if (cachedIndex[i] == index) {
-        lastUse[i] = ++clock;
-        return cached[i];
-      }
-      if (lastUse[i] < lastUse[slot]) {
-        slot = i;
-      }
+    byte[] plain = cache.get(index);
+    if (plain != null) {
+      return plain;
     }
-    if (cached[slot] == null) {
-      cached[slot] = new byte[chunk];
+    if (cache.size() < slots) {
+      plain = new byte[chunk];
+    } else {
+      Iterator<byte[]> eldest = cache.values().iterator();
+      plain = eldest.next();
+      eldest.remove();
     }
-    cachedIndex[slot] = -1; // a failed decryption leaves no stale chunk behind
-    decrypt(index, cached[slot]);
-    cachedIndex[slot] = index;
-    lastUse[slot] = ++clock;
-    return cached[slot];
+    decrypt(index, plain); // a failed decryption leaves nothing cached for it
+    cache.put(index, plain);
+    return plain;
   }
 
   private int decrypt(long index, byte[] plain) throws IOException {
@@ -197,12 +196,8 @@ public final class SealedFile implements ReadOnlyFile {
   /** Closes the file and forgets the plaintext cached. */
   @Override
   public synchronized void close() throws IOException {
-    for (byte[] plain : cached) {
-      if (plain != null) {
-        Arrays.fill(plain, (byte) 0);
-      }
-    }
-    Arrays.fill(cachedIndex, -1);
+    cache.values().forEach(plain -> Arrays.fill(plain, (byte) 0));
+    cache.clear();
     file.close();
   }
 }

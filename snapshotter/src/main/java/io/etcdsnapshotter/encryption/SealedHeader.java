@@ -24,8 +24,11 @@ final class SealedHeader {
   private static final byte[] MAGIC = "ETCDSEAL".getBytes(StandardCharsets.US_ASCII);
   private static final int VERSION = 1;
   static final int PREFIX_BYTES = 7;
-  /** Plaintext bytes per chunk unless told otherwise: big enough for GCM's speed, small enough to cache a few. */
-  static final int DEFAULT_CHUNK = 1 << 20;
+  /**
+   * Plaintext bytes per chunk unless told otherwise: one bbolt page of the usual size, so that a page read at random
+   * (a tree walk's) decrypts little more than itself; the tag adds 0.4%.
+   */
+  static final int DEFAULT_CHUNK = 1 << 12;
   private static final int MIN_CHUNK = 1 << 12;
   private static final int MAX_CHUNK = 1 << 24;
   /** A KMS key ARN is at most 2048 bytes; a ciphertext blob of a 256-bit data key, a few hundred. */

@@ -9,16 +9,19 @@ import java.util.Arrays;
 /**
  * Encrypts what is written through it into {@code out}: the header, then one chunk per {@code chunkSize} bytes. A
  * full chunk is held back until more bytes arrive, since only {@link #finish} knows which chunk is the last. Memory
- * is two chunk buffers, whatever the file's size; plaintext reaches {@code out} only encrypted.
+ * is one chunk and a batch of sealed ones, whatever the file's size; plaintext reaches {@code out} only encrypted.
  */
 public final class SealingChannel implements GatheringByteChannel {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int BATCH_BYTES = 256 << 10;
 
   private final GatheringByteChannel out;
   private final ChunkCipher cipher;
   private final byte[] plain;
   private final byte[] sealed;
   private int filled;
+  /** Sealed bytes not yet written out. */
+  private int pending;
   private long index;
   private boolean finished;
 
@@ -26,10 +29,11 @@ public final class SealingChannel implements GatheringByteChannel {
     this.out = out;
     this.cipher = cipher;
     this.plain = new byte[chunkSize];
-    this.sealed = new byte[chunkSize + ChunkCipher.TAG];
+    // Sealed chunks go out together, so small chunks cost no more system calls than big ones.
+    this.sealed = new byte[Math.max(1, BATCH_BYTES / chunkSize) * (chunkSize + ChunkCipher.TAG)];
   }
 
-  /** Writes the header of a new file encrypted with {@code key} in chunks of 1 MiB. */
+  /** Writes the header of a new file encrypted with {@code key} in chunks of {@link SealedHeader#DEFAULT_CHUNK}. */
   public static SealingChannel start(GatheringByteChannel out, DataKey key) throws IOException {
     return start(out, key, SealedHeader.DEFAULT_CHUNK);
   }
@@ -88,9 +92,16 @@ public final class SealingChannel implements GatheringByteChannel {
   }
 
   private void seal(boolean last) throws IOException {
-    int length = cipher.encrypt(index++, last, plain, filled, sealed);
-    writeAll(out, ByteBuffer.wrap(sealed, 0, length));
+    if (pending + plain.length + ChunkCipher.TAG > sealed.length) {
+      writeAll(out, ByteBuffer.wrap(sealed, 0, pending));
+      pending = 0;
+    }
+    pending += cipher.encrypt(index++, last, plain, filled, sealed, pending);
     filled = 0;
+    if (last) {
+      writeAll(out, ByteBuffer.wrap(sealed, 0, pending));
+      pending = 0;
+    }
   }
 
   private static void writeAll(GatheringByteChannel out, ByteBuffer buf) throws IOException {
