@@ -135,7 +135,7 @@ final class SnapshotCommand implements Callable<Integer> {
         etcd.dialTimeout, commandTimeout, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, clusterName,
         allowClusterChange, drill, drillDir, pushgateway, metricsTextfile, rateLimit),
         new S3Flags(s3Bucket, s3Prefix, s3Endpoint, s3KmsKeyId));
-    StreamingCompiler.optimizeOnlyDigestsInBackground();
+    StreamingCompiler.optimizeOnlyCryptoInBackground();
     JobOutcome job = new SnapshotJob(settings).run();
     boolean failed = false;
     for (ClusterOutcome outcome : job.clusters()) {

@@ -50,11 +50,15 @@ final class ChunkCipher {
     }
   }
 
-  /** Decrypts a chunk of {@code length} bytes into {@code out}; returns the plaintext length. */
-  int decrypt(long index, boolean last, byte[] in, int length, byte[] out) throws AEADBadTagException {
+  /**
+   * Decrypts the chunk of {@code length} bytes at {@code in[from]} into {@code out} at {@code at}; returns the
+   * plaintext length.
+   */
+  int decrypt(long index, boolean last, byte[] in, int from, int length, byte[] out, int at)
+      throws AEADBadTagException {
     try {
       init(Cipher.DECRYPT_MODE, index, last);
-      return cipher.doFinal(in, 0, length, out, 0);
+      return cipher.doFinal(in, from, length, out, at);
     } catch (AEADBadTagException e) {
       throw e;
     } catch (GeneralSecurityException e) {

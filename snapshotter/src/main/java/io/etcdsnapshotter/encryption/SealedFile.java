@@ -22,6 +22,7 @@ import javax.crypto.AEADBadTagException;
  */
 public final class SealedFile implements ReadOnlyFile {
   private static final int CACHE_BYTES = 8 << 20;
+  private static final int BATCH_BYTES = 1 << 20;
 
   private final FileChannel file;
   private final Path path;
@@ -123,14 +124,21 @@ public final class SealedFile implements ReadOnlyFile {
   }
 
   /**
-   * Decrypts the whole content in order into {@code sink}, one chunk at a time; the cache is left alone, so memory
-   * stays at one chunk.
+   * Decrypts the whole content in order into {@code sink}, {@value #BATCH_BYTES} bytes of chunks at a time (one read
+   * and one write each, not one per chunk); the cache is left alone, so memory stays at one batch.
    */
   public synchronized void decryptTo(Sink sink) throws IOException {
-    byte[] plain = new byte[chunk];
+    int perBatch = Math.max(1, BATCH_BYTES / chunk);
+    byte[] in = new byte[perBatch * sealed.length];
+    byte[] plain = new byte[perBatch * chunk];
     try {
-      for (long index = 0; index < chunks; index++) {
-        int length = decrypt(index, plain);
+      for (long first = 0; first < chunks; first += perBatch) {
+        int count = (int) Math.min(perBatch, chunks - first);
+        readSealed(first, in, (count - 1) * sealed.length + sealedLength(first + count - 1));
+        int length = 0;
+        for (int i = 0; i < count; i++) {
+          length += open(first + i, in, i * sealed.length, plain, length);
+        }
         sink.accept(ByteBuffer.wrap(plain, 0, length));
       }
     } finally {
@@ -166,16 +174,27 @@ public final class SealedFile implements ReadOnlyFile {
   }
 
   private int decrypt(long index, byte[] plain) throws IOException {
-    boolean last = index == chunks - 1;
-    int length = last ? lastLength : sealed.length;
-    ByteBuffer in = ByteBuffer.wrap(sealed, 0, length);
-    long position = header.length() + index * (long) sealed.length;
-    SealedHeader.readFully(file, in, position);
+    readSealed(index, sealed, sealedLength(index));
+    return open(index, sealed, 0, plain, 0);
+  }
+
+  private int sealedLength(long index) {
+    return index == chunks - 1 ? lastLength : sealed.length;
+  }
+
+  /** Reads {@code length} bytes of sealed chunks, chunk {@code index} first, into {@code into}. */
+  private void readSealed(long index, byte[] into, int length) throws IOException {
+    ByteBuffer in = ByteBuffer.wrap(into, 0, length);
+    SealedHeader.readFully(file, in, header.length() + index * (long) sealed.length);
     if (in.hasRemaining()) {
       throw new IOException(path + " shrank while it was read; read it again once nothing writes it");
     }
+  }
+
+  /** Authenticates and decrypts chunk {@code index}, sealed at {@code in[from]}, into {@code plain} at {@code at}. */
+  private int open(long index, byte[] in, int from, byte[] plain, int at) throws IOException {
     try {
-      return cipher.decrypt(index, last, sealed, length, plain);
+      return cipher.decrypt(index, index == chunks - 1, in, from, sealedLength(index), plain, at);
     } catch (AEADBadTagException e) {
       throw new IOException(path + ": " + failedChunk(index) + "; use another snapshot", e);
     }

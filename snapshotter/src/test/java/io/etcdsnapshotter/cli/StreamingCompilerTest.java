@@ -18,11 +18,12 @@ class StreamingCompilerTest {
   }
 
   @Test
-  void theJvmKeepsC2ForSha256AndExcludesItForEverythingElse() throws Exception {
-    StreamingCompiler.optimizeOnlyDigests();
+  void theJvmKeepsC2ForSha256AndAesGcmAndExcludesItForEverythingElse() throws Exception {
+    StreamingCompiler.optimizeOnlyCrypto();
 
     String directives = diagnosticCommand("compilerDirectivesPrint");
-    assertThat(directives).contains("matching: sun/security/provider/*.*", "matching: *.*");
+    assertThat(directives).contains("matching: sun/security/provider/*.*", "matching: com/sun/crypto/provider/*.*",
+        "matching: *.*");
     assertThat(directives.substring(directives.indexOf("matching: *.*")))
         .contains("c2 directives:").containsPattern("c2 directives:\\s+inline: -\\s+Enable:true Exclude:true");
   }
