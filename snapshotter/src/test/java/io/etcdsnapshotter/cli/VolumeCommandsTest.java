@@ -240,6 +240,23 @@ class VolumeCommandsTest {
   }
 
   @Test
+  void resolveOnlyPrintsTheSnapshotLatestNamesAndBringsNothingBack() throws InterruptedException {
+    snapshot("older");
+    Thread.sleep(1_100); // start times have whole seconds
+    String newest = snapshot("newer");
+    String staging = snapshot("staging's", "staging");
+
+    CliRun latest = run("volume-attach", "--resolve-only", "--tag", "kubernetes.io/created-for/pvc/name=" + pvcTag);
+    CliRun byId = run("volume-attach", "--resolve-only", "--snapshot-id", staging);
+
+    assertThat(latest.exit()).as(latest.err()).isZero();
+    assertThat(latest.out()).isEqualTo(newest + System.lineSeparator());
+    assertThat(byId.exit()).isEqualTo(Main.EXIT_FAILED);
+    assertThat(byId.err()).contains("EBS snapshot " + staging + " is of cluster staging, not of prod");
+    assertThat(broughtBack()).isEmpty();
+  }
+
+  @Test
   void refusesADeviceThatIsNoPath() {
     CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--device", "sdf");
 
