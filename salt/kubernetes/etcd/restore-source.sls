@@ -39,7 +39,7 @@ etcd-restore-source:
         echo members {{ etcd.members|map(attribute='name')|join(' ')|quote }}
         if mountpoint -q {{ restore.snapshot_dir|quote }}; then echo mounted yes; else echo mounted no; fi
 {%-   if from_ebs %}
-        snapshot=$({{ [java_jar(restore), aws_flags(restore), resolve|map('quote')|join(' ')]|select|join(' ') }})
+        snapshot=$({{ [java_jar(restore), resolve[0], aws_flags(restore), resolve[1:]|map('quote')|join(' ')]|select|join(' ') }})
         echo ebs-snapshot "$snapshot"
 {%-   else %}
 {%-     for name, cluster in etcd.clusters.items() %}
