@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.jar.Jar;
+import io.etcdsnapshotter.e2e.process.Polling;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;
 import java.io.IOException;
@@ -80,7 +81,7 @@ class EtcdClusterRestoredTest {
   void restoresAllThreeMastersFromOneEbsSnapshotResolvedOnceThenAppliesKubernetesRunning(EtcdVersion version)
       throws Exception {
     assumeTrue(run("id", "-u").stdout().strip().equals("0"), "mounting needs root");
-    threeMastersWithASnapshot(version, MotoServer.CREDENTIALS);
+    threeMastersWithASnapshot(version, MotoServer.CREDENTIALS, "");
     moto = MotoServer.start();
     String imageId = moto.client().describeImages().images().get(0).imageId();
     String older = ebsSnapshot("etcd-snapshot-before-rename");
@@ -131,7 +132,7 @@ class EtcdClusterRestoredTest {
    */
   @Test
   void refusesDifferingFilesAndAFailureOnOneMasterStopsBeforeKubernetesRunning() throws Exception {
-    threeMastersWithASnapshot(EtcdVersion.V3_6, Map.of());
+    threeMastersWithASnapshot(EtcdVersion.V3_6, Map.of(), "");
     Path newer = root.resolve("newer");
     jar("snapshot", "--dir", newer.toString(), "--cluster", "main=" + masters[0].mainUrl(),
         "--cluster", "events=" + masters[0].eventsUrl());
@@ -186,15 +187,64 @@ class EtcdClusterRestoredTest {
   }
 
   /**
+   * The reactor of etcd-snapshotter/etcd/quorum-lost: off by default it only logs the command that restores; allowed,
+   * it runs it, once for the same loss reported by two masters.
+   */
+  @Test
+  void theQuorumLostEventRestoresEveryMasterOnlyWhenAllowedAndOnceForTheSameLoss() throws Exception {
+    String reactor =
+        "reactor: [{'etcd-snapshotter/etcd/quorum-lost': [salt://kubernetes/etcd/reactor/quorum-lost.sls]}]\n";
+    threeMastersWithASnapshot(EtcdVersion.V3_6, Map.of(), reactor);
+    for (Master master : masters) {
+      Path mnt = Files.createDirectories(master.salt().path("mnt/etcd"));
+      Files.copy(snapshots.resolve("snapshot.db"), mnt.resolve("snapshot.db"));
+      Files.copy(snapshots.resolve("snapshot-events.db"), mnt.resolve("snapshot-events.db"));
+      Files.createDirectories(master.salt().path("etc/kubernetes/addons/etcd-snapshot"));
+    }
+
+    quorumLost("master-1");
+
+    Polling.await("the reactor's log line", TIMEOUT, () -> salt.masterLog().contains("etcd quorum lost"),
+        salt::masterLog);
+    assertThat(salt.masterLog()).contains("etcd quorum lost (cluster main, reported by master-1): not restoring by"
+        + " itself (etcd_recovery:restore_when_quorum_lost is off); bring the members back, or restore every master"
+        + " from the newest snapshot with: salt-run state.orchestrate kubernetes.etcd.cluster-restored"
+        + " pillar='{\"etcd_restore\": {\"ebs_snapshot\": \"latest\"}}'");
+    assertStillTheOldCluster(masters);
+
+    salt.close();
+    salt = SaltMaster.start(root, masters, Map.of(), reactor
+        + "etcd_recovery: {restore_when_quorum_lost: true, restore_pillar: {}}\n");
+    quorumLost("master-1");
+    quorumLost("master-2");
+
+    // kubernetes.running, the orchestration's last step, removes the addon dir (the addon is off).
+    Polling.await("kubernetes.running applied by the orchestration on every master", Duration.ofMinutes(4),
+        () -> Stream.of(masters).noneMatch(m -> Files.exists(m.salt().path("etc/kubernetes/addons/etcd-snapshot"))),
+        salt::masterLog);
+    assertRestoredFromTheSnapshot();
+    assertThat(salt.masterLog()).containsOnlyOnce("restoring every master, as etcd_recovery:restore_when_quorum_lost"
+        + " allows: salt-run state.orchestrate kubernetes.etcd.cluster-restored pillar='{}'")
+        .containsOnlyOnce("not restoring again, a restore started ");
+  }
+
+  /** What a master whose etcd lost quorum sends. */
+  private void quorumLost(String minion) {
+    ProcessResult sent = salt.call(minion, "event.send", "etcd-snapshotter/etcd/quorum-lost",
+        "data={\"cluster\": \"main\", \"minion\": \"" + minion + "\"}");
+    assertThat(sent.exitCode()).as("%s", sent).isZero();
+  }
+
+  /**
    * Three masters whose etcd runs from kubernetes.etcd.configured, applied through the salt-master; a snapshot of
    * both clusters in {@link #snapshots}, and a key written after it.
    */
-  private void threeMastersWithASnapshot(EtcdVersion version, Map<String, String> minionEnvironment)
-      throws Exception {
+  private void threeMastersWithASnapshot(EtcdVersion version, Map<String, String> minionEnvironment,
+      String masterConfig) throws Exception {
     version.assumeInstalled();
     this.version = version;
     masters = Master.onLoopback(root, version.release(), 3);
-    salt = SaltMaster.start(root, masters, minionEnvironment);
+    salt = SaltMaster.start(root, masters, minionEnvironment, masterConfig);
     Map<String, StateRun> configured = salt.apply("kubernetes.etcd.configured");
     assertThat(configured).as("%s", configured).containsOnlyKeys("master-1", "master-2", "master-3")
         .allSatisfy((minion, run) -> assertThat(run.succeeded()).as("%s: %s", minion, run).isTrue());

@@ -45,6 +45,15 @@ final class SaltMaster implements AutoCloseable {
    * which the states they run inherit), and waits until every minion answers.
    */
   static SaltMaster start(Path root, Master[] masters, Map<String, String> environment) throws IOException {
+    return start(root, masters, environment, "");
+  }
+
+  /**
+   * As {@link #start(Path, Master[], Map)}, with {@code masterConfig} (YAML) added to the master's config. Started
+   * again on the same root, the keys and caches of the previous start are used again.
+   */
+  static SaltMaster start(Path root, Master[] masters, Map<String, String> environment, String masterConfig)
+      throws IOException {
     Path bin = Path.of(SaltCall.saltCallPath()).getParent();
     Path dir = Files.createDirectories(root.resolve("salt-master"));
     Path config = Files.createDirectories(dir.resolve("config"));
@@ -58,7 +67,7 @@ final class SaltMaster implements AutoCloseable {
         "auto_accept: true",
         "file_roots: {base: [" + repo.resolve("salt") + ", " + repo.resolve("addons") + "]}",
         "pillar_roots: {base: [" + salt.pillar + "]}",
-        ""));
+        masterConfig));
     StringBuilder top = new StringBuilder("base:\n");
     for (Master master : masters) {
       String name = master.name();
@@ -154,8 +163,9 @@ final class SaltMaster implements AutoCloseable {
   StateRun orchestrate(String sls, String pillarJson) {
     ProcessResult result = run("salt-run", TIMEOUT, "--out", "json", "-l", "quiet", "state.orchestrate", sls,
         "pillar=" + pillarJson);
+    // {"data": {"<id>_master": {stateKey: {...}}}}, or {"data": [render errors]}.
     Object data = result.stdout().isBlank() ? null : JSON.unmarshal(result.stdout(), Map.class).get("data");
-    Object ret = data instanceof Map<?, ?> byMaster && byMaster.size() == 1 ? byMaster.values().iterator().next() : data;
+    Object ret = data instanceof Map<?, ?> byId && byId.size() == 1 ? byId.values().iterator().next() : data;
     return new StateRun(result.exitCode(), StateRun.states(ret), result.stderr() + result.stdout());
   }
 
@@ -163,6 +173,22 @@ final class SaltMaster implements AutoCloseable {
   static StateRun onMinion(StateRun.State orchestrated, String minion) {
     Object ret = orchestrated.changes().get("ret");
     return new StateRun(0, StateRun.states(ret instanceof Map<?, ?> byMinion ? byMinion.get(minion) : null), "");
+  }
+
+  /** {@code salt target fun args...}, e.g. {@code event.send} from a minion. */
+  ProcessResult call(String target, String fun, String... args) {
+    List<String> line = new ArrayList<>(List.of("--out", "json", "--static", target, fun));
+    line.addAll(List.of(args));
+    return salt(TIMEOUT, line.toArray(String[]::new));
+  }
+
+  /** The salt-master's log, with the reactor's lines. */
+  String masterLog() {
+    try {
+      return Files.readString(config.resolveSibling("salt.log"));
+    } catch (IOException e) {
+      return "(no master log: " + e.getMessage() + ")";
+    }
   }
 
   private ProcessResult salt(Duration timeout, String... args) {
