@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.cli;
 
+import io.etcdsnapshotter.aws.AwsException;
 import io.etcdsnapshotter.aws.BroughtBackVolumes;
 import io.etcdsnapshotter.aws.Ec2;
 import io.etcdsnapshotter.aws.InstanceIdentity;
@@ -24,7 +25,8 @@ import software.amazon.awssdk.services.ec2.model.Snapshot;
     description = {
       "Brings an EBS snapshot taken by the snapshot command back as a volume attached to this instance, for a"
           + " restore: creates the volume in this instance's zone, attaches it, waits for the disk, prints its path.",
-      "Run again, it prints the device of the volume already brought back. volume-release removes it.",
+      "Run again, it prints the device of the volume already brought back (with --snapshot-id, only when it is of"
+          + " that snapshot). volume-release removes it.",
       "With --resolve-only it only prints the id of the snapshot it would bring back, changing nothing: what makes"
           + " every master of a whole-cluster restore bring back the same one.",
       "Exit codes: 0 attached, 1 AWS failed, no such snapshot of this cluster, or no disk appeared; 2 usage error."
@@ -92,6 +94,13 @@ final class VolumeAttachCommand implements Callable<Integer> {
     try (Ec2 ec2 = aws.connect()) {
       BroughtBackVolumes volumes =
           new BroughtBackVolumes(ec2, clusterName, Duration.ofSeconds(2), Duration.ofMinutes(10));
+      // Reusing a volume of another snapshot would restore other data than asked for, on this master alone.
+      volumes.broughtBackFrom(instance.instanceId()).filter(from -> !latest && !from.equals(snapshotId))
+          .ifPresent(from -> {
+            throw new AwsException("the volume brought back to " + instance.instanceId() + " before is from EBS"
+                + " snapshot " + from + ", not " + snapshotId + ": release it (volume-release) to bring " + snapshotId
+                + " back, or give --snapshot-id " + from);
+          });
       String volumeId = volumes.bringBack(instance, volumeType, device, () -> chosen(volumes, latest));
       Path path = NvmeDevice.find(NvmeDevice.BY_ID, volumeId, Path.of(device), deviceWait);
       spec.commandLine().getOut().println(path);
