@@ -4,7 +4,8 @@
     - with etcd_restore:ebs_snapshot `latest` or an id: `ebs-snapshot ID`, the snapshot volume-attach would bring back
       (checked to be a completed one of this cluster's; nothing is created or attached), or
     - without: per cluster, `NAME SHA256` of its snapshot file in the snapshot dir, or `NAME missing`.
-    It stops nothing and restores nothing: apply it by hand to see what a restore would use on a master. -#}
+    It stops nothing and restores nothing (with ebs_snapshot it installs the jar and JRE of kubernetes.etcd.restore-tools
+    first, as kubernetes.etcd.restored would): apply it by hand to see what a restore would use on a master. -#}
 {%- from "kubernetes/map.jinja" import etcd, restore with context %}
 {%- from "kubernetes/etcd/volume.jinja" import aws_flags, java_jar with context %}
 {%- set ebs_snapshot = restore.ebs_snapshot|string|trim %}
