@@ -7,6 +7,8 @@
       every master then restores that id: a snapshot taken meanwhile cannot split the masters. Every master checks the
       id is a completed snapshot of its cluster; a master with something already mounted at the snapshot dir (left
       by a failed restore) would restore from that instead, so it is refused, named;
+    - with etcd_restore:s3:bucket, the first master resolves each cluster's copy (its pinned object, or the newest),
+      and every master then fetches those objects (etcd_restore:s3:objects); each checks them and reports its sha256;
     - without, every master must hold both snapshot files with the same sha256; a master that differs is named;
     - every member of etcd:members must answer as one of the targeted minions, all with the same etcd:members.
     Then kubernetes.etcd.restored runs on all masters at once, and only once it succeeded on every one of them,
@@ -17,23 +19,23 @@
 {%- set target = given.get('target') or defaults.etcd_restore.target %}
 {%- set target_type = given.get('target_type') or defaults.etcd_restore.target_type %}
 {%- set ebs_snapshot = given.get('ebs_snapshot', '')|string|trim %}
-{%- set from_ebs = ebs_snapshot not in ['', 'release'] %}
 {%- set command = "salt-run state.orchestrate kubernetes.etcd.cluster-restored pillar='{etcd_restore: {...}}'" %}
 
-{#- The pillar each master gets over its own: what this orchestration was given for the restore. -#}
-{%- macro pillar_with(snapshot) -%}
+{#- The pillar each master gets over its own: what this orchestration was given for the restore, with `pinned` (the
+    snapshot resolved once) over etcd_restore. -#}
+{%- macro pillar_with(pinned) -%}
 {%-   set restore = dict(given) %}
-{%-   if from_ebs %}{% do restore.update({'ebs_snapshot': snapshot}) %}{% endif %}
+{%-   do restore.update(pinned) %}
 {%-   set pillar = {'etcd_restore': restore} %}
 {%-   if salt['pillar.get']('cluster_name') %}{% do pillar.update({'cluster_name': salt['pillar.get']('cluster_name')}) %}{% endif %}
 {{-   pillar|json }}
 {%- endmacro %}
 
 {#- kubernetes.etcd.restore-source on `minions` (a list): per minion, {info: {KEY: VALUE}} or {error: why}. -#}
-{%- macro ask(minions, snapshot) -%}
+{%- macro ask(minions, pinned) -%}
 {%-   set answers = {} %}
 {%-   set returns = salt['saltutil.cmd'](minions, 'state.sls', arg=['kubernetes.etcd.restore-source'],
-        kwarg={'pillar': pillar_with(snapshot)|load_json}, tgt_type='list') %}
+        kwarg={'pillar': pillar_with(pinned)|load_json}, tgt_type='list') %}
 {%-   for minion in minions %}
 {%-     set ret = returns.get(minion, {}).get('ret') %}
 {%-     set states = ret.values()|list if ret is mapping else [] %}
@@ -79,17 +81,32 @@
 {%-   endif %}
 {%- endif %}
 
-{%- if minions and ebs_snapshot == 'latest' %}
-{%-   set resolved = (ask([minions[0]], 'latest')|load_json)[minions[0]] %}
-{%-   if 'error' in resolved %}
-{%-     do errors.append(minions[0] ~ ' could not resolve EBS snapshot latest: ' ~ resolved.error) %}
-{%-   else %}
-{%-     set snapshot = resolved.info['ebs-snapshot'] %}
-{%-     do summary.append('EBS snapshot latest is ' ~ snapshot ~ ' (resolved once, on ' ~ minions[0] ~ ')') %}
+{#- The first master resolves what every master then restores: the EBS snapshot latest names, or each cluster's S3
+    copy; its answer from files stands as it is (hashing them twice would read every file again). -#}
+{%- set pinned = {} %}
+{%- set answers = {} %}
+{%- set first = (ask([minions[0]], {})|load_json)[minions[0]] if minions and not errors else {} %}
+{%- if 'error' in first %}
+{%-   do errors.append(minions[0] ~ ': ' ~ first.error) %}
+{%- elif first %}
+{%-   set source = first.info.source %}
+{%-   if source == 'ebs' %}
+{%-     set snapshot = first.info['ebs-snapshot'] %}
+{%-     do pinned.update({'ebs_snapshot': snapshot}) %}
+{%-     do summary.append('EBS snapshot ' ~ (ebs_snapshot ~ ' is ' if ebs_snapshot != snapshot else '') ~ snapshot
+          ~ ' (resolved once, on ' ~ minions[0] ~ ')') %}
+{%-   elif source == 's3' %}
+{%-     set objects = {} %}
+{%-     for key, value in first.info|dictsort if key.endswith('-object') %}
+{%-       do objects.update({key[:-7]: value.split('/', 3)[3]}) %}
+{%-     endfor %}
+{%-     do pinned.update({'s3': dict(given.get('s3', {}), objects=objects)}) %}
+{%-     do summary.append('S3 copies resolved once, on ' ~ minions[0] ~ ': ' ~ objects|dictsort|map('join', ' ')|join(', ')) %}
 {%-   endif %}
+{%-   set others = minions if pinned else minions[1:] %}
+{%-   do answers.update(ask(others, pinned)|load_json if others else {}) %}
+{%-   if not pinned %}{% do answers.update({minions[0]: first}) %}{% endif %}
 {%- endif %}
-
-{%- set answers = ask(minions, snapshot)|load_json if minions and not errors else {} %}
 {%- set infos = {} %}
 {%- for minion, answer in answers|dictsort %}
 {%-   if 'error' in answer %}
@@ -98,6 +115,13 @@
 {%-     do infos.update({minion: answer.info}) %}
 {%-   endif %}
 {%- endfor %}
+{%- set sources = infos.values()|map(attribute='source')|unique|list %}
+{%- if sources|length > 1 %}
+{%-   for minion, info in infos|dictsort %}
+{%-     do errors.append(minion ~ ' restores from ' ~ info.source) %}
+{%-   endfor %}
+{%-   do errors.append('give every master the same etcd_restore pillar (ebs_snapshot, s3:bucket)') %}
+{%- endif %}
 
 {%- if infos and not errors %}
 {#-   Every member restores, or none: a member left out would keep the old cluster and never rejoin the new one. -#}
@@ -117,7 +141,7 @@
 {%-     endif %}
 {%-   endif %}
 
-{%-   if from_ebs %}
+{%-   if sources == ['ebs'] %}
 {%-     set mounted = [] %}
 {%-     for minion, info in infos|dictsort if info.mounted == 'yes' %}{% do mounted.append(minion) %}{% endfor %}
 {%-     if mounted %}
@@ -130,7 +154,9 @@
 {%-   else %}
 {%-     set clusters = [] %}
 {%-     for info in infos.values() %}
-{%-       do clusters.extend(info.keys()|reject('in', ['member', 'members', 'mounted', 'ebs-snapshot'])|list) %}
+{%-       for key in info if key not in ['source', 'member', 'members', 'mounted'] and not key.endswith('-object') %}
+{%-         do clusters.append(key) %}
+{%-       endfor %}
 {%-     endfor %}
 {%-     for cluster in clusters|unique|sort %}
 {%-       set by_sha256 = {} %}
@@ -178,7 +204,7 @@ etcd-cluster-restored:
     - tgt_type: list
     - expect_minions: True
     - sls: kubernetes.etcd.restored
-    - pillar: {{ pillar_with(snapshot) }}
+    - pillar: {{ pillar_with(pinned) }}
     - require:
       - test: etcd-cluster-restore-source
 
@@ -186,7 +212,8 @@ etcd-cluster-restore-failed:
   test.fail_without_changes:
     - comment: {{ ('kubernetes.etcd.restored failed on at least one master (see etcd-cluster-restored for which and '
                    ~ 'why), so kubernetes.running was not applied: fix it and run ' ~ command ~ ' again with the same '
-                   ~ 'pillar' ~ (' (etcd_restore:ebs_snapshot ' ~ snapshot ~ ')' if from_ebs else '') ~ '; masters '
+                   ~ 'pillar' ~ (', pinned to what it resolved (etcd_restore ' ~ pinned|json ~ ')' if pinned else '')
+                   ~ '; masters '
                    ~ 'already restored from this snapshot restore nothing')|json }}
     - onfail:
       - salt: etcd-cluster-restored

@@ -187,14 +187,14 @@ class EtcdClusterRestoredTest {
   }
 
   /**
-   * The reactor of etcd-snapshotter/etcd/quorum-lost: off by default it only logs the command that restores; allowed,
-   * it runs it, once for the same loss reported by two masters.
+   * The reactor of etcd-snapshotter/etcd/quorum-lost: off by default it only logs the command that restores; allowed
+   * in the reporting masters' pillar, it runs it once a majority reported the loss, and once for the same loss.
    */
   @Test
   void theQuorumLostEventRestoresEveryMasterOnlyWhenAllowedAndOnceForTheSameLoss() throws Exception {
-    String reactor =
-        "reactor: [{'etcd-snapshotter/etcd/quorum-lost': [salt://kubernetes/etcd/reactor/quorum-lost.sls]}]\n";
-    threeMastersWithASnapshot(EtcdVersion.V3_6, Map.of(), reactor);
+    threeMastersWithASnapshot(EtcdVersion.V3_6, Map.of(),
+        "reactor: [{'etcd-snapshotter/etcd/quorum-lost': [salt://kubernetes/etcd/reactor/quorum-lost.sls]}]\n"
+            + "etcd_recovery: {restore_pillar: {}}\n");
     for (Master master : masters) {
       Path mnt = Files.createDirectories(master.salt().path("mnt/etcd"));
       Files.copy(snapshots.resolve("snapshot.db"), mnt.resolve("snapshot.db"));
@@ -208,15 +208,19 @@ class EtcdClusterRestoredTest {
         salt::masterLog);
     assertThat(salt.masterLog()).contains("etcd quorum lost (cluster main, reported by master-1): not restoring by"
         + " itself (etcd_recovery:restore_when_quorum_lost is off); bring the members back, or restore every master"
-        + " from the newest snapshot with: salt-run state.orchestrate kubernetes.etcd.cluster-restored"
-        + " pillar='{\"etcd_restore\": {\"ebs_snapshot\": \"latest\"}}'");
+        + " from the newest snapshot with: salt-run state.orchestrate kubernetes.etcd.cluster-restored pillar='{}'");
     assertStillTheOldCluster(masters);
 
-    salt.close();
-    salt = SaltMaster.start(root, masters, Map.of(), reactor
-        + "etcd_recovery: {restore_when_quorum_lost: true, restore_pillar: {}}\n");
+    for (Master master : masters) {
+      salt.pillar(master, "etcd_recovery: {restore_when_quorum_lost: true}\n");
+    }
     quorumLost("master-1");
+    Polling.await("the reactor waiting for a majority", TIMEOUT,
+        () -> salt.masterLog().contains("waiting for a majority of the 3 masters to report it before restoring"
+            + " (master-1 did, within 3600 s)"), salt::masterLog);
+    assertStillTheOldCluster(masters);
     quorumLost("master-2");
+    quorumLost("master-3");
 
     // kubernetes.running, the orchestration's last step, removes the addon dir (the addon is off).
     Polling.await("kubernetes.running applied by the orchestration on every master", Duration.ofMinutes(4),
@@ -224,8 +228,9 @@ class EtcdClusterRestoredTest {
         salt::masterLog);
     assertRestoredFromTheSnapshot();
     assertThat(salt.masterLog()).containsOnlyOnce("restoring every master, as etcd_recovery:restore_when_quorum_lost"
-        + " allows: salt-run state.orchestrate kubernetes.etcd.cluster-restored pillar='{}'")
-        .containsOnlyOnce("not restoring again, a restore started ");
+        + " allows and master-1, master-2 reported: salt-run state.orchestrate kubernetes.etcd.cluster-restored"
+        + " pillar='{}'").containsOnlyOnce("(cluster main, reported by master-3): not restoring again, a restore"
+        + " started ");
   }
 
   /** What a master whose etcd lost quorum sends. */

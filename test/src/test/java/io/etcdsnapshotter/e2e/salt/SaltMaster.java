@@ -48,10 +48,7 @@ final class SaltMaster implements AutoCloseable {
     return start(root, masters, environment, "");
   }
 
-  /**
-   * As {@link #start(Path, Master[], Map)}, with {@code masterConfig} (YAML) added to the master's config. Started
-   * again on the same root, the keys and caches of the previous start are used again.
-   */
+  /** As {@link #start(Path, Master[], Map)}, with {@code masterConfig} (YAML) added to the master's config. */
   static SaltMaster start(Path root, Master[] masters, Map<String, String> environment, String masterConfig)
       throws IOException {
     Path bin = Path.of(SaltCall.saltCallPath()).getParent();
