@@ -126,6 +126,43 @@ class EtcdClusterRestoredTest {
   }
 
   /**
+   * From the S3 copies (etcd_restore:s3 in the masters' own pillar): master-1 resolves each cluster's newest copy, and
+   * every master fetches those objects. master-3's pillar names a prefix holding no copy, so it could not have
+   * resolved one itself: its restore shows the objects were pinned for it.
+   */
+  @Test
+  void fromS3TheNewestCopiesAreResolvedOnceAndEveryMasterRestoresThem() throws Exception {
+    threeMastersWithASnapshot(EtcdVersion.V3_6, MotoServer.CREDENTIALS, "");
+    moto = MotoServer.start();
+    moto.s3Client().createBucket(r -> r.bucket("backups"));
+    mainAtSnapshot = masters[0].etcdctl(version, "main").ok("get", "", "--prefix");
+    eventsAtSnapshot = masters[0].etcdctl(version, "events").ok("get", "", "--prefix");
+    ProcessResult copied = Jar.run(MotoServer.CREDENTIALS, "snapshot", "--dir", root.resolve("s3-run").toString(),
+        "--cluster", "main=" + masters[0].mainUrl(), "--cluster", "events=" + masters[0].eventsUrl(),
+        "--cluster-name", "prod", "--s3-bucket", "backups", "--s3-prefix", "etcd",
+        "--s3-endpoint", moto.endpoint().toString());
+    assertThat(copied.exitCode()).as("%s", copied).isZero();
+    masters[0].etcdctl(version, "main").ok("put", "/registry/pods/default/after-the-copy", "lost");
+    for (Master master : masters) {
+      salt.pillar(master, """
+          cluster_name: prod
+          etcd_restore:
+            s3: {bucket: backups, prefix: %s, region: %s, endpoint: %s}
+          """.formatted(master.name().equals("master-3") ? "elsewhere" : "etcd", MotoServer.REGION, moto.endpoint()));
+    }
+
+    StateRun alone = salt.apply("master-3", "kubernetes.etcd.restore-source", "{}").get("master-3");
+    assertThat(alone.succeeded()).as("master-3 resolving its own newest copy: %s", alone).isFalse();
+
+    StateRun run = salt.orchestrate(SLS, "{}");
+
+    assertThat(run.succeeded()).as("%s", run).isTrue();
+    assertThat(state(run, "etcd-cluster-restore-source").comment()).contains("S3 copies resolved once, on master-1:"
+        + " events etcd/prod/events/", "main etcd/prod/main/");
+    assertRestoredFromTheSnapshot();
+  }
+
+  /**
    * Without EBS: snapshot files that differ on one master are refused before anything is stopped, naming it; a
    * restore that fails on one master stops before kubernetes.running on all; the same command, once the master is
    * fixed, finishes the restore.
