@@ -104,6 +104,11 @@ public final class BroughtBackVolumes {
     return volumeId;
   }
 
+  /** The snapshot of the volume brought back to {@code instanceId} before, if there is one. */
+  public Optional<String> broughtBackFrom(String instanceId) {
+    return ours(instanceId, new LinkedHashMap<>()).stream().findFirst().map(Volume::snapshotId);
+  }
+
   /** Creates a volume from the snapshot in {@code zone} and waits until it is available. */
   private String create(Snapshot snapshot, String zone, String instanceId, String volumeType) {
     TagSpecification tags = TagSpecification.builder().resourceType(ResourceType.VOLUME).tags(VolumeTags.toTags(

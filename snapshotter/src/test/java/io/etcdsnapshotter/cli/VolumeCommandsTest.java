@@ -240,6 +240,42 @@ class VolumeCommandsTest {
   }
 
   @Test
+  void aVolumeOfAnotherSnapshotBroughtBackBeforeIsNotReusedForASnapshotId() {
+    String first = snapshot("first");
+    String second = snapshot("second");
+    CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--snapshot-id", first, "--device", DISK);
+    assertThat(attach.exit()).as(attach.err()).isZero();
+
+    CliRun other = run("volume-attach", "--availability-zone", ZONE, "--snapshot-id", second, "--device", DISK);
+
+    assertThat(other.exit()).isEqualTo(Main.EXIT_FAILED);
+    assertThat(other.err().strip()).isEqualTo("etcd-snapshotter volume-attach: the volume brought back to "
+        + instanceId + " before is from EBS snapshot " + first + ", not " + second + ": release it (volume-release)"
+        + " to bring " + second + " back, or give --snapshot-id " + first);
+    assertThat(broughtBack()).singleElement().extracting(Volume::snapshotId).isEqualTo(first);
+    assertThat(run("volume-attach", "--availability-zone", ZONE, "--snapshot-id", first, "--device", DISK).exit())
+        .isZero();
+    assertThat(run("volume-release").exit()).isZero();
+  }
+
+  @Test
+  void resolveOnlyPrintsTheSnapshotLatestNamesAndBringsNothingBack() throws InterruptedException {
+    snapshot("older");
+    Thread.sleep(1_100); // start times have whole seconds
+    String newest = snapshot("newer");
+    String staging = snapshot("staging's", "staging");
+
+    CliRun latest = run("volume-attach", "--resolve-only", "--tag", "kubernetes.io/created-for/pvc/name=" + pvcTag);
+    CliRun byId = run("volume-attach", "--resolve-only", "--snapshot-id", staging);
+
+    assertThat(latest.exit()).as(latest.err()).isZero();
+    assertThat(latest.out()).isEqualTo(newest + System.lineSeparator());
+    assertThat(byId.exit()).isEqualTo(Main.EXIT_FAILED);
+    assertThat(byId.err()).contains("EBS snapshot " + staging + " is of cluster staging, not of prod");
+    assertThat(broughtBack()).isEmpty();
+  }
+
+  @Test
   void refusesADeviceThatIsNoPath() {
     CliRun attach = run("volume-attach", "--availability-zone", ZONE, "--device", "sdf");
 

@@ -90,7 +90,10 @@ final class SaltCall {
       salt.descendants().forEach(ProcessHandle::destroyForcibly);
       salt.destroyForcibly();
     }
-    return new StateRun(salt.exitValue(), parse(Files.readString(stdout)), Files.readString(stderr));
+    String json = Files.readString(stdout);
+    List<StateRun.State> states =
+        json.isBlank() ? List.of() : StateRun.states(JSON.unmarshal(json, Map.class).get("local"));
+    return new StateRun(salt.exitValue(), states, Files.readString(stderr));
   }
 
   /** Writes the minion config and the pillar files, as an apply does; the config dir. */
@@ -116,7 +119,7 @@ final class SaltCall {
   }
 
   /** Defaults of defaults.yaml moved into the temp root; the JRE and jar install is skipped (tests use theirs). */
-  private String pathsPillar() {
+  String pathsPillar() {
     return """
         etcd:
           manifest_dir: %1$s/etc/kubernetes/manifests
@@ -134,23 +137,5 @@ final class SaltCall {
           s3: {download_dir: %1$s/var/lib/etcd-restore-s3}
         """.formatted(root, Jar.javaBinary(),
         System.getProperty("snapshotter.jar"));
-  }
-
-  /** salt-call prints {"local": {stateKey: {...}}}, or {"local": [render errors]} when an sls does not render. */
-  @SuppressWarnings("unchecked")
-  private static List<StateRun.State> parse(String stdout) {
-    List<StateRun.State> states = new ArrayList<>();
-    if (stdout.isBlank()) {
-      return states;
-    }
-    Object local = JSON.unmarshal(stdout, Map.class).get("local");
-    if (local instanceof Map<?, ?> byKey) {
-      ((Map<String, Map<String, Object>>) byKey).values().forEach(state -> states.add(StateRun.State.of(state)));
-    } else if (local instanceof List<?> errors) {
-      errors.forEach(error -> states.add(new StateRun.State("render", Boolean.FALSE, String.valueOf(error), Map.of(),
-          -1, 0)));
-    }
-    states.sort((a, b) -> Integer.compare(a.order(), b.order()));
-    return states;
   }
 }

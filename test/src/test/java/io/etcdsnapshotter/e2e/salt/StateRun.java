@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.e2e.salt;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -17,6 +18,22 @@ record StateRun(int exitCode, List<State> states, String stderr) {
           String.valueOf(json.get("comment")), changes instanceof Map<?, ?> map ? map : Map.of(),
           order instanceof Number n ? n.intValue() : -1, duration instanceof Number ms ? ms.doubleValue() / 1000 : 0);
     }
+  }
+
+  /**
+   * The states of one minion's return, in run order: salt-call and salt print {stateKey: {...}} per minion, or a list
+   * of render errors when an sls does not render.
+   */
+  @SuppressWarnings("unchecked")
+  static List<State> states(Object ret) {
+    List<State> states = new ArrayList<>();
+    if (ret instanceof Map<?, ?> byKey) {
+      ((Map<String, Map<String, Object>>) byKey).values().forEach(state -> states.add(State.of(state)));
+    } else if (ret instanceof List<?> errors) {
+      errors.forEach(error -> states.add(new State("render", Boolean.FALSE, String.valueOf(error), Map.of(), -1, 0)));
+    }
+    states.sort((a, b) -> Integer.compare(a.order(), b.order()));
+    return states;
   }
 
   boolean succeeded() {
