@@ -39,6 +39,11 @@ final class PageStore {
     return pgid >= 2 && pgid < pageCount;
   }
 
+  /** Whether the pages are read as they lie on disk (not decrypted), where a read-ahead window saves calls. */
+  boolean plain() {
+    return file.plainPath() != null;
+  }
+
   /**
    * Reads a page a tree pointer leads to, through {@code ahead} if given; {@code from} names the pointer's owner if
    * it points outside the data.

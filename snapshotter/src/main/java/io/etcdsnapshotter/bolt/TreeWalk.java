@@ -29,7 +29,8 @@ final class TreeWalk {
   TreeWalk(PageStore store, PageSet used) {
     this.store = store;
     this.used = used;
-    this.ahead = new ReadAhead(store);
+    // An encrypted file decrypts whole chunks into a cache of its own: a window would only decrypt more of it.
+    this.ahead = store.plain() ? new ReadAhead(store) : null;
   }
 
   /** Walks the tree rooted at {@code root}; {@code from} names what points to it, for the error message. */
@@ -71,7 +72,7 @@ final class TreeWalk {
   private void push(int depth, long pgid, Page.Corruption from, Keys.Key lower, Keys.Key below)
       throws IOException {
     Page page = store.loadNode(pgid, buffers[depth], from, ahead);
-    if (!ahead.isWindow(page.buf)) {
+    if (ahead == null || !ahead.isWindow(page.buf)) {
       buffers[depth] = page.buf;
     }
     for (long p = pgid; p <= pgid + page.overflow; p++) {
