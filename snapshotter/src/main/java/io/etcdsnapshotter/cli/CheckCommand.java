@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
       "Each configured endpoint is asked for its status; every other member in the cluster's member list is reached"
           + " through the client URLs it advertises, with the same TLS and auth settings. Per member: healthy (it"
           + " answers its status without errors), leader, learner, raft term and index, db size and size in use"
-          + " against the quota (reported from 80% on), alarms (NOSPACE, CORRUPT), and its HashKV at a revision"
+          + " against the quota (reported from 80%% on), alarms (NOSPACE, CORRUPT), and its HashKV at a revision"
           + " every healthy member has (the lowest current one, or the compact revision when compaction passed it):"
           + " differing hashes mean the members' data differ.",
       "Per cluster: the leader, the voters that answer of all voters (quorum holds while more than half answer; a"

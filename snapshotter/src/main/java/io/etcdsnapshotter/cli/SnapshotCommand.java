@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
           + " _drill_skipped, _drill_duration_seconds, _drill_revision. Alert rules for them ship in"
           + " addons/etcd-snapshot/alerts/: EtcdSnapshotTooOld (newest good snapshot older than twice the"
           + " schedule), EtcdSnapshotFailed, EtcdSnapshotEbsSnapshotFailed, EtcdSnapshotVolumeNearlyFull (under"
-          + " 10% free, or less than the largest snapshot), EtcdSnapshotDrillFailed; docs/metrics.md describes"
+          + " 10%% free, or less than the largest snapshot), EtcdSnapshotDrillFailed; docs/metrics.md describes"
           + " each metric and alert, with a query for the time since the last good snapshot. A failed push or"
           + " textfile write is a warning and never changes the exit code.",
       "Exit codes: 0 all saved (and drilled, and published), 1 any cluster, drill or the publishing failed (all are"

@@ -26,6 +26,24 @@ class MainTest {
     assertThat(Main.run("status", "--help")).isZero();
   }
 
+  /** A stray % in a description makes picocli print that description unformatted, with a warning on stderr. */
+  @Test
+  void everyCommandsHelpIsFormattedWithoutWarnings() {
+    List<List<String>> helps = new java.util.ArrayList<>();
+    for (String command : List.of("snapshot", "journal", "check", "status", "verify", "restore", "fetch",
+        "volume-attach", "volume-release", "member-replace")) {
+      helps.add(List.of(command, "--help"));
+    }
+    for (String step : List.of("plan", "look", "remove", "add", "catch-up")) {
+      helps.add(List.of("member-replace", step, "--help"));
+    }
+    for (List<String> help : helps) {
+      CliRun run = CliRun.of(help.toArray(String[]::new));
+      assertThat(run.exit()).as("%s", help).isZero();
+      assertThat(run.err()).as("%s", help).doesNotContain("picocli WARN");
+    }
+  }
+
   @Test
   void everyCommandTakesALogFormatOfTextOrJson() {
     for (String command : List.of("snapshot", "journal", "check", "status", "verify", "restore", "volume-attach",
