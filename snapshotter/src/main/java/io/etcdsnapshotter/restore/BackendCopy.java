@@ -6,7 +6,6 @@ import io.etcdsnapshotter.bolt.BucketScanVisitor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
@@ -134,25 +133,29 @@ final class BackendCopy implements BucketScanVisitor {
     target.replaceBucket(bucket, pairs);
   }
 
-  /** The key bucket's new revisions after the copied ones: the journal's up to the target, then the bump's. */
+  /**
+   * The key bucket's new revisions after the copied ones, the journal's up to the target and then the bump's,
+   * streamed into the copy and the hash as they come.
+   */
   private void keys() throws IOException {
-    List<byte[][]> added = new ArrayList<>();
+    if (pointInTime == null && bumpRevision == 0) {
+      if (!inSource) {
+        replace(pairs());
+      }
+      return;
+    }
+    BoltCopy.Appender keys = target.appendTo(bucket);
+    JournalReplay.PairSink added = (key, value) -> {
+      expected.pair(ByteBuffer.wrap(key), ByteBuffer.wrap(value));
+      keys.add(key, value);
+    };
     if (pointInTime != null) {
-      JournalReplay.Replayed replayed = JournalReplay.replay(pointInTime, source, latestRevision);
-      added.addAll(replayed.pairs());
-      latestRevision = Math.max(latestRevision, replayed.revision());
+      latestRevision = Math.max(latestRevision, JournalReplay.replay(pointInTime, source, latestRevision, added));
     }
     if (bumpRevision > 0) {
-      added.add(new byte[][] {bumpedRevision(), new byte[0]});
+      added.pair(bumpedRevision(), new byte[0]);
     }
-    added.forEach(pair -> expected.pair(ByteBuffer.wrap(pair[0]), ByteBuffer.wrap(pair[1])));
-    if (inSource) {
-      added.forEach(pair -> target.append(bucket, pair[0], pair[1]));
-    } else {
-      SortedMap<byte[], byte[]> only = pairs();
-      added.forEach(pair -> only.put(pair[0], pair[1]));
-      target.replaceBucket(bucket, only);
-    }
+    keys.finish();
   }
 
   /** Members keyed by hex ID; the keys sort as strings, which is not the ID order. */
