@@ -2,6 +2,8 @@ package io.etcdsnapshotter.follow;
 
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.LeaseGrpc;
+import io.etcd.jetcd.api.LeaseTimeToLiveRequest;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchRequest;
@@ -10,6 +12,7 @@ import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.etcd.EtcdMember;
 import io.etcdsnapshotter.etcd.FailureCause;
+import io.etcdsnapshotter.etcd.LeaseList;
 import io.etcdsnapshotter.etcd.MemberSelector;
 import io.etcdsnapshotter.journal.JournalWriter;
 import io.etcdsnapshotter.journal.RevisionRecord;
@@ -18,7 +21,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +53,8 @@ public final class ClusterJournal implements AutoCloseable {
   /** When the watch broke and has not delivered since; null while it delivers. */
   private volatile Instant brokenSince;
   private volatile boolean closing;
+  /** The leases alive at the last good poll; null before the first, which lists them all. */
+  private Set<Long> knownLeases;
 
   private ClusterJournal(ClusterConfig cluster, JournalSettings settings, EtcdMember member, JournalWriter writer) {
     this.cluster = cluster;
@@ -71,7 +80,7 @@ public final class ClusterJournal implements AutoCloseable {
           settings.segmentBytes());
       ClusterJournal journal = new ClusterJournal(cluster, settings, member, writer);
       long interval = settings.fsyncInterval().toMillis();
-      journal.timer.scheduleWithFixedDelay(journal::sync, interval, interval, TimeUnit.MILLISECONDS);
+      journal.timer.scheduleWithFixedDelay(journal::sync, 0, interval, TimeUnit.MILLISECONDS);
       LOG.info("cluster {}: journal chain {} in {}, following from revision {}", cluster.name(),
           writer.baseRevision(), settings.dir(), writer.lastRevision() + 1);
       journal.watch();
@@ -179,10 +188,54 @@ public final class ClusterJournal implements AutoCloseable {
 
   private void sync() {
     try {
+      pollLeases();
       writer.sync();
     } catch (IOException | RuntimeException e) {
       fail("cannot fsync the journal in " + settings.dir() + ": " + OneLine.message(e));
     }
+  }
+
+  /**
+   * Records the leases granted (with their granted TTL) and gone since the last poll; the first poll of each start
+   * lists every lease. A poll that fails is left to the next one, which then sees what changed since the last
+   * good one: a restore is only short of a lease granted and gone between two good polls.
+   */
+  private void pollLeases() throws IOException {
+    EtcdMember current;
+    synchronized (this) {
+      current = member;
+    }
+    LeaseGrpc.LeaseBlockingStub leases = current.channel().lease();
+    long deadline = settings.dialTimeout().toMillis();
+    SortedMap<Long, Long> granted = new TreeMap<>();
+    Set<Long> alive = new HashSet<>();
+    long revision;
+    try {
+      LeaseList list = LeaseList.of(leases, deadline);
+      revision = list.revision();
+      for (long id : list.ids()) {
+        if (knownLeases != null && knownLeases.contains(id)) {
+          alive.add(id);
+          continue;
+        }
+        long ttl = leases.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS)
+            .leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(id).build()).getGrantedTTL();
+        if (ttl > 0) {
+          granted.put(id, ttl);
+          alive.add(id);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cluster {}: could not list its leases ({}); the next poll catches up", cluster.name(),
+          OneLine.message(e));
+      return;
+    }
+    List<Long> gone = knownLeases == null ? List.of()
+        : knownLeases.stream().filter(id -> !alive.contains(id)).sorted().toList();
+    if (knownLeases == null || !granted.isEmpty() || !gone.isEmpty()) {
+      writer.appendLeases(revision, knownLeases == null, granted, gone);
+    }
+    knownLeases = alive;
   }
 
   private void fail(String message) {
@@ -220,11 +273,18 @@ public final class ClusterJournal implements AutoCloseable {
     }
   }
 
-  /** Stops the watch and makes everything appended durable. */
+  /** Stops the watch, records the leases as they are now and makes everything appended durable. */
   @Override
   public void close() throws IOException {
     closing = true;
     timer.shutdownNow();
+    try {
+      if (timer.awaitTermination(settings.dialTimeout().toMillis(), TimeUnit.MILLISECONDS) && !failure.isDone()) {
+        pollLeases();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     EtcdMember current;
     synchronized (this) {
       current = member;

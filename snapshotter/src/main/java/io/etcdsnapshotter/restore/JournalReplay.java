@@ -4,6 +4,7 @@ import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.journal.Chain;
+import io.etcdsnapshotter.journal.LeaseRecord;
 import io.etcdsnapshotter.journal.RevisionRecord;
 import io.etcdsnapshotter.journal.TimeRecord;
 import java.io.IOException;
@@ -16,20 +17,23 @@ import org.slf4j.LoggerFactory;
  * The key-bucket pairs etcd would have written for the revisions after the snapshot's, up to the target, streamed
  * from a journal chain that holds every one of them, one record at a time: a put is its KeyValue under
  * BE64(revision) '_' BE64(sub); a delete is the bare key under the same revision key followed by 't', as etcd's mvcc
- * writes them. A revision missing from the journal is a refusal, never skipped. Leases are not journalled yet: a put
- * attached to a lease the snapshot does not hold is refused, since etcd would start with the key silently unattached.
+ * writes them. A revision missing from the journal is a refusal, never skipped. On the way it follows the leases
+ * (see {@link Leases}), reading lease records past the target while a lease a put names is still unknown.
  */
 final class JournalReplay {
   private static final Logger LOG = LoggerFactory.getLogger(JournalReplay.class);
   private final PointInTime target;
-  private final BoltFile source;
   private final PairSink sink;
+  private final Leases leases;
 
-  private JournalReplay(PointInTime target, BoltFile source, PairSink sink) {
+  private JournalReplay(PointInTime target, PairSink sink, Leases leases) {
     this.target = target;
-    this.source = source;
     this.sink = sink;
+    this.leases = leases;
   }
+
+  /** The revision a restore ends at, and the lease bucket at that revision. */
+  record Replayed(long revision, Leases leases) {}
 
   /** Where the replayed pairs go, in key order. */
   interface PairSink {
@@ -37,13 +41,15 @@ final class JournalReplay {
   }
 
   /**
-   * Streams the pairs for revisions ({@code snapshotRevision}, target] into {@code sink}, in order, and returns the
-   * revision the restore ends at. A refusal may come after some pairs: the caller writes to a scratch copy.
+   * Streams the pairs for revisions ({@code snapshotRevision}, target] into {@code sink}, in order. A refusal may
+   * come after some pairs: the caller writes to a scratch copy.
    */
-  static long replay(PointInTime target, BoltFile source, long snapshotRevision, PairSink sink) throws IOException {
+  static Replayed replay(PointInTime target, BoltFile source, long snapshotRevision, PairSink sink)
+      throws IOException {
     long to = targetRevision(target, snapshotRevision);
-    new JournalReplay(target, source, sink).replay(snapshotRevision, to);
-    return to;
+    Leases leases = Leases.of(source);
+    new JournalReplay(target, sink, leases).replay(snapshotRevision, to);
+    return new Replayed(to, leases);
   }
   /** The revision a restore to {@code target} ends at: the one given, or the newest received by the time given. */
   private static long targetRevision(PointInTime target, long snapshotRevision) throws IOException {
@@ -107,15 +113,22 @@ final class JournalReplay {
         + " continues");
   }
 
-  /** Streams the chain's revisions in (after, to], which it holds without a gap; returns the last one streamed. */
+  /**
+   * Streams the chain's revisions in (after, to], which it holds without a gap, and applies its lease records; reads
+   * on past {@code to} for lease records only while a lease is pending. Returns the last revision streamed.
+   */
   private long stream(Chain chain, long after, long to) throws IOException {
     long[] reached = {after};
     chain.read(record -> {
-      if (record instanceof RevisionRecord r && r.revision() > after) {
+      if (record instanceof RevisionRecord r && r.revision() > after && r.revision() <= to) {
         pairsOf(r);
         reached[0] = r.revision();
+      } else if (record instanceof LeaseRecord l && l.revision() <= to) {
+        leases.apply(l);
+      } else if (record instanceof LeaseRecord l) {
+        leases.applyAfter(l);
       }
-      return reached[0] < to;
+      return reached[0] < to || leases.pending();
     });
     return reached[0];
   }
@@ -129,21 +142,13 @@ final class JournalReplay {
             + kv.getModRevision() + "; move the chain aside and start a new one from a new snapshot");
       }
       if (events.get(sub).getType() == Event.EventType.DELETE) {
+        leases.deleted(kv.getKey());
         sink.pair(Backend.tombstone(record.revision(), sub),
             KeyValue.newBuilder().setKey(kv.getKey()).build().toByteArray());
       } else {
-        requireLease(kv);
+        leases.put(kv.getKey(), kv.getLease(), record.revision());
         sink.pair(Backend.revision(record.revision(), sub), kv.toByteArray());
       }
-    }
-  }
-
-  private void requireLease(KeyValue kv) throws IOException {
-    if (kv.getLease() != 0 && source.get(Backend.LEASE, Backend.bigEndian(kv.getLease())).isEmpty()) {
-      throw new IOException("revision " + kv.getModRevision() + " attaches key " + kv.getKey().toStringUtf8()
-          + " to lease " + Long.toHexString(kv.getLease()) + ", granted after the snapshot; the journal does not"
-          + " record leases yet, so etcd would start with the key unattached: restore to a revision before "
-          + kv.getModRevision() + ", or from a newer snapshot");
     }
   }
 }

@@ -159,33 +159,56 @@ class JournalEndToEndTest {
   }
 
   @Test
-  void aKeyAttachedToALeaseOfTheSnapshotComesBackAttachedAndALaterLeaseIsRefused() throws Exception {
+  void keysComeBackAttachedToTheirLeasesAndRevokedLeasesStayGone() throws Exception {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
-      long early = client.getLeaseClient().grant(600).get(60, TimeUnit.SECONDS).getID();
+      long early = grant(client, 600);
+      long old = grant(client, 600);
+      put(client, "/old", "o", old);
       put(client, "/plain", "p");
       snapshot(cluster);
-      long attached;
       long late;
+      long late2;
+      long revoked;
+      long afterRevoke;
       try (RunningProcess journal = startJournal(cluster)) {
         awaitFollowing(journal);
-        attached = client.getKVClient().put(bytes("/attached"), bytes("a"), PutOption.builder().withLeaseId(early)
-            .build()).get(60, TimeUnit.SECONDS).getHeader().getRevision();
-        long lease = client.getLeaseClient().grant(600).get(60, TimeUnit.SECONDS).getID();
-        late = client.getKVClient().put(bytes("/late"), bytes("l"), PutOption.builder().withLeaseId(lease).build())
-            .get(60, TimeUnit.SECONDS).getHeader().getRevision();
+        put(client, "/attached", "a", early);
+        late = grant(client, 600);
+        long lateAttached = put(client, "/late", "l", late);
+        revoked = grant(client, 600);
+        put(client, "/doomed", "d", revoked);
+        client.getLeaseClient().revoke(revoked).get(60, TimeUnit.SECONDS);
+        client.getLeaseClient().revoke(old).get(60, TimeUnit.SECONDS);
+        late2 = grant(client, 900);
+        afterRevoke = put(client, "/late2", "l2", late2);
         journal.stop(WAIT);
-        assertThat(journal.await(WAIT).stdout()).contains("durable up to revision " + late);
+        assertThat(journal.await(WAIT).stdout()).contains("durable up to revision " + afterRevoke);
+        assertRestoredAsAt(cluster, client, lateAttached, toRevision(lateAttached),
+            etcdctl -> assertThat(attachedKeys(etcdctl, late)).contains("/late"));
       }
-      assertRestoredAsAt(cluster, client, attached, toRevision(attached), etcdctl -> assertThat(
-          etcdctl.ok("lease", "timetolive", Long.toHexString(early), "--keys")).as("the lessor's attachments")
-          .contains("/attached"));
-      ProcessResult refused = restore(late, dir.resolve("late"));
-      assertThat(refused.exitCode()).isEqualTo(1);
-      assertThat(Jar.messages(refused)).singleElement().asString().contains("/late")
-          .contains("granted after the snapshot").contains("restore to a revision before " + late);
-      assertThat(dir.resolve("late")).doesNotExist();
+      assertRestoredAsAt(cluster, client, afterRevoke, toRevision(afterRevoke), etcdctl -> {
+        assertThat(attachedKeys(etcdctl, early)).as("the snapshot's lease").contains("/attached");
+        assertThat(attachedKeys(etcdctl, late)).as("a lease granted after the snapshot").contains("/late");
+        assertThat(etcdctl.ok("lease", "timetolive", Long.toHexString(late2))).as("its granted TTL")
+            .contains("granted with TTL(900s)");
+        assertThat(etcdctl.ok("lease", "list")).as("revoked leases, one the snapshot held")
+            .doesNotContain(Long.toHexString(revoked)).doesNotContain(Long.toHexString(old));
+      });
     }
+  }
+
+  private static String attachedKeys(Etcdctl etcdctl, long lease) {
+    return etcdctl.ok("lease", "timetolive", Long.toHexString(lease), "--keys");
+  }
+
+  private static long grant(Client client, long ttl) throws Exception {
+    return client.getLeaseClient().grant(ttl).get(60, TimeUnit.SECONDS).getID();
+  }
+
+  private static long put(Client client, String key, String value, long lease) throws Exception {
+    return client.getKVClient().put(bytes(key), bytes(value), PutOption.builder().withLeaseId(lease).build())
+        .get(60, TimeUnit.SECONDS).getHeader().getRevision();
   }
 
   @Test
