@@ -108,8 +108,10 @@ public final class Chain {
 
   /**
    * Reads the records in order, checked: the chain starts with its start record, its segments follow each other
-   * by sequence and each names this chain, and every revision is the one after the revision before it, from the
-   * base on (a gap is never read past). A torn tail of the last segment ends the chain there (it is left as it is).
+   * by sequence and each names this chain, and every revision is the one after the revision before it (a gap is
+   * never read past). Only the first may be further from the base: the base is the snapshot db's newest revision,
+   * below etcd's own when the newest revisions left nothing in the db (a fresh cluster's revision 1, compacted
+   * deletions), and the journal follows from the revision after the base. A torn tail of the last segment ends the chain there (it is left as it is).
    */
   public void read(RecordVisitor visitor) throws IOException {
     check(visitor);
@@ -166,8 +168,8 @@ public final class Chain {
         first = false;
       }
       if (record instanceof RevisionRecord r) {
-        check(revision < 0 || r.revision() == revision + 1, file, offset, "revision " + r.revision() + " follows "
-            + revision + ": the revisions between are missing");
+        check(revision < 0 || r.revision() == revision + 1 || r.revision() > revision && revision == baseRevision,
+            file, offset, "revision " + r.revision() + " follows " + revision + ": the revisions between are missing");
         revision = r.revision();
       }
       return visitor.record(record);

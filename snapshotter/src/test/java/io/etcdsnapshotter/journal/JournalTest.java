@@ -46,6 +46,19 @@ class JournalTest {
   }
 
   @Test
+  void onlyTheFirstRevisionMayBeFurtherFromTheBaseThanOne() throws IOException {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 0, 1 << 20)) {
+      writer.append(revision(2, 1));
+      writer.append(revision(3, 1));
+    }
+    assertThat(revisions(dir)).extracting(RevisionRecord::revision).containsExactly(2L, 3L);
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 0, 1 << 20)) {
+      writer.append(revision(5, 1));
+    }
+    assertThatThrownBy(() -> revisions(dir)).hasMessageContaining("revision 5 follows 3");
+  }
+
+  @Test
   void leaseRecordsReadBackStampedNoEarlierThanTheRevisionsBeforeThem() throws IOException {
     java.util.TreeMap<Long, Long> granted = new java.util.TreeMap<>(java.util.Map.of(7L, 60L, 9L, 3600L));
     try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 1 << 20)) {

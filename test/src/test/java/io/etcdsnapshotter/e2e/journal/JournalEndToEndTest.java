@@ -7,6 +7,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
+import io.etcdsnapshotter.e2e.etcd.DataSeeder;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
@@ -73,6 +74,10 @@ class JournalEndToEndTest {
         assertThat(stopped.stdout()).contains("durable up to revision " + chosen.get(2));
       }
       assertPrivate(dir.resolve("volume/journal/main"));
+      ProcessResult verified = Jar.run("verify", dir.resolve("volume/journal/main").toString());
+      assertThat(verified.exitCode()).as(verified.toString()).isZero();
+      assertThat(verified.stdout()).contains(": revisions ").contains(" to " + chosen.get(2) + ", ")
+          .doesNotContain("torn");
       for (long revision : chosen) {
         assertRestoredAsAt(cluster, client, revision);
       }
@@ -209,6 +214,33 @@ class JournalEndToEndTest {
   private static long put(Client client, String key, String value, long lease) throws Exception {
     return client.getKVClient().put(bytes(key), bytes(value), PutOption.builder().withLeaseId(lease).build())
         .get(60, TimeUnit.SECONDS).getHeader().getRevision();
+  }
+
+  @Test
+  void aCatchUpLargerThanOneMessageArrivesInFragments() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      put(client, "/a", "1");
+      snapshot(cluster);
+      // 80 revisions of 1 MiB: one catch-up batch of 80 MiB, more than the 64 MiB a message to the journal may hold.
+      DataSeeder.fill(cluster, "big", 80);
+      long last = put(client, "/last", "l");
+      try (RunningProcess journal = startJournal(cluster)) {
+        Polling.await("the journal caught up to " + last, WAIT, () -> Jar.run("status",
+            dir.resolve("volume/journal/main").toString()).stdout().contains(" to " + last + ", "), journal::stderr);
+        journal.stop(WAIT);
+        assertThat(journal.await(WAIT).exitCode()).isZero();
+      }
+      // Too large for one range read of the keyspace: the member's HashKV and key count stand for it.
+      List<RestoredCluster.Node> nodes = RestoredCluster.plan(Files.createDirectories(dir.resolve("big")), 1);
+      ProcessResult restored = restore(toRevision(last), nodes.get(0));
+      assertThat(restored.exitCode()).as(restored.toString()).isZero();
+      try (RestoredCluster member = RestoredCluster.start(VERSION, nodes, dir.resolve("big"))) {
+        Etcdctl etcdctl = member.etcdctl(nodes.get(0));
+        assertThat(etcdctl.hashKv(last)).isEqualTo(cluster.etcdctl().hashKv(last));
+        assertThat(etcdctl.keyCount()).isEqualTo(cluster.etcdctl().keyCount());
+      }
+    }
   }
 
   @Test
