@@ -12,10 +12,12 @@ import java.time.Instant;
  * @param firstRevision the first revision it holds; 0 for none
  * @param lastRevision the last revision it holds; 0 for none
  * @param firstTime null when no time record was read
+ * @param stampedRevision the revision the last time record stamps: what the last fsync made durable
  * @param tornAt the offset in the last segment after which its bytes are a torn write; -1 for none
  */
 public record ChainSummary(long baseRevision, long clusterId, long firstRevision, long lastRevision,
-    Instant firstTime, Instant lastTime, int segments, long bytes, Path lastSegment, long tornAt) {
+    Instant firstTime, Instant lastTime, long stampedRevision, int segments, long bytes, Path lastSegment,
+    long tornAt) {
 
   /** Reads every frame of the chain, checking each and the chain's continuity; damage is an exception. */
   public static ChainSummary verify(Chain chain) throws IOException {
@@ -57,7 +59,10 @@ public record ChainSummary(long baseRevision, long clusterId, long firstRevision
         return true;
       });
       last = last == null ? read : last;
-      span.lastTime = span.lastTime == null ? tail.lastTime : span.lastTime;
+      if (span.lastTime == null) {
+        span.lastTime = tail.lastTime;
+        span.stampedRevision = tail.stampedRevision;
+      }
       span.lastRevision = tail.lastRevision;
       if (span.firstRevision == 0 && tail.lastRevision != 0) {
         span.firstRevision = chain.firstSequence() == 0 ? chain.baseRevision() + 1 : tail.firstRevision;
@@ -69,7 +74,8 @@ public record ChainSummary(long baseRevision, long clusterId, long firstRevision
   /** One line: what the chain holds and whether its end is torn. */
   public String describe() {
     String revisions = lastRevision == 0 ? "no revision yet" : "revisions " + firstRevision + " to " + lastRevision;
-    String time = firstTime == null ? "no time recorded" : firstTime + " to " + lastTime;
+    String time = firstTime == null ? "no time recorded"
+        : firstTime + " to " + lastTime + " (fsynced up to revision " + stampedRevision + ")";
     String torn = tornAt < 0 ? "" : "; a torn write after offset " + tornAt + " of " + lastSegment
         + " (cut off when the journal next starts)";
     return "chain from revision " + baseRevision + " of cluster " + Long.toHexString(clusterId) + ": " + revisions
@@ -82,6 +88,7 @@ public record ChainSummary(long baseRevision, long clusterId, long firstRevision
     long lastRevision;
     Instant firstTime;
     Instant lastTime;
+    long stampedRevision;
 
     void add(Record record) {
       if (record instanceof RevisionRecord r) {
@@ -91,6 +98,7 @@ public record ChainSummary(long baseRevision, long clusterId, long firstRevision
         Instant at = Instant.ofEpochMilli(t.epochMillis());
         firstTime = firstTime == null ? at : firstTime;
         lastTime = at;
+        stampedRevision = t.revision();
       }
     }
 
@@ -101,7 +109,7 @@ public record ChainSummary(long baseRevision, long clusterId, long firstRevision
       }
       Path lastSegment = chain.segments().get(chain.segments().size() - 1);
       return new ChainSummary(chain.baseRevision(), clusterId, firstRevision, lastRevision, firstTime, lastTime,
-          chain.segments().size(), bytes, lastSegment, tornAt);
+          stampedRevision, chain.segments().size(), bytes, lastSegment, tornAt);
     }
   }
 }

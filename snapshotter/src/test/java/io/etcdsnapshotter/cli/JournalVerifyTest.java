@@ -49,7 +49,8 @@ class JournalVerifyTest {
     CliRun status = CliRun.of("status", journal.toString());
     assertThat(status.exit()).as(status.err()).isZero();
     assertThat(chainLine(status)).isEqualTo(chainLine(verify));
-    assertThat(chainLine(verify)).matches(".*, 20\\d\\d-\\d\\d-\\d\\dT[^ ]+Z to 20\\d\\d-[^ ]+Z, .*");
+    assertThat(chainLine(verify)).matches(".*, 20\\d\\d-\\d\\d-\\d\\dT[^ ]+Z to 20\\d\\d-[^ ]+Z"
+        + " \\(fsynced up to revision 140\\), .*");
   }
 
   @Test
