@@ -24,7 +24,8 @@ import java.util.function.LongConsumer;
  * the source; the buckets replaced, the rightmost path of a bucket keys are appended to, and a new root are written
  * as new pages after them (appended keys as they come, while the copy still runs: the copy writes below the
  * source's high-water mark, they above it); both metas then point at the new root, so neither leads back to the old
- * content. Pages the new tree no longer reaches are free, as bbolt finds them when it opens a file without a freelist (etcd on Linux).
+ * content. Pages the new tree no longer reaches are free, as bbolt finds them when it opens a file without a
+ * freelist (etcd on Linux).
  * A source already written where the db belongs (decrypted there) takes the transaction in place, with no copy.
  *
  * <pre>

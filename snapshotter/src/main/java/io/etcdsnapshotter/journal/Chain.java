@@ -111,7 +111,8 @@ public final class Chain {
    * by sequence and each names this chain, and every revision is the one after the revision before it (a gap is
    * never read past). Only the first may be further from the base: the base is the snapshot db's newest revision,
    * below etcd's own when the newest revisions left nothing in the db (a fresh cluster's revision 1, compacted
-   * deletions), and the journal follows from the revision after the base. A torn tail of the last segment ends the chain there (it is left as it is).
+   * deletions), and the journal follows from the revision after the base. A torn tail of the last segment ends the
+   * chain there (it is left as it is).
    */
   public void read(RecordVisitor visitor) throws IOException {
     check(visitor);
