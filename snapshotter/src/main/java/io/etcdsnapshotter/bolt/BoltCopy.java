@@ -21,14 +21,17 @@ import java.util.function.LongConsumer;
 /**
  * Commits one write transaction onto a copy of a bbolt file, the way bbolt would commit it onto the original: the
  * copy starts as the source's pages, byte for byte, copied by the kernel on a thread of its own while the caller reads
- * the source; the buckets replaced, the rightmost path of a bucket a key is appended to, and a new root are written
- * as new pages after them; both metas then point at the new root, so neither leads back to the old content. Pages the
- * new tree no longer reaches are free, as bbolt finds them when it opens a file without a freelist (etcd on Linux).
+ * the source; the buckets replaced, the rightmost path of a bucket keys are appended to, and a new root are written
+ * as new pages after them (appended keys as they come, while the copy still runs: the copy writes below the
+ * source's high-water mark, they above it); both metas then point at the new root, so neither leads back to the old
+ * content. Pages the new tree no longer reaches are free, as bbolt finds them when it opens a file without a
+ * freelist (etcd on Linux).
  * A source already written where the db belongs (decrypted there) takes the transaction in place, with no copy.
  *
  * <pre>
  * try (BoltCopy db = BoltCopy.start(source, path, progress)) {
- *   db.replaceBucket(name, pairs); db.append(bucket, key, value); ...
+ *   db.replaceBucket(name, pairs);
+ *   BoltCopy.Appender keys = db.appendTo(bucket); keys.add(key, value); ...; keys.finish();
  *   db.commit();
  *   db.force();
  * }
@@ -40,7 +43,10 @@ public final class BoltCopy implements Closeable {
   private final BackgroundFlush flush;
   private final Background<Void> copy;
   private final SortedMap<byte[], SortedMap<byte[], byte[]>> replaced = new TreeMap<>(Arrays::compareUnsigned);
-  private final SortedMap<byte[], List<byte[][]>> appended = new TreeMap<>(Arrays::compareUnsigned);
+  /** Each bucket keys were appended to, with its new value (header, and the leaf image if inline). */
+  private final SortedMap<byte[], byte[]> appended = new TreeMap<>(Arrays::compareUnsigned);
+  /** Created by the first append or the commit: the new pages go after the source's. */
+  private BoltPageWriter pages;
 
   /** {@code copyFrom}: the plain file whose pages are copied into {@code channel}; null when they are there. */
   private BoltCopy(BoltFile source, FileChannel channel, Path copyFrom, LongConsumer progress) {
@@ -89,11 +95,12 @@ public final class BoltCopy implements Closeable {
   }
 
   /**
-   * On commit, the existing bucket {@code name} also holds {@code key}, which sorts after every key it has and after
-   * every key appended to it before.
+   * Starts appending keys to the top-level bucket {@code name} (one the source lacks starts empty): they must sort
+   * after every key it has, in increasing order. The appender writes pages as they fill, so however many keys are
+   * appended it holds a few pages; {@link Appender#finish} before the commit.
    */
-  public void append(byte[] bucket, byte[] key, byte[] value) {
-    appended.computeIfAbsent(bucket.clone(), b -> new ArrayList<>()).add(new byte[][] {key.clone(), value.clone()});
+  public Appender appendTo(byte[] name) throws IOException {
+    return new Appender(name.clone());
   }
 
   /**
@@ -104,12 +111,18 @@ public final class BoltCopy implements Closeable {
     if (copy != null) {
       copy.await();
     }
-    BoltPageWriter pages = new BoltPageWriter(channel, source.pageSize(), source.pageCount(), flush);
-    BoltTreeWriter root = new BoltTreeWriter(pages, Page.BUCKET_FLAG);
-    for (Map.Entry<byte[], byte[]> bucket : newBuckets(pages).entrySet()) {
+    BoltTreeWriter root = new BoltTreeWriter(pages(), Page.BUCKET_FLAG);
+    for (Map.Entry<byte[], byte[]> bucket : newBuckets().entrySet()) {
       root.add(ByteBuffer.wrap(bucket.getKey()), ByteBuffer.wrap(bucket.getValue()));
     }
     pages.finish(root.finishTree(), source.txid() + 1);
+  }
+
+  private BoltPageWriter pages() {
+    if (pages == null) {
+      pages = new BoltPageWriter(channel, source.pageSize(), source.pageCount(), flush);
+    }
+    return pages;
   }
 
   /** Waits until everything written is on disk. */
@@ -118,24 +131,13 @@ public final class BoltCopy implements Closeable {
   }
 
   /** Every top-level bucket of the new root: name to its value (header, and the leaf image if inline). */
-  private SortedMap<byte[], byte[]> newBuckets(BoltPageWriter pages) throws IOException {
+  private SortedMap<byte[], byte[]> newBuckets() throws IOException {
     SortedMap<byte[], byte[]> buckets = new TreeMap<>(Arrays::compareUnsigned);
     new TreeWalk(source.store(), new PageSet()).walk(source.meta().root(), "the root bucket", (page, i) -> {
-      byte[] name = Keys.bytes(page.keySlice(i));
-      List<byte[][]> pairs = appended.get(name);
-      if (pairs != null && !replaced.containsKey(name)) {
-        buckets.put(name, new RightmostAppend(source.store(), pages, page.show(i)).append(page, i, pairs));
-      } else {
-        BucketHeader.root(page, i);
-        buckets.put(name, Keys.bytes(page.valueSlice(i)));
-      }
+      BucketHeader.root(page, i);
+      buckets.put(Keys.bytes(page.keySlice(i)), Keys.bytes(page.valueSlice(i)));
     });
-    for (byte[] name : appended.keySet()) {
-      if (!buckets.containsKey(name)) {
-        throw new IOException("cannot append to bucket " + Keys.show(ByteBuffer.wrap(name), 0, name.length)
-            + ": " + source.path() + " has no such bucket");
-      }
-    }
+    buckets.putAll(appended);
     for (Map.Entry<byte[], SortedMap<byte[], byte[]>> bucket : replaced.entrySet()) {
       BoltTreeWriter tree = new BoltTreeWriter(pages, 0);
       for (Map.Entry<byte[], byte[]> pair : bucket.getValue().entrySet()) {
@@ -176,22 +178,43 @@ public final class BoltCopy implements Closeable {
   }
 
   /**
-   * Copy-on-write of one bucket's rightmost path with more keys at its end: the pages left of that path stay as they
-   * are; a tree writer takes over the rightmost leaf's pairs and each branch's elements but the last, then packs the
-   * new keys after them into new leaves and branches, as many as they need. The keys sort last, so no separator
-   * of a page left of the path changes.
+   * Appends keys to one bucket by copy-on-write of its rightmost path: the pages left of that path stay as they are;
+   * a tree writer takes over the rightmost leaf's pairs and each branch's elements but the last, then packs the new
+   * keys after them into new leaves and branches, as many as they need. The keys sort last, so no separator of a
+   * page left of the path changes.
    */
-  private record RightmostAppend(PageStore store, BoltPageWriter pages, String bucket) {
-    /** The new value of the bucket that element {@code i} of {@code parent} names. */
-    byte[] append(Page parent, int i, List<byte[][]> pairs) throws IOException {
-      long root = BucketHeader.root(parent, i);
-      BoltTreeWriter tree = new BoltTreeWriter(pages, 0);
-      if (root == 0) {
-        copyWith(parent.inlineBucket(i), pairs, tree);
-        return tree.finishBucket();
+  public final class Appender {
+    private final byte[] bucket;
+    private final BoltTreeWriter tree = new BoltTreeWriter(pages(), 0);
+    /** Whether the bucket's tree has a root page (else it was inline, or is new), and its sequence then. */
+    private boolean rooted;
+    private long sequence;
+
+    private Appender(byte[] bucket) throws IOException {
+      this.bucket = bucket;
+      if (appended.containsKey(bucket) || replaced.containsKey(bucket)) {
+        throw new IllegalStateException("bucket " + show(bucket) + " is already written");
       }
+      new TreeWalk(source.store(), new PageSet()).walk(source.meta().root(), "the root bucket", (page, i) -> {
+        if (Arrays.equals(Keys.bytes(page.keySlice(i)), bucket)) {
+          takeOver(page, i);
+        }
+      });
+    }
+
+    /** Feeds the bucket's rightmost path to the tree writer, while the walk's page is still there to read. */
+    private void takeOver(Page parent, int i) throws IOException {
+      long root = BucketHeader.root(parent, i);
+      if (root == 0) {
+        copyLeaf(parent.inlineBucket(i));
+        return;
+      }
+      rooted = true;
+      sequence = BucketHeader.sequence(parent, i);
+      String name = parent.show(i);
       List<Page> path = new ArrayList<>();
-      Page page = store.loadNode(root, null, problem -> parent.corrupt("bucket " + bucket + " " + problem), null);
+      PageStore store = source.store();
+      Page page = store.loadNode(root, null, problem -> parent.corrupt("bucket " + name + " " + problem), null);
       while (page.isBranch()) {
         path.add(page);
         Page branch = page;
@@ -199,26 +222,36 @@ public final class BoltCopy implements Closeable {
             problem -> branch.corrupt("last element " + problem), null);
       }
       tree.continueRightmost(path);
-      copyWith(page, pairs, tree);
-      return BucketHeader.ofRoot(tree.finishTree(), BucketHeader.sequence(parent, i));
+      copyLeaf(page);
     }
 
-    /** Feeds the leaf's pairs and then the new ones to {@code tree}, which refuses keys out of order. */
-    private void copyWith(Page leaf, List<byte[][]> pairs, BoltTreeWriter tree) throws IOException {
+    private void copyLeaf(Page leaf) throws IOException {
       for (int i = 0; i < leaf.count; i++) {
         if (leaf.isBucket(i)) {
-          throw leaf.corrupt("bucket " + bucket + " holds a nested bucket " + leaf.show(i) + "; etcd never nests");
+          throw leaf.corrupt("bucket " + show(bucket) + " holds a nested bucket " + leaf.show(i)
+              + "; etcd never nests");
         }
         tree.add(leaf.keySlice(i), leaf.valueSlice(i));
       }
-      for (byte[][] pair : pairs) {
-        try {
-          tree.add(ByteBuffer.wrap(pair[0]), ByteBuffer.wrap(pair[1]));
-        } catch (IllegalArgumentException e) {
-          throw new IOException("cannot append " + Keys.show(ByteBuffer.wrap(pair[0]), 0, pair[0].length)
-              + " to bucket " + bucket + ": it does not sort after the bucket's last key", e);
-        }
+    }
+
+    /** Appends the pair, which must sort after every key of the bucket and every one appended before. */
+    public void add(byte[] key, byte[] value) throws IOException {
+      try {
+        tree.add(ByteBuffer.wrap(key), ByteBuffer.wrap(value));
+      } catch (IllegalArgumentException e) {
+        throw new IOException("cannot append " + Keys.show(ByteBuffer.wrap(key), 0, key.length) + " to bucket "
+            + show(bucket) + ": it does not sort after the bucket's last key", e);
       }
     }
+
+    /** Ends the bucket's new tree; the commit puts it in the root. */
+    public void finish() throws IOException {
+      appended.put(bucket, rooted ? BucketHeader.ofRoot(tree.finishTree(), sequence) : tree.finishBucket());
+    }
+  }
+
+  private static String show(byte[] name) {
+    return Keys.show(ByteBuffer.wrap(name), 0, name.length);
   }
 }

@@ -35,7 +35,9 @@ import sun.misc.Signal;
       "Continuous backup: follows every configured etcd cluster with a watch from the revision of its newest full"
           + " snapshot in --dir (snapshots.json) and appends each revision's events (key, value, create and mod"
           + " revision, version, lease, put or delete) in order to segment files under DIR/journal/CLUSTER/ (0600"
-          + " files in 0700 dirs), each record checksummed. Everything received is made durable at least every"
+          + " files in 0700 dirs), each record checksummed, and at each fsync the leases granted (with their TTL) and"
+          + " gone since the last, so a restore attaches keys to their leases again. Everything received is made"
+          + " durable at least every"
           + " --fsync-interval, so a crash loses at most that much. restore --journal DIR/journal/CLUSTER"
           + " --to-revision N then rebuilds the data dir of any revision the journal covers.",
       "Started again (after a crash too), it cuts off a torn last record and continues the chain from the revision"

@@ -43,9 +43,9 @@ import picocli.CommandLine.Spec;
           + " line and nothing is written.",
       "With --journal and --to-revision (or --to-time) the data dir holds the cluster as it was at that revision:"
           + " the snapshot, then every revision after it from the journal the journal command wrote"
-          + " (DIR/journal/CLUSTER). A journal that misses any revision in between, or a put attached to a lease"
-          + " granted after the snapshot (leases are not journalled yet), is refused in one line with nothing"
-          + " written.",
+          + " (DIR/journal/CLUSTER), and the leases alive then with their granted TTL, so keys come back attached"
+          + " to them. A journal that misses any revision in between, or a key attached at that revision to a lease"
+          + " the journal never saw granted, is refused in one line with nothing written.",
       "Exit codes: 0 restored, 1 failed (nothing left at the target), 2 usage error."
     })
 final class RestoreCommand implements Callable<Integer> {

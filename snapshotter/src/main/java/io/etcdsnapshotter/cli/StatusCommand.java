@@ -26,6 +26,9 @@ import picocli.CommandLine.TypeConversionException;
           + " storage version. By default the output is what etcdutl of the snapshot's own storage version prints:"
           + " a file with a meta/storageVersion (written by etcd 3.6+) gets 3.6 semantics, any other 3.5 semantics."
           + " --semantics picks one explicitly.",
+      "A journal (DIR/journal/CLUSTER, or one of its segment files) gets each chain's base, revisions, time span,"
+          + " segments and size, read from the ends of each chain only (verify reads every frame); -w does not"
+          + " apply.",
       "A file the snapshot command encrypted (config encryption.kmsKeyId) is read transparently, decrypted in"
           + " memory with its data key from KMS (kms:Decrypt on the key its header names)."
     },
@@ -42,7 +45,8 @@ final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "a snapshot (`etcdctl snapshot save` output) or a bbolt"
-      + " db; or s3://BUCKET/KEY, a copy the snapshot command made (.../CLUSTER-NAME/CLUSTER/latest: the newest),"
+      + " db; a journal dir or segment (see above); or s3://BUCKET/KEY, a copy the snapshot command made"
+      + " (.../CLUSTER-NAME/CLUSTER/latest: the newest),"
       + " downloaded and checked against its recorded SHA-256 first")
   String file;
 
@@ -78,6 +82,11 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (JournalSummaries.isJournal(file)) {
+      JournalSummaries.lines(Path.of(file), false).forEach(spec.commandLine().getOut()::println);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     SnapshotStatus status;
     try (SnapshotFile snapshot = SnapshotFile.open(file, s3, ScratchDir.of(scratchDir, "--scratch-dir"))) {
       status = SnapshotStatus.of(snapshot.path(), semantics, kms.keys());

@@ -31,6 +31,11 @@ import picocli.CommandLine.Spec;
       "A file without a trailer (a db copied from a data dir) is not a failure: verify says so and checks the rest.",
       "With --restore it then restores the file into a scratch dir with etcdutl's default member flags, reads the"
           + " result back and deletes it: proof that the file restores, without touching a real data dir.",
+      "A journal (a cluster's journal dir DIR/journal/CLUSTER, or one of its segment files) is checked instead:"
+          + " every frame's checksums, then the chain's continuity (it begins with its start record, its segments"
+          + " follow each other, each names the chain's base, every revision follows the one before it). Each"
+          + " chain's base, revisions, time span, segments and size are printed; a torn last write (what a crash"
+          + " leaves, cut off when the journal next starts) is reported, not a failure.",
       "With --etcd-version it also checks that this etcd release would start from a restore of the file.",
       "An encrypted file (config encryption.kmsKeyId) is decrypted in memory with its data key from KMS, every"
           + " chunk authenticated: damage, truncation, reordering or a wrong key is the first problem reported."
@@ -38,14 +43,16 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
       "0:the file is sound (with or without an integrity trailer; the output says which)",
-      "1:the file is missing, unreadable, or damaged (one line names the first problem)",
+      "1:the file is missing, unreadable, or damaged, or the journal is (one line names the first problem, with the"
+          + " file and offset)",
       "2:usage error (bad flags, or a --scratch-dir that is not a directory)"
     })
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "a snapshot (`etcdctl snapshot save` output) or a bbolt"
-      + " db; or s3://BUCKET/KEY, a copy the snapshot command made (.../CLUSTER-NAME/CLUSTER/latest: the newest),"
+      + " db; a journal dir or segment (see above); or s3://BUCKET/KEY, a copy the snapshot command made"
+      + " (.../CLUSTER-NAME/CLUSTER/latest: the newest),"
       + " downloaded and checked against its recorded SHA-256 first")
   String file;
 
@@ -66,6 +73,12 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (JournalSummaries.isJournal(file)) {
+      List<String> lines = JournalSummaries.lines(Path.of(file), true);
+      lines.forEach(spec.commandLine().getOut()::println);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     Path scratchParent = ScratchDir.of(scratchDir, "--scratch-dir");
     try (SnapshotFile snapshot = SnapshotFile.open(file, s3, scratchParent)) {
       return verify(snapshot, scratchParent);

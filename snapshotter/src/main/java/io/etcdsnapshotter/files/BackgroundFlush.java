@@ -20,7 +20,6 @@ public final class BackgroundFlush implements AutoCloseable {
   private final Thread flusher;
   private final Object lock = new Object();
   private long written;
-  /** Written only by the writer's thread, under the lock, so that thread may read it without. */
   private long requested;
   private boolean stopping;
   private volatile IOException failure;
@@ -34,14 +33,17 @@ public final class BackgroundFlush implements AutoCloseable {
     flusher.start();
   }
 
-  /** Counts bytes the caller has just written; throws what a background flush ran into, if anything. */
+  /**
+   * Counts bytes the caller has just written; throws what a background flush ran into, if anything. Several threads
+   * may write parts of the file at once (a copy, and pages beyond it).
+   */
   public void written(long bytes) throws IOException {
     if (failure != null) {
       throw failure;
     }
-    written += bytes;
-    if (written - requested >= step) {
-      synchronized (lock) {
+    synchronized (lock) {
+      written += bytes;
+      if (written - requested >= step) {
         requested = written;
         lock.notifyAll();
       }

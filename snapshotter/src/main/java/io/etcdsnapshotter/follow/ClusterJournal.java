@@ -1,7 +1,10 @@
 package io.etcdsnapshotter.follow;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.LeaseGrpc;
+import io.etcd.jetcd.api.LeaseTimeToLiveRequest;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchRequest;
@@ -10,6 +13,7 @@ import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.etcd.EtcdMember;
 import io.etcdsnapshotter.etcd.FailureCause;
+import io.etcdsnapshotter.etcd.LeaseList;
 import io.etcdsnapshotter.etcd.MemberSelector;
 import io.etcdsnapshotter.journal.JournalWriter;
 import io.etcdsnapshotter.journal.RevisionRecord;
@@ -18,10 +22,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class ClusterJournal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterJournal.class);
   private static final ByteString ALL_KEYS = ByteString.copyFrom(new byte[] {0});
+  /** etcd's fragment fields, which the gRPC API jetcd ships predates: WatchCreateRequest 8, WatchResponse 7. */
+  private static final int CREATE_FRAGMENT = 8;
+  private static final int RESPONSE_FRAGMENT = 7;
 
   private final ClusterConfig cluster;
   private final JournalSettings settings;
@@ -46,17 +57,21 @@ public final class ClusterJournal implements AutoCloseable {
   /** When the watch broke and has not delivered since; null while it delivers. */
   private volatile Instant brokenSince;
   private volatile boolean closing;
+  /** The leases alive at the last good poll; null before the first, which lists them all. */
+  private Set<Long> knownLeases;
 
   private ClusterJournal(ClusterConfig cluster, JournalSettings settings, EtcdMember member, JournalWriter writer) {
     this.cluster = cluster;
     this.settings = settings;
     this.member = member;
     this.writer = writer;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread thread = new Thread(r, "journal " + cluster.name());
       thread.setDaemon(true);
       return thread;
     });
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.timer = timer;
   }
 
   /** Opens the journal (cutting off a torn tail) and starts following; failures later complete {@link #failure}. */
@@ -71,7 +86,7 @@ public final class ClusterJournal implements AutoCloseable {
           settings.segmentBytes());
       ClusterJournal journal = new ClusterJournal(cluster, settings, member, writer);
       long interval = settings.fsyncInterval().toMillis();
-      journal.timer.scheduleWithFixedDelay(journal::sync, interval, interval, TimeUnit.MILLISECONDS);
+      journal.timer.scheduleWithFixedDelay(journal::sync, 0, interval, TimeUnit.MILLISECONDS);
       LOG.info("cluster {}: journal chain {} in {}, following from revision {}", cluster.name(),
           writer.baseRevision(), settings.dir(), writer.lastRevision() + 1);
       journal.watch();
@@ -89,10 +104,11 @@ public final class ClusterJournal implements AutoCloseable {
 
   private void watch() {
     long from = writer.lastRevision() + 1;
+    List<Event> partial = new ArrayList<>();
     StreamObserver<WatchRequest> requests = member.channel().watch().watch(new StreamObserver<>() {
       @Override
       public void onNext(WatchResponse response) {
-        received(response, from);
+        received(response, from, partial);
       }
 
       @Override
@@ -106,10 +122,12 @@ public final class ClusterJournal implements AutoCloseable {
       }
     });
     requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
-        .setKey(ALL_KEYS).setRangeEnd(ALL_KEYS).setStartRevision(from).setProgressNotify(true)).build());
+        .setKey(ALL_KEYS).setRangeEnd(ALL_KEYS).setStartRevision(from).setProgressNotify(true)
+        .setUnknownFields(UnknownFieldSet.newBuilder().addField(CREATE_FRAGMENT,
+            UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build())).build());
   }
 
-  private void received(WatchResponse response, long from) {
+  private void received(WatchResponse response, long from, List<Event> partial) {
     if (response.getCompactRevision() > 0) {
       fail("etcd has compacted revision " + from + " the journal needs next (compacted up to "
           + response.getCompactRevision() + "), a gap the journal never skips; take a full snapshot now and start"
@@ -122,25 +140,38 @@ public final class ClusterJournal implements AutoCloseable {
     }
     brokenSince = null;
     try {
-      appendByRevision(response.getEventsList());
+      appendByRevision(response.getEventsList(), partial, !isFragment(response));
     } catch (IOException | RuntimeException e) {
       fail("cannot append to the journal in " + settings.dir() + ": " + OneLine.message(e));
     }
   }
 
-  /** One record per revision; etcd never splits a revision's events over two responses. */
-  private void appendByRevision(List<Event> events) throws IOException {
-    List<Event> revision = new ArrayList<>();
+  /**
+   * One record per revision. etcd sends a response larger than its request limit as fragments (all but the last
+   * marked), so that a catch-up over large values never exceeds what a client takes in one message; a fragment may
+   * end inside a revision, whose events wait in {@code partial} (one per watch stream) until an event of a later
+   * revision or the last fragment shows it whole: a response ends with a whole revision.
+   */
+  private void appendByRevision(List<Event> events, List<Event> partial, boolean complete) throws IOException {
     for (Event event : events) {
-      if (!revision.isEmpty() && event.getKv().getModRevision() != revision.get(0).getKv().getModRevision()) {
-        writer.append(new RevisionRecord(revision.get(0).getKv().getModRevision(), revision));
-        revision.clear();
+      if (!partial.isEmpty() && event.getKv().getModRevision() != partial.get(0).getKv().getModRevision()) {
+        appendRevision(partial);
       }
-      revision.add(event);
+      partial.add(event);
     }
-    if (!revision.isEmpty()) {
-      writer.append(new RevisionRecord(revision.get(0).getKv().getModRevision(), revision));
+    if (complete && !partial.isEmpty()) {
+      appendRevision(partial);
     }
+  }
+
+  private static boolean isFragment(WatchResponse response) {
+    UnknownFieldSet.Field fragment = response.getUnknownFields().getField(RESPONSE_FRAGMENT);
+    return fragment != null && fragment.getVarintList().contains(1L);
+  }
+
+  private void appendRevision(List<Event> events) throws IOException {
+    writer.append(new RevisionRecord(events.get(0).getKv().getModRevision(), events));
+    events.clear();
   }
 
   /** A broken watch is resumed on a new connection, a second later, until the retry time runs out. */
@@ -179,10 +210,54 @@ public final class ClusterJournal implements AutoCloseable {
 
   private void sync() {
     try {
+      pollLeases();
       writer.sync();
     } catch (IOException | RuntimeException e) {
       fail("cannot fsync the journal in " + settings.dir() + ": " + OneLine.message(e));
     }
+  }
+
+  /**
+   * Records the leases granted (with their granted TTL) and gone since the last poll; the first poll of each start
+   * lists every lease. A poll that fails is left to the next one, which then sees what changed since the last
+   * good one: a restore is only short of a lease granted and gone between two good polls.
+   */
+  private void pollLeases() throws IOException {
+    EtcdMember current;
+    synchronized (this) {
+      current = member;
+    }
+    LeaseGrpc.LeaseBlockingStub leases = current.channel().lease();
+    long deadline = settings.dialTimeout().toMillis();
+    SortedMap<Long, Long> granted = new TreeMap<>();
+    Set<Long> alive = new HashSet<>();
+    long revision;
+    try {
+      LeaseList list = LeaseList.of(leases, deadline);
+      revision = list.revision();
+      for (long id : list.ids()) {
+        if (knownLeases != null && knownLeases.contains(id)) {
+          alive.add(id);
+          continue;
+        }
+        long ttl = leases.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS)
+            .leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(id).build()).getGrantedTTL();
+        if (ttl > 0) {
+          granted.put(id, ttl);
+          alive.add(id);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cluster {}: could not list its leases ({}); the next poll catches up", cluster.name(),
+          OneLine.message(e));
+      return;
+    }
+    List<Long> gone = knownLeases == null ? List.of()
+        : knownLeases.stream().filter(id -> !alive.contains(id)).sorted().toList();
+    if (knownLeases == null || !granted.isEmpty() || !gone.isEmpty()) {
+      writer.appendLeases(revision, knownLeases == null, granted, gone);
+    }
+    knownLeases = alive;
   }
 
   private void fail(String message) {
@@ -220,11 +295,19 @@ public final class ClusterJournal implements AutoCloseable {
     }
   }
 
-  /** Stops the watch and makes everything appended durable. */
+  /** Stops the watch, records the leases as they are now and makes everything appended durable. */
   @Override
   public void close() throws IOException {
     closing = true;
-    timer.shutdownNow();
+    // Never interrupted: an interrupt during a file write closes the journal's channel (ClosedByInterruptException).
+    timer.shutdown();
+    try {
+      if (timer.awaitTermination(settings.dialTimeout().toMillis(), TimeUnit.MILLISECONDS) && !failure.isDone()) {
+        pollLeases();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     EtcdMember current;
     synchronized (this) {
       current = member;

@@ -14,17 +14,24 @@ import java.util.stream.Stream;
 
 /**
  * The segments that continue one full snapshot: files {@code <base revision %016x>-<sequence %016x>.journal} in a
- * cluster's journal dir, read in sequence order. A dir may hold several chains, one per base.
+ * cluster's journal dir, read in sequence order. A dir may hold several chains, one per base. A chain may also be
+ * one segment taken alone, to check that file.
  */
 public final class Chain {
   private static final Pattern NAME = Pattern.compile("([0-9a-f]{16})-([0-9a-f]{16})\\.journal");
 
   private final long baseRevision;
   private final List<Path> segments;
+  /** The sequence of the first segment: 0 unless a segment is taken alone. */
+  private final long firstSequence;
+  /** Whether the last segment is the chain's last, the only one that may end torn. */
+  private final boolean toEnd;
 
-  private Chain(long baseRevision, List<Path> segments) {
+  private Chain(long baseRevision, List<Path> segments, long firstSequence, boolean toEnd) {
     this.baseRevision = baseRevision;
     this.segments = segments;
+    this.firstSequence = firstSequence;
+    this.toEnd = toEnd;
   }
 
   /** Every chain in {@code dir}, oldest base first; none when the dir does not exist. */
@@ -41,7 +48,19 @@ public final class Chain {
         }
       }
     }
-    return byBase.entrySet().stream().map(e -> new Chain(e.getKey(), List.copyOf(e.getValue()))).toList();
+    return byBase.entrySet().stream().map(e -> new Chain(e.getKey(), List.copyOf(e.getValue()), 0, true)).toList();
+  }
+
+  /** One segment file taken alone; it may end torn only if its dir holds no later segment of its chain. */
+  public static Chain ofSegment(Path file) throws IOException {
+    Matcher name = NAME.matcher(file.getFileName().toString());
+    if (!name.matches()) {
+      throw new IOException(file + " is not named as a journal segment (BASE-SEQUENCE.journal, both 16 hex digits)");
+    }
+    long base = Long.parseUnsignedLong(name.group(1), 16);
+    long sequence = Long.parseUnsignedLong(name.group(2), 16);
+    Path next = file.resolveSibling(segmentName(base, sequence + 1));
+    return new Chain(base, List.of(file), sequence, !Files.exists(next));
   }
 
   static String segmentName(long baseRevision, long sequence) {
@@ -56,6 +75,31 @@ public final class Chain {
     return segments;
   }
 
+  long firstSequence() {
+    return firstSequence;
+  }
+
+  boolean isLast(int index) {
+    return toEnd && index == segments.size() - 1;
+  }
+
+  /**
+   * The newest revision the chain holds (its base when none), read from its last segments only: what it reaches if
+   * nothing before is damaged, which a full {@link #read} checks.
+   */
+  public long lastRevision() throws IOException {
+    long[] last = {-1};
+    for (int i = segments.size() - 1; i >= 0 && last[0] < 0; i--) {
+      Segment.read(segments.get(i), isLast(i), (record, offset) -> {
+        if (record instanceof RevisionRecord r) {
+          last[0] = r.revision();
+        }
+        return true;
+      });
+    }
+    return last[0] < 0 ? baseRevision : last[0];
+  }
+
   /** A visitor of a chain's records, in order. */
   public interface RecordVisitor {
     /** @return false to stop reading */
@@ -63,40 +107,80 @@ public final class Chain {
   }
 
   /**
-   * Reads the records in order, checked: the chain starts with its start record, every segment names this chain,
-   * revisions only grow. A torn tail of the last segment ends the chain there (it is left as it is).
+   * Reads the records in order, checked: the chain starts with its start record, its segments follow each other
+   * by sequence and each names this chain, and every revision is the one after the revision before it (a gap is
+   * never read past). Only the first may be further from the base: the base is the snapshot db's newest revision,
+   * below etcd's own when the newest revisions left nothing in the db (a fresh cluster's revision 1, compacted
+   * deletions), and the journal follows from the revision after the base. A torn tail of the last segment ends the
+   * chain there (it is left as it is).
    */
   public void read(RecordVisitor visitor) throws IOException {
-    long revision = baseRevision;
-    boolean first = true;
+    check(visitor);
+  }
+
+  /** As {@link #read}; returns what the reading found beyond the records. */
+  ChainCheck check(RecordVisitor visitor) throws IOException {
+    ChainCheck check = new ChainCheck(visitor);
     for (int i = 0; i < segments.size(); i++) {
-      Segment segment = Segment.read(segments.get(i), i == segments.size() - 1);
-      if (segment.header() == null) {
-        return;
+      check.file = segments.get(i);
+      long sequence = Long.parseUnsignedLong(check.file.getFileName().toString().substring(17, 33), 16);
+      check(sequence == firstSequence + i, check.file, 0, "segment " + Long.toHexString(firstSequence + i)
+          + " of the chain is missing before it");
+      check.last = Segment.read(check.file, isLast(i), check);
+      if (check.last.header() == null || check.last.stopped()) {
+        break;
       }
-      check(segment.header().baseRevision() == baseRevision, segment, "its header names base revision "
-          + segment.header().baseRevision());
-      for (Record record : segment.records()) {
-        if (first) {
-          check(record instanceof ChainStart start && start.baseRevision() == baseRevision, segment,
-              "the chain does not begin with its start record");
-          first = false;
-        }
-        if (record instanceof RevisionRecord r) {
-          check(r.revision() > revision, segment, "revision " + r.revision() + " follows " + revision);
-          revision = r.revision();
-        }
-        if (!visitor.record(record)) {
-          return;
-        }
+    }
+    return check;
+  }
+
+  /** What holds across the segments of the chain, checked as they are read. */
+  final class ChainCheck implements Segment.Visitor {
+    private final RecordVisitor visitor;
+    private Path file;
+    /** The last revision read; -1 while unknown (a segment taken alone, before its first revision). */
+    private long revision = firstSequence == 0 ? baseRevision : -1;
+    private boolean first = firstSequence == 0;
+    /** The cluster the first segment's header names. */
+    long clusterId;
+    /** The last segment read. */
+    Segment last;
+
+    ChainCheck(RecordVisitor visitor) {
+      this.visitor = visitor;
+    }
+
+    @Override
+    public void header(SegmentHeader header) throws IOException {
+      check(header.baseRevision() == baseRevision, file, 0, "its header names base revision "
+          + header.baseRevision());
+      if (last == null) {
+        clusterId = header.clusterId();
       }
+      check(header.clusterId() == clusterId, file, 0, "its header names cluster "
+          + Long.toHexString(header.clusterId()) + ", the chain's first segment " + Long.toHexString(clusterId));
+    }
+
+    @Override
+    public boolean record(Record record, long offset) throws IOException {
+      if (first) {
+        check(record instanceof ChainStart start && start.baseRevision() == baseRevision, file, offset,
+            "the chain does not begin with its start record");
+        first = false;
+      }
+      if (record instanceof RevisionRecord r) {
+        check(revision < 0 || r.revision() == revision + 1 || r.revision() > revision && revision == baseRevision,
+            file, offset, "revision " + r.revision() + " follows " + revision + ": the revisions between are missing");
+        revision = r.revision();
+      }
+      return visitor.record(record);
     }
   }
 
-  private static void check(boolean ok, Segment segment, String problem) throws IOException {
+  private static void check(boolean ok, Path file, long offset, String problem) throws IOException {
     if (!ok) {
-      throw new IOException("journal segment " + segment.file() + " is inconsistent: " + problem
-          + "; move the chain aside and start a new one from a new snapshot");
+      throw new IOException("journal segment " + file + " is inconsistent at offset " + offset + ": " + problem
+          + "; restore to a revision before it, or move the chain aside and start a new one from a new snapshot");
     }
   }
 }

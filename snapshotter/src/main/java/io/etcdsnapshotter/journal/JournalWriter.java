@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.SortedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +122,16 @@ public final class JournalWriter implements Closeable {
       channel.close();
       startSegment(sequence + 1);
     }
+  }
+
+  /**
+   * Appends what a poll of etcd's leases found, stamped with the later of the revision the poll answered at and the
+   * last appended: every lease record is then at or after the revisions before it, so a restore to N finds each one
+   * stamped at or before N ahead of revision N + 1.
+   */
+  public synchronized void appendLeases(long polledAt, boolean full, SortedMap<Long, Long> granted, List<Long> gone)
+      throws IOException {
+    append(new LeaseRecord(Math.max(polledAt, lastRevision), full, granted, gone));
   }
 
   private void append(Record record) throws IOException {

@@ -4,27 +4,41 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * One segment file read whole. Only the last segment of a chain may end torn (a crash mid-write): a record cut short,
- * a last record whose checksum fails, or zeros where the file was extended but not written. Its good records are
- * kept and {@link #end()} says where they stop. Anything else damaged is an error naming the file and offset, never
- * skipped: records after it were acknowledged as durable.
+ * One segment file, read front to back, its records handed to a visitor one at a time (the file is mapped, not read
+ * onto the heap: a restore holds one record at a time however long the journal). Only the last segment of a chain
+ * may end torn (a crash mid-write): a record cut short, a last record whose checksum fails, or zeros where the file
+ * was extended but not written. Its good records are visited and {@link #end()} says where they stop. Anything else
+ * damaged is an error naming the file and offset, never skipped: records after it were acknowledged as durable.
  *
  * @param header null when the last segment was cut within its header: it holds nothing
- * @param end the length of the good bytes
+ * @param end the length of the good bytes (where the visitor stopped, if it did)
  * @param torn whether bytes after {@code end} must be cut off
+ * @param stopped whether the visitor stopped the reading before the end
  */
-record Segment(Path file, SegmentHeader header, List<Record> records, long end, boolean torn) {
+record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean stopped) {
+  /** A visitor of a segment's records, each with the offset of its frame. */
+  interface Visitor {
+    /** Told of the header before any record. */
+    default void header(SegmentHeader header) throws IOException {}
+
+    /** @return false to stop reading */
+    boolean record(Record record, long offset) throws IOException;
+  }
+
+  /** The segment's header and extent, every record checked but none kept. */
   static Segment read(Path file, boolean last) throws IOException {
-    ByteBuffer bytes = readAll(file);
+    return read(file, last, (record, offset) -> true);
+  }
+
+  static Segment read(Path file, boolean last, Visitor visitor) throws IOException {
+    ByteBuffer bytes = map(file);
     if (bytes.limit() < SegmentHeader.SIZE || last && zerosFrom(bytes, 0)) {
       if (!last) {
         throw corrupt(file, 0, "it is shorter than its header");
       }
-      return new Segment(file, null, List.of(), 0, bytes.limit() > 0);
+      return new Segment(file, null, 0, bytes.limit() > 0, false);
     }
     if (SegmentHeader.version(bytes) != SegmentHeader.VERSION) {
       throw new IOException("journal segment " + file + " has format version " + SegmentHeader.version(bytes)
@@ -34,12 +48,12 @@ record Segment(Path file, SegmentHeader header, List<Record> records, long end, 
     if (header == null) {
       throw corrupt(file, 0, "its header's checksum fails");
     }
-    return records(file, header, bytes, last);
+    visitor.header(header);
+    return records(file, header, bytes, last, visitor);
   }
 
-  private static Segment records(Path file, SegmentHeader header, ByteBuffer bytes, boolean last)
+  private static Segment records(Path file, SegmentHeader header, ByteBuffer bytes, boolean last, Visitor visitor)
       throws IOException {
-    List<Record> records = new ArrayList<>();
     int at = SegmentHeader.SIZE;
     int size = bytes.limit();
     while (at < size) {
@@ -65,16 +79,20 @@ record Segment(Path file, SegmentHeader header, List<Record> records, long end, 
         if (!last) {
           throw corrupt(file, at, damage + " in a segment that is not the chain's last");
         }
-        return new Segment(file, header, records, at, true);
+        return new Segment(file, header, at, true, false);
       }
+      Record record;
       try {
-        records.add(Record.decode(frame));
+        record = Record.decode(frame);
       } catch (IOException e) {
         throw corrupt(file, at, e.getMessage());
       }
+      if (!visitor.record(record, at)) {
+        return new Segment(file, header, at, false, true);
+      }
       at += frame.size();
     }
-    return new Segment(file, header, records, at, false);
+    return new Segment(file, header, at, false, false);
   }
 
   static IOException corrupt(Path file, long offset, String problem) {
@@ -91,17 +109,13 @@ record Segment(Path file, SegmentHeader header, List<Record> records, long end, 
     return true;
   }
 
-  private static ByteBuffer readAll(Path file) throws IOException {
+  private static ByteBuffer map(Path file) throws IOException {
     try (FileChannel in = FileChannel.open(file)) {
       long size = in.size();
       if (size > Integer.MAX_VALUE) {
         throw new IOException("journal segment " + file + " is " + size + " bytes, larger than a segment can be");
       }
-      ByteBuffer bytes = ByteBuffer.allocate((int) size);
-      while (bytes.hasRemaining() && in.read(bytes) >= 0) {
-        // a file channel may return fewer bytes than asked
-      }
-      return bytes.flip();
+      return in.map(FileChannel.MapMode.READ_ONLY, 0, size);
     }
   }
 }

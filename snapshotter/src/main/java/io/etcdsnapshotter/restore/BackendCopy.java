@@ -6,7 +6,6 @@ import io.etcdsnapshotter.bolt.BucketScanVisitor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
@@ -18,11 +17,13 @@ import java.util.TreeSet;
  * tells the copy what etcdutl (3.5 to 3.7) changes on restore: the members buckets are emptied and refilled with the
  * new members, the buckets etcd needs are created if missing, meta gets consistent_index = N and term = 1, and an
  * optional bump adds an empty key revision above the latest one and schedules a compaction at it (etcd 3.5.10+).
+ * With a journal, the key bucket also gets the journal's revisions up to the target and the lease bucket becomes the
+ * leases alive then.
  * Everything else, the storage and cluster versions of etcd 3.6+ included, stays as it is, as etcdutl keeps it.
  * On the way it hashes the content the restored db must read back.
  */
 final class BackendCopy implements BucketScanVisitor {
-  private enum Mode { COPY, KEYS, META, MEMBERS, DROP }
+  private enum Mode { COPY, KEYS, LEASES, META, MEMBERS, DROP }
 
   private final BoltFile source;
   private final BoltCopy target;
@@ -35,6 +36,8 @@ final class BackendCopy implements BucketScanVisitor {
   private Mode mode;
   private byte[] bucket;
   private boolean inSource;
+  /** The lease bucket at the journal's target; null without a journal. */
+  private Leases leases;
   /** The main revision of the last key-bucket key: with tombstones, the highest revision in the snapshot. */
   private long latestRevision;
 
@@ -45,6 +48,9 @@ final class BackendCopy implements BucketScanVisitor {
     this.bumpRevision = bumpRevision;
     this.pointInTime = pointInTime;
     missing.addAll(List.of(Backend.KEY, Backend.META, Backend.MEMBERS, Backend.MEMBERS_REMOVED, Backend.CLUSTER));
+    if (pointInTime != null) {
+      missing.add(Backend.LEASE);
+    }
   }
 
   /**
@@ -84,7 +90,7 @@ final class BackendCopy implements BucketScanVisitor {
         expected.pair(key, value);
       }
       case META -> meta.put(bytes(key), bytes(value));
-      case MEMBERS, DROP -> { }
+      case LEASES, MEMBERS, DROP -> { }
     }
   }
 
@@ -102,6 +108,8 @@ final class BackendCopy implements BucketScanVisitor {
     expected.bucket(name);
     if (Arrays.equals(name, Backend.KEY)) {
       mode = Mode.KEYS;
+    } else if (Arrays.equals(name, Backend.LEASE) && pointInTime != null) {
+      mode = Mode.LEASES;
     } else if (Arrays.equals(name, Backend.META)) {
       mode = Mode.META;
     } else if (Arrays.equals(name, Backend.MEMBERS)) {
@@ -117,6 +125,7 @@ final class BackendCopy implements BucketScanVisitor {
     }
     switch (mode) {
       case KEYS -> keys();
+      case LEASES -> replace(leases.bucket());
       case META -> replace(newMeta());
       case MEMBERS -> replace(newMembers());
       case DROP -> replace(pairs());
@@ -134,25 +143,31 @@ final class BackendCopy implements BucketScanVisitor {
     target.replaceBucket(bucket, pairs);
   }
 
-  /** The key bucket's new revisions after the copied ones: the journal's up to the target, then the bump's. */
+  /**
+   * The key bucket's new revisions after the copied ones, the journal's up to the target and then the bump's,
+   * streamed into the copy and the hash as they come.
+   */
   private void keys() throws IOException {
-    List<byte[][]> added = new ArrayList<>();
+    if (pointInTime == null && bumpRevision == 0) {
+      if (!inSource) {
+        replace(pairs());
+      }
+      return;
+    }
+    BoltCopy.Appender keys = target.appendTo(bucket);
+    JournalReplay.PairSink added = (key, value) -> {
+      expected.pair(ByteBuffer.wrap(key), ByteBuffer.wrap(value));
+      keys.add(key, value);
+    };
     if (pointInTime != null) {
-      JournalReplay.Replayed replayed = JournalReplay.replay(pointInTime, source, latestRevision);
-      added.addAll(replayed.pairs());
+      JournalReplay.Replayed replayed = JournalReplay.replay(pointInTime, source, latestRevision, added);
       latestRevision = Math.max(latestRevision, replayed.revision());
+      leases = replayed.leases();
     }
     if (bumpRevision > 0) {
-      added.add(new byte[][] {bumpedRevision(), new byte[0]});
+      added.pair(bumpedRevision(), new byte[0]);
     }
-    added.forEach(pair -> expected.pair(ByteBuffer.wrap(pair[0]), ByteBuffer.wrap(pair[1])));
-    if (inSource) {
-      added.forEach(pair -> target.append(bucket, pair[0], pair[1]));
-    } else {
-      SortedMap<byte[], byte[]> only = pairs();
-      added.forEach(pair -> only.put(pair[0], pair[1]));
-      target.replaceBucket(bucket, only);
-    }
+    keys.finish();
   }
 
   /** Members keyed by hex ID; the keys sort as strings, which is not the ID order. */

@@ -4,41 +4,53 @@ import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.journal.Chain;
+import io.etcdsnapshotter.journal.LeaseRecord;
 import io.etcdsnapshotter.journal.RevisionRecord;
 import io.etcdsnapshotter.journal.TimeRecord;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The key-bucket pairs etcd would have written for the revisions after the snapshot's, up to the target, taken from a
- * journal chain that holds every one of them: a put is its KeyValue under BE64(revision) '_' BE64(sub); a delete is
- * the bare key under the same revision key followed by 't', as etcd's mvcc writes them. A revision missing from the
- * journal is a refusal, never skipped. Leases are not journalled yet: a put attached to a lease the snapshot does not
- * hold is refused, since etcd would start with the key silently unattached.
+ * The key-bucket pairs etcd would have written for the revisions after the snapshot's, up to the target, streamed
+ * from a journal chain that holds every one of them, one record at a time: a put is its KeyValue under
+ * BE64(revision) '_' BE64(sub); a delete is the bare key under the same revision key followed by 't', as etcd's mvcc
+ * writes them. A revision missing from the journal is a refusal, never skipped. On the way it follows the leases
+ * (see {@link Leases}), reading lease records past the target while a lease a put names is still unknown.
  */
 final class JournalReplay {
   private static final Logger LOG = LoggerFactory.getLogger(JournalReplay.class);
   private final PointInTime target;
-  private final BoltFile source;
+  private final PairSink sink;
+  private final Leases leases;
 
-  private JournalReplay(PointInTime target, BoltFile source) {
+  private JournalReplay(PointInTime target, PairSink sink, Leases leases) {
     this.target = target;
-    this.source = source;
+    this.sink = sink;
+    this.leases = leases;
   }
 
-  /** The revision a restore ends at, and the key-bucket pairs of the revisions after the snapshot's up to it. */
-  record Replayed(long revision, List<byte[][]> pairs) {}
+  /** The revision a restore ends at, and the lease bucket at that revision. */
+  record Replayed(long revision, Leases leases) {}
 
-  /** The pairs for revisions ({@code snapshotRevision}, target], in order. */
-  static Replayed replay(PointInTime target, BoltFile source, long snapshotRevision) throws IOException {
+  /** Where the replayed pairs go, in key order. */
+  interface PairSink {
+    void pair(byte[] key, byte[] value) throws IOException;
+  }
+
+  /**
+   * Streams the pairs for revisions ({@code snapshotRevision}, target] into {@code sink}, in order. A refusal may
+   * come after some pairs: the caller writes to a scratch copy.
+   */
+  static Replayed replay(PointInTime target, BoltFile source, long snapshotRevision, PairSink sink)
+      throws IOException {
     long to = targetRevision(target, snapshotRevision);
-    return new Replayed(to, new JournalReplay(target, source).pairsAfter(snapshotRevision, to));
+    Leases leases = Leases.of(source);
+    new JournalReplay(target, sink, leases).replay(snapshotRevision, to);
+    return new Replayed(to, leases);
   }
-
   /** The revision a restore to {@code target} ends at: the one given, or the newest received by the time given. */
   private static long targetRevision(PointInTime target, long snapshotRevision) throws IOException {
     if (target.toTime() == null) {
@@ -65,76 +77,78 @@ final class JournalReplay {
     return newest[0];
   }
 
-  private List<byte[][]> pairsAfter(long after, long to) throws IOException {
+  private void replay(long after, long to) throws IOException {
     if (to < after) {
       throw new IOException("the snapshot is at revision " + after + ", past --to-revision " + to
           + "; restore from an older snapshot the journal continues");
     }
+    Chain chain = chainReaching(after, to);
+    long reached = stream(chain, after, to);
+    if (reached != to) {
+      throw notHeld(after, to, "chain from " + chain.baseRevision() + " ends at " + reached);
+    }
+  }
+
+  /** The newest chain that continues the snapshot and reaches {@code to}, from its last segments. */
+  private Chain chainReaching(long after, long to) throws IOException {
     List<Chain> chains = Chain.list(target.journalDir());
     List<String> reach = new ArrayList<>();
     for (int i = chains.size() - 1; i >= 0; i--) {
       Chain chain = chains.get(i);
+      long last = chain.lastRevision();
       if (chain.baseRevision() > after) {
         reach.add("chain from " + chain.baseRevision() + " starts after the snapshot");
-        continue;
+      } else if (last >= to) {
+        return chain;
+      } else {
+        reach.add("chain from " + chain.baseRevision() + " reaches " + last);
       }
-      List<RevisionRecord> revisions = revisions(chain, after, to);
-      long reached = revisions.isEmpty() ? after : revisions.get(revisions.size() - 1).revision();
-      if (reached == to) {
-        return pairsOf(revisions);
-      }
-      reach.add("chain from " + chain.baseRevision() + " reaches " + reached + " without a gap");
     }
-    throw new IOException("the journal in " + target.journalDir() + " does not hold every revision from " + (after + 1)
-        + " to " + to + " (" + (reach.isEmpty() ? "it holds no chain" : String.join("; ", reach))
-        + "); restore to a revision it covers, or from a snapshot it continues");
+    throw notHeld(after, to, reach.isEmpty() ? "it holds no chain" : String.join("; ", reach));
   }
 
-  /** The chain's revisions in (after, to] while they follow each other without a gap. */
-  private static List<RevisionRecord> revisions(Chain chain, long after, long to) throws IOException {
-    List<RevisionRecord> revisions = new ArrayList<>();
-    long[] next = {after + 1};
+  private IOException notHeld(long after, long to, String why) {
+    return new IOException("the journal in " + target.journalDir() + " does not hold every revision from "
+        + (after + 1) + " to " + to + " (" + why + "); restore to a revision it covers, or from a snapshot it"
+        + " continues");
+  }
+
+  /**
+   * Streams the chain's revisions in (after, to], which it holds without a gap, and applies its lease records; reads
+   * on past {@code to} for lease records only while a lease is pending. Returns the last revision streamed.
+   */
+  private long stream(Chain chain, long after, long to) throws IOException {
+    long[] reached = {after};
     chain.read(record -> {
-      if (record instanceof RevisionRecord r && r.revision() > after) {
-        if (r.revision() != next[0] || r.revision() > to) {
-          return false;
-        }
-        revisions.add(r);
-        next[0]++;
+      if (record instanceof RevisionRecord r && r.revision() > after && r.revision() <= to) {
+        pairsOf(r);
+        reached[0] = r.revision();
+      } else if (record instanceof LeaseRecord l && l.revision() <= to) {
+        leases.apply(l);
+      } else if (record instanceof LeaseRecord l) {
+        leases.applyAfter(l);
       }
-      return true;
+      return reached[0] < to || leases.pending();
     });
-    return revisions;
+    return reached[0];
   }
 
-  private List<byte[][]> pairsOf(List<RevisionRecord> revisions) throws IOException {
-    List<byte[][]> pairs = new ArrayList<>();
-    for (RevisionRecord record : revisions) {
-      List<Event> events = record.events();
-      for (int sub = 0; sub < events.size(); sub++) {
-        KeyValue kv = events.get(sub).getKv();
-        if (kv.getModRevision() != record.revision()) {
-          throw new IOException("the journal's revision " + record.revision() + " holds an event of revision "
-              + kv.getModRevision() + "; move the chain aside and start a new one from a new snapshot");
-        }
-        if (events.get(sub).getType() == Event.EventType.DELETE) {
-          pairs.add(new byte[][] {Backend.tombstone(record.revision(), sub),
-              KeyValue.newBuilder().setKey(kv.getKey()).build().toByteArray()});
-        } else {
-          requireLease(kv);
-          pairs.add(new byte[][] {Backend.revision(record.revision(), sub), kv.toByteArray()});
-        }
+  private void pairsOf(RevisionRecord record) throws IOException {
+    List<Event> events = record.events();
+    for (int sub = 0; sub < events.size(); sub++) {
+      KeyValue kv = events.get(sub).getKv();
+      if (kv.getModRevision() != record.revision()) {
+        throw new IOException("the journal's revision " + record.revision() + " holds an event of revision "
+            + kv.getModRevision() + "; move the chain aside and start a new one from a new snapshot");
       }
-    }
-    return pairs;
-  }
-
-  private void requireLease(KeyValue kv) throws IOException {
-    if (kv.getLease() != 0 && source.get(Backend.LEASE, Backend.bigEndian(kv.getLease())).isEmpty()) {
-      throw new IOException("revision " + kv.getModRevision() + " attaches key " + kv.getKey().toStringUtf8()
-          + " to lease " + Long.toHexString(kv.getLease()) + ", granted after the snapshot; the journal does not"
-          + " record leases yet, so etcd would start with the key unattached: restore to a revision before "
-          + kv.getModRevision() + ", or from a newer snapshot");
+      if (events.get(sub).getType() == Event.EventType.DELETE) {
+        leases.deleted(kv.getKey());
+        sink.pair(Backend.tombstone(record.revision(), sub),
+            KeyValue.newBuilder().setKey(kv.getKey()).build().toByteArray());
+      } else {
+        leases.put(kv.getKey(), kv.getLease(), record.revision());
+        sink.pair(Backend.revision(record.revision(), sub), kv.toByteArray());
+      }
     }
   }
 }

@@ -40,10 +40,12 @@ class BoltCopyAppendTest {
     }
     Path copy = dir.resolve("copy.db");
     try (BoltFile bolt = BoltFile.open(source); BoltCopy db = BoltCopy.start(bolt, copy, n -> { })) {
+      BoltCopy.Appender keys = db.appendTo(bytes("key"));
       for (int i = existing; i < existing + appended; i++) {
-        db.append(bytes("key"), key(i), value(i));
+        keys.add(key(i), value(i));
         expected.add(key(i));
       }
+      keys.finish();
       db.commit();
       db.force();
     }
@@ -79,9 +81,37 @@ class BoltCopyAppendTest {
       writer.finish();
     }
     try (BoltFile bolt = BoltFile.open(source); BoltCopy db = BoltCopy.start(bolt, dir.resolve("c.db"), n -> { })) {
-      db.append(bytes("key"), key(existing + 5), value(1));
-      db.append(bytes("key"), key(existing + 1), value(1));
-      assertThatThrownBy(db::commit).hasMessageContaining("does not sort after");
+      BoltCopy.Appender keys = db.appendTo(bytes("key"));
+      keys.add(key(existing + 5), value(1));
+      assertThatThrownBy(() -> keys.add(key(existing + 1), value(1))).hasMessageContaining("does not sort after");
+      assertThatThrownBy(() -> keys.add(key(existing - 1), value(1))).hasMessageContaining("does not sort after");
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"2", "5000"})
+  void aBucketTheSourceLacksIsCreatedWithTheAppendedKeys(int appended) throws IOException {
+    Path source = dir.resolve("source.db");
+    try (BoltWriter writer = BoltWriter.create(source, 1024)) {
+      writer.beginBucket(bytes("meta"));
+      writer.put(bytes("m"), bytes("n"));
+      writer.endBucket();
+      writer.finish();
+    }
+    Path copy = dir.resolve("copy.db");
+    try (BoltFile bolt = BoltFile.open(source); BoltCopy db = BoltCopy.start(bolt, copy, n -> { })) {
+      BoltCopy.Appender keys = db.appendTo(bytes("key"));
+      for (int i = 0; i < appended; i++) {
+        keys.add(key(i), value(i));
+      }
+      keys.finish();
+      db.commit();
+    }
+    try (BoltFile bolt = BoltFile.open(copy)) {
+      List<Integer> keys = new ArrayList<>();
+      bolt.forEach(bytes("key"), (k, v) -> keys.add(ByteBuffer.wrap(k).getInt()));
+      assertThat(keys).hasSize(appended).isSorted().startsWith(0);
+      assertThat(bolt.get(bytes("meta"), bytes("m"))).contains(bytes("n"));
     }
   }
 

@@ -127,8 +127,8 @@ class StatusCommandTest {
   }
 
   @Test
-  void aDirectoryIsOneLineAndExit1() {
-    assertOneLineFailure(CliRun.of("status", tmp.toString()), "is a directory, not a snapshot file");
+  void aDirectoryWithoutJournalSegmentsIsOneLineAndExit1() {
+    assertOneLineFailure(CliRun.of("status", tmp.toString()), tmp + " holds no journal segment");
   }
 
   @Test

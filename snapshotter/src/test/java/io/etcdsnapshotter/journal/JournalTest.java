@@ -46,6 +46,33 @@ class JournalTest {
   }
 
   @Test
+  void onlyTheFirstRevisionMayBeFurtherFromTheBaseThanOne() throws IOException {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 0, 1 << 20)) {
+      writer.append(revision(2, 1));
+      writer.append(revision(3, 1));
+    }
+    assertThat(revisions(dir)).extracting(RevisionRecord::revision).containsExactly(2L, 3L);
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 0, 1 << 20)) {
+      writer.append(revision(5, 1));
+    }
+    assertThatThrownBy(() -> revisions(dir)).hasMessageContaining("revision 5 follows 3");
+  }
+
+  @Test
+  void leaseRecordsReadBackStampedNoEarlierThanTheRevisionsBeforeThem() throws IOException {
+    java.util.TreeMap<Long, Long> granted = new java.util.TreeMap<>(java.util.Map.of(7L, 60L, 9L, 3600L));
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 1 << 20)) {
+      writer.appendLeases(100, true, granted, List.of());
+      writer.append(revision(101, 1));
+      writer.append(revision(102, 1));
+      writer.appendLeases(101, false, new java.util.TreeMap<>(), List.of(7L));
+    }
+    assertThat(all(dir)).filteredOn(r -> r instanceof LeaseRecord).containsExactly(
+        new LeaseRecord(100, true, granted, List.of()),
+        new LeaseRecord(102, false, new java.util.TreeMap<>(), List.of(7L)));
+  }
+
+  @Test
   void aTornLastRecordIsCutOffAtEveryByteAndTheJournalContinues() throws IOException {
     try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
       writer.append(revision(11, 2));

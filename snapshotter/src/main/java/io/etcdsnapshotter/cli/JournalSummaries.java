@@ -1,0 +1,44 @@
+package io.etcdsnapshotter.cli;
+
+import io.etcdsnapshotter.journal.Chain;
+import io.etcdsnapshotter.journal.ChainSummary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What verify and status print for a journal: a cluster's journal dir (each chain in it) or one segment file. verify
+ * reads every frame; status only the ends of each chain.
+ */
+final class JournalSummaries {
+  private JournalSummaries() {}
+
+  /** Whether {@code argument} names a journal rather than a snapshot: a directory, or a segment file. */
+  static boolean isJournal(String argument) {
+    if (argument.startsWith("s3://")) {
+      return false;
+    }
+    Path path = Path.of(argument);
+    return Files.isDirectory(path) || path.getFileName() != null && path.getFileName().toString().endsWith(".journal");
+  }
+
+  /** The lines to print; damage (verify) or a path that holds no journal is an exception naming it. */
+  static List<String> lines(Path path, boolean verify) throws IOException {
+    List<Chain> chains = Files.isDirectory(path) ? Chain.list(path) : List.of(Chain.ofSegment(path));
+    if (chains.isEmpty()) {
+      throw new IOException(path + " holds no journal segment (BASE-SEQUENCE.journal): give a cluster's journal"
+          + " dir, DIR/journal/CLUSTER, a segment file, or a snapshot file");
+    }
+    List<ChainSummary> summaries = new ArrayList<>();
+    for (Chain chain : chains) {
+      summaries.add(verify ? ChainSummary.verify(chain) : ChainSummary.glance(chain));
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add(path + (verify ? ": OK (journal: every frame and the chain's continuity checked)"
+        : ": journal (status reads the ends of each chain; verify checks every frame)"));
+    summaries.forEach(summary -> lines.add("  chain     " + summary.describe()));
+    return lines;
+  }
+}
