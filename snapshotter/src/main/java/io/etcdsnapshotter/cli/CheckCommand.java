@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
           + " through the client URLs it advertises, with the same TLS and auth settings. Per member: healthy (it"
           + " answers its status without errors), leader, learner, raft term and index, db size and size in use"
           + " against the quota (reported from 80%% on), alarms (NOSPACE, CORRUPT), and its HashKV at a revision"
-          + " every healthy member has (the lowest current one, or the compact revision when compaction passed it):"
-          + " differing hashes mean the members' data differ.",
+          + " every healthy member has (the last compaction's, whose hash etcd keeps from compacting; in a cluster"
+          + " never compacted, the lowest current one): differing hashes mean the members' data differ.",
       "Per cluster: the leader, the voters that answer of all voters (quorum holds while more than half answer; a"
           + " member that answers with an error such as \"no leader\" still votes), and a one-line verdict on"
           + " stdout, also on stderr when not healthy: healthy, degraded (naming each member's problem) or"

@@ -2,9 +2,13 @@ package io.etcdsnapshotter.health;
 
 import io.etcd.jetcd.api.HashKVRequest;
 import io.etcd.jetcd.api.HashKVResponse;
+import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.etcd.FailureCause;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,10 +16,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Asks every healthy member for {@code HashKV} at one revision and compares. The revision is the lowest current one
- * among them, which every member has applied; when compaction has passed it, the highest compact revision they
- * report is used instead, once. Hashes are only comparable between members at the same compact revision, as etcd's
- * own corruption check holds.
+ * Asks every healthy member for {@code HashKV} at one revision and compares. The revision is the last compaction's,
+ * whose hash etcd keeps from the compaction ({@link LastCompaction}); a cluster never compacted is compared at the
+ * lowest current revision among the members, which every member has applied, and when a compaction passes that
+ * meanwhile, at the highest compact revision they report, once. Hashes are only comparable between members at the
+ * same compact revision, as etcd's own corruption check holds.
  */
 final class HashComparison {
   private final Duration timeout;
@@ -34,7 +39,10 @@ final class HashComparison {
     if (members.size() < 2) {
       return Agreement.notCompared("fewer than two healthy members to compare");
     }
-    long revision = members.stream().mapToLong(p -> p.status().getHeader().getRevision()).min().orElseThrow();
+    long revision = LastCompaction.of(members.get(0).channel(), timeout);
+    if (revision == 0) {
+      revision = members.stream().mapToLong(p -> p.status().getHeader().getRevision()).min().orElseThrow();
+    }
     Map<Probe, HashKVResponse> answers;
     try {
       answers = hashAt(members, revision);
@@ -72,12 +80,26 @@ final class HashComparison {
         .entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
   }
 
+  /**
+   * Each member's {@code HashKV} at {@code revision}, all at once: etcd reads its whole keyspace for it, seconds on a
+   * database of a few GiB, and the members do that on their own masters.
+   */
   private Map<Probe, HashKVResponse> hashAt(List<Probe> members, long revision) {
-    Map<Probe, HashKVResponse> answers = new HashMap<>();
+    Map<Probe, Background<HashKVResponse>> asked = new LinkedHashMap<>();
     for (Probe member : members) {
-      answers.put(member, member.channel().maintenance()
+      asked.put(member, Background.start("HashKV of " + member.endpoint(), () -> member.channel().maintenance()
           .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .hashKV(HashKVRequest.newBuilder().setRevision(revision).build()));
+          .hashKV(HashKVRequest.newBuilder().setRevision(revision).build())));
+    }
+    Map<Probe, HashKVResponse> answers = new HashMap<>();
+    try {
+      for (Map.Entry<Probe, Background<HashKVResponse>> answer : asked.entrySet()) {
+        answers.put(answer.getKey(), answer.getValue().await());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      asked.values().forEach(Background::cancel);
     }
     return answers;
   }
