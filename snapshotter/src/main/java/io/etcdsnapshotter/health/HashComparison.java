@@ -39,10 +39,24 @@ final class HashComparison {
     if (members.size() < 2) {
       return Agreement.notCompared("fewer than two healthy members to compare");
     }
-    long revision = LastCompaction.of(members.get(0).channel(), timeout);
-    if (revision == 0) {
-      revision = members.stream().mapToLong(p -> p.status().getHeader().getRevision()).min().orElseThrow();
+    long compacted = LastCompaction.of(members.get(0).channel(), timeout);
+    if (compacted > 0) {
+      try {
+        Map<Probe, HashKVResponse> answers = hashAt(members, compacted);
+        // A member that did not take part in that compaction (restarted since, or new) computes a hash of other
+        // bounds, which says so in its compact revision: then all are compared at the current revision instead.
+        if (oneCompaction(answers)) {
+          return agreement(answers, compacted);
+        }
+      } catch (RuntimeException e) {
+        // compacted again meanwhile: the current revision below
+      }
     }
+    return compareCurrent(members);
+  }
+
+  private Agreement compareCurrent(List<Probe> members) {
+    long revision = members.stream().mapToLong(p -> p.status().getHeader().getRevision()).min().orElseThrow();
     Map<Probe, HashKVResponse> answers;
     try {
       answers = hashAt(members, revision);
@@ -58,18 +72,27 @@ final class HashComparison {
         return Agreement.notCompared("HashKV failed: " + FailureCause.describe(again));
       }
     }
-    answers.forEach((member, answer) -> hashes.put(member, Integer.toUnsignedLong(answer.getHash())));
-    if (answers.values().stream().map(HashKVResponse::getCompactRevision).distinct().count() > 1) {
+    if (!oneCompaction(answers)) {
+      answers.forEach((member, answer) -> hashes.put(member, Integer.toUnsignedLong(answer.getHash())));
       return Agreement.notCompared("members report different compact revisions (a compaction is being applied);"
           + " run check again");
     }
+    return agreement(answers, revision);
+  }
+
+  private static boolean oneCompaction(Map<Probe, HashKVResponse> answers) {
+    return answers.values().stream().map(HashKVResponse::getCompactRevision).distinct().count() == 1;
+  }
+
+  private Agreement agreement(Map<Probe, HashKVResponse> answers, long revision) {
+    answers.forEach((member, answer) -> hashes.put(member, Integer.toUnsignedLong(answer.getHash())));
     Map<Long, Long> counts = hashes.values().stream()
         .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     if (counts.size() == 1) {
-      return new Agreement(true, true, revision, "all " + members.size() + " members hash alike at revision "
+      return new Agreement(true, true, revision, "all " + answers.size() + " members hash alike at revision "
           + revision);
     }
-    return new Agreement(true, false, revision, counts.size() + " different hashes among " + members.size()
+    return new Agreement(true, false, revision, counts.size() + " different hashes among " + answers.size()
         + " members at revision " + revision);
   }
 
