@@ -13,6 +13,11 @@ import java.nio.file.Path;
  * between its pages, so the object goes to disk, not memory.
  */
 final class SnapshotFile implements AutoCloseable {
+  /** What {@code status} and {@code verify} take as their FILE, for their help. */
+  static final String WHAT = "a snapshot (`etcdctl snapshot save` output) or a bbolt db; a journal dir or segment"
+      + " (see above); or s3://BUCKET/KEY, a copy the snapshot command made (.../CLUSTER-NAME/CLUSTER/latest: the"
+      + " newest), downloaded and checked against its recorded SHA-256 first";
+
   private final Path path;
   private final Path scratch;
   private final Thread cleanup;

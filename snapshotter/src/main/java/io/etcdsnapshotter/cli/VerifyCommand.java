@@ -50,10 +50,7 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "a snapshot (`etcdctl snapshot save` output) or a bbolt"
-      + " db; a journal dir or segment (see above); or s3://BUCKET/KEY, a copy the snapshot command made"
-      + " (.../CLUSTER-NAME/CLUSTER/latest: the newest),"
-      + " downloaded and checked against its recorded SHA-256 first")
+  @Parameters(index = "0", paramLabel = "FILE", description = SnapshotFile.WHAT)
   String file;
 
   @Mixin S3Options s3;
