@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,13 +117,8 @@ class EtcdRestoredFromEbsTest {
     StateRun restored = salt.apply(SLS, pillar(), MotoServer.CREDENTIALS);
 
     assertThat(restored.succeeded()).as("%s", restored).isTrue();
-    master.awaitHealthy();
-    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/kept"))
-        .isEqualTo("from the snapshot\n");
-    assertThat(main.ok("get", "/registry/pods/default/lost")).isEmpty();
-    assertThat(main.revision()).as("revision after the default bump").isGreaterThan(1_000_000);
-    assertThat(events.ok("get", "--print-value-only", "/registry/events/default/kept")).isEqualTo("event\n");
-    assertThat(etcdDirs()).anyMatch(dir -> dir.startsWith("data.before-restore-"))
+    master.assertServesTheSnapshot();
+    assertThat(master.etcdDirs()).anyMatch(dir -> dir.startsWith("data.before-restore-"))
         .anyMatch(dir -> dir.startsWith("data-events.before-restore-"));
     assertThat(salt.path("var/etcd/data/.etcd-snapshotter-restored-sha256"))
         .hasContent(sha256(snapshots.resolve("snapshot.db")));
@@ -166,7 +160,7 @@ class EtcdRestoredFromEbsTest {
     assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
     assertThat(salt.path("etc/kubernetes/manifests/etcd-events.manifest")).isRegularFile();
     assertThat(salt.path("etc/kubernetes/etcd-restore-manifests")).doesNotExist();
-    assertThat(etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
+    assertThat(master.etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
     assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/lost"))
         .as("etcd main still serves its old data").isEqualTo("after the snapshot\n");
     events.awaitHealthy(OneMaster.STARTUP);
@@ -195,7 +189,7 @@ class EtcdRestoredFromEbsTest {
     assertThat(broughtBack()).isEmpty();
     assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("mounted").isNotZero();
     assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
-    assertThat(etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
+    assertThat(master.etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
     assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/lost"))
         .as("etcd main still serves its old data").isEqualTo("after the snapshot\n");
 
@@ -239,11 +233,6 @@ class EtcdRestoredFromEbsTest {
         .name("tag:etcd-snapshotter/brought-back-to").values(instanceId).build())).volumes();
   }
 
-  private List<String> etcdDirs() throws IOException {
-    try (Stream<Path> dirs = Files.list(salt.path("var/etcd"))) {
-      return dirs.map(dir -> dir.getFileName().toString()).toList();
-    }
-  }
 
   private static String stdoutOf(StateRun run, String id) {
     return run.states().stream().filter(state -> state.id().equals(id))

@@ -13,7 +13,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,12 +76,7 @@ class EtcdRestoredFromS3Test {
     StateRun restored = salt.apply(SLS, pillar(""), MotoServer.CREDENTIALS);
 
     assertThat(restored.succeeded()).as("%s", restored).isTrue();
-    master.awaitHealthy();
-    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/kept"))
-        .isEqualTo("from the snapshot\n");
-    assertThat(main.ok("get", "/registry/pods/default/lost")).isEmpty();
-    assertThat(main.revision()).as("revision after the default bump").isGreaterThan(1_000_000);
-    assertThat(events.ok("get", "--print-value-only", "/registry/events/default/kept")).isEqualTo("event\n");
+    master.assertServesTheSnapshot();
     assertThat(salt.path("var/etcd/data/.etcd-snapshotter-restored-sha256"))
         .as("the copy restored is the file the run saved").hasContent(sha256(snapshots.resolve("snapshot.db")));
     assertThat(salt.path("var/etcd/data-events/.etcd-snapshotter-restored-sha256"))
@@ -114,7 +108,7 @@ class EtcdRestoredFromS3Test {
     assertThat(run.toString()).contains(tampered, "damaged");
     assertThat(salt.path("etc/kubernetes/manifests/etcd.manifest")).isRegularFile();
     assertThat(salt.path("etc/kubernetes/manifests/etcd-events.manifest")).isRegularFile();
-    assertThat(etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
+    assertThat(master.etcdDirs()).containsExactlyInAnyOrder("data", "data-events");
     assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/lost"))
         .as("etcd main still serves its old data").isEqualTo("after the snapshot\n");
   }
@@ -139,11 +133,6 @@ class EtcdRestoredFromS3Test {
     return copies.get(0);
   }
 
-  private List<String> etcdDirs() throws IOException {
-    try (Stream<Path> dirs = Files.list(salt.path("var/etcd"))) {
-      return dirs.map(dir -> dir.getFileName().toString()).toList();
-    }
-  }
 
   private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))) + "\n";

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
 import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One master on loopback running etcd 3.6 main and events from the manifests of kubernetes.etcd.configured, with a
@@ -54,6 +58,26 @@ final class OneMaster implements AutoCloseable {
   void awaitHealthy() {
     main.awaitHealthy(STARTUP);
     events.awaitHealthy(STARTUP);
+  }
+
+  /**
+   * After a restore of snapshots taken when main held /registry/pods/default/kept and events
+   * /registry/events/default/kept, and before main was given /registry/pods/default/lost: both serve their
+   * snapshot, revisions bumped by the restore's default.
+   */
+  void assertServesTheSnapshot() {
+    awaitHealthy();
+    assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/kept")).isEqualTo("from the snapshot\n");
+    assertThat(main.ok("get", "/registry/pods/default/lost")).isEmpty();
+    assertThat(main.revision()).as("revision after the default bump").isGreaterThan(1_000_000);
+    assertThat(events.ok("get", "--print-value-only", "/registry/events/default/kept")).isEqualTo("event\n");
+  }
+
+  /** What var/etcd holds: the data dirs, and those moved aside. */
+  List<String> etcdDirs() throws IOException {
+    try (Stream<Path> dirs = Files.list(salt.path("var/etcd"))) {
+      return dirs.map(dir -> dir.getFileName().toString()).toList();
+    }
   }
 
   @Override
