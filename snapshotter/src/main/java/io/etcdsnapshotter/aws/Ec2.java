@@ -1,8 +1,6 @@
 package io.etcdsnapshotter.aws;
 
 import java.net.URI;
-import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
@@ -10,13 +8,9 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * ServiceAccount, instance profile, environment), never from config, the instance profile only where allowed;
  * every failure turned into one line.
  */
-public final class Ec2 implements AutoCloseable {
-  private final Ec2Client client;
-  private final String where;
-
+public final class Ec2 extends AwsClient<Ec2Client> {
   private Ec2(Ec2Client client, String where) {
-    this.client = client;
-    this.where = where;
+    super(client, where);
   }
 
   /** {@code region} null: the default chain (AWS_REGION, profile, instance metadata); {@code endpoint} null: AWS's. */
@@ -33,26 +27,8 @@ public final class Ec2 implements AutoCloseable {
         endpoint == null ? "EC2" : "EC2 at " + endpoint);
   }
 
-  public Ec2Client client() {
-    return client;
-  }
-
   /** The region this client calls, however it was found. */
   public String region() {
-    return client.serviceClientConfiguration().region().id();
-  }
-
-  /** Runs one request; {@code action} completes "cannot ..." in the message of a failure. */
-  public <T> T call(String action, Supplier<T> request) {
-    try {
-      return request.get();
-    } catch (SdkException e) {
-      throw AwsException.failed(where, action, e);
-    }
-  }
-
-  @Override
-  public void close() {
-    client.close();
+    return client().serviceClientConfiguration().region().id();
   }
 }

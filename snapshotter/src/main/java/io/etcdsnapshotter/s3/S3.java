@@ -1,21 +1,16 @@
 package io.etcdsnapshotter.s3;
 
+import io.etcdsnapshotter.aws.AwsClient;
 import io.etcdsnapshotter.aws.AwsException;
 import io.etcdsnapshotter.aws.SdkClients;
 import java.net.URI;
-import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The S3 API as this tool uses it, set up as EC2's is ({@link SdkClients}); every failure turned into one line. */
-public final class S3 implements AutoCloseable {
-  private final S3Client client;
-  private final String where;
-
+public final class S3 extends AwsClient<S3Client> {
   private S3(S3Client client, String where) {
-    this.client = client;
-    this.where = where;
+    super(client, where);
   }
 
   /**
@@ -30,23 +25,5 @@ public final class S3 implements AutoCloseable {
     } catch (SdkClientException e) {
       throw new AwsException("no AWS region: give one (s3.region in the config, --s3-region) or set AWS_REGION", e);
     }
-  }
-
-  S3Client client() {
-    return client;
-  }
-
-  /** Runs one request; {@code action} completes "cannot ..." in the message of a failure. */
-  <T> T call(String action, Supplier<T> request) {
-    try {
-      return request.get();
-    } catch (SdkException e) {
-      throw AwsException.failed(where, action, e);
-    }
-  }
-
-  @Override
-  public void close() {
-    client.close();
   }
 }
