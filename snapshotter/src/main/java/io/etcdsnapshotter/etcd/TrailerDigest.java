@@ -1,8 +1,8 @@
 package io.etcdsnapshotter.etcd;
 
+import io.etcdsnapshotter.Sha256;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -17,11 +17,7 @@ final class TrailerDigest {
   private long total;
 
   TrailerDigest() {
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM lacks SHA-256", e);
-    }
+    sha256 = Sha256.digest();
   }
 
   void update(ByteBuffer chunk) {

@@ -1,12 +1,12 @@
 package io.etcdsnapshotter.inspect;
 
+import io.etcdsnapshotter.Sha256;
 import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.files.ReadOnlyFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -53,7 +53,7 @@ public record IntegrityTrailer(boolean present, String stored, String computed) 
    * no second read.
    */
   public static final class Digest {
-    private final MessageDigest sha = sha256();
+    private final MessageDigest sha = Sha256.digest();
     private final boolean present;
     private final long body;
     private final byte[] trailer = new byte[SIZE];
@@ -103,13 +103,5 @@ public record IntegrityTrailer(boolean present, String stored, String computed) 
       total += n;
     }
     return total;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.s3;
 
 import com.google.common.io.ByteStreams;
+import io.etcdsnapshotter.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

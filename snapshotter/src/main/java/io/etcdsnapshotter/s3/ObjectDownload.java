@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.s3;
 
 import io.etcdsnapshotter.Bytes;
+import io.etcdsnapshotter.Sha256;
 import io.etcdsnapshotter.aws.AwsException;
 import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;

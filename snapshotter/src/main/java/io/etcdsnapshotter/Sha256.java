@@ -1,13 +1,13 @@
-package io.etcdsnapshotter.s3;
+package io.etcdsnapshotter;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** The digest every copy is recorded and checked with. */
-final class Sha256 {
+/** SHA-256, which etcd's snapshot trailer, the snapshot index and the S3 copies all use; every JVM has it. */
+public final class Sha256 {
   private Sha256() {}
 
-  static MessageDigest digest() {
+  public static MessageDigest digest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
