@@ -2,7 +2,11 @@
     salt://etcd-snapshot/) into the addon manager's directory; without, removes that directory. A pillar mistake
     fails this state and writes nothing. -#}
 {%- from "kubernetes/map.jinja" import snapshot with context %}
-{%- set manifests = ['rbac.yaml', 'configmap.yaml', 'pvc.yaml', 'cronjob.yaml'] %}
+{#- One writer of the snapshot volume: the CronJob's Jobs, or in continuous mode the journal's Deployment, which takes
+    the full snapshots itself. The file of the other is cleaned out of the directory below, and the addon manager
+    prunes its object. #}
+{%- set workload = 'deployment.yaml' if snapshot.continuous.enabled else 'cronjob.yaml' %}
+{%- set manifests = ['rbac.yaml', 'configmap.yaml', 'pvc.yaml', workload] %}
 {%- if snapshot.default_storage_class %}
 {%-   do manifests.append('storageclass.yaml') %}
 {%- endif %}
@@ -33,7 +37,8 @@ etcd-snapshot-addon-{{ manifest }}:
         snapshot: {{ snapshot|json }}
 {%-   endfor %}
 
-# Keeps only the manifests above, so turning enable_default_storage_class off removes the StorageClass file.
+# Keeps only the manifests above, so turning enable_default_storage_class off removes the StorageClass file, and
+# switching continuous mode on or off removes the CronJob's or the Deployment's.
 etcd-snapshot-addon:
   file.directory:
     - name: {{ snapshot.addon_dir }}
