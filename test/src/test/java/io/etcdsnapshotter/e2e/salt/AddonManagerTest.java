@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The addon as a master runs it, one life in order: Salt renders it into the addon directory, Kubernetes' own addon
  * manager applies it to a real kube-apiserver, kube-controller-manager turns the CronJob into Jobs, the pillar
- * changes, and the addon is turned off.
+ * changes, continuous mode replaces the CronJob with the journal's Deployment and back, and the addon is turned off.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AddonManagerTest {
@@ -39,6 +41,7 @@ class AddonManagerTest {
   private static final String NS = "kube-system";
   private static final String PVC = "kube-etcd-snapshot-pvc";
   private static final Duration CRON_MINUTE = Duration.ofSeconds(90);
+  private static final Duration CONTROLLER = Duration.ofSeconds(60);
   private static final String PILLAR = """
       enable_etcd_snapshot: true
       etcd_snapshot_zone: eu-west-1b
@@ -51,6 +54,8 @@ class AddonManagerTest {
         aws:
           enabled: %s
           region: eu-west-1
+        continuous:
+          enabled: %s
       """;
 
   private static TempDirectory root;
@@ -76,7 +81,7 @@ class AddonManagerTest {
           namespace: kube-system
           labels: {addonmanager.kubernetes.io/mode: Reconcile}
         """);
-    render("* * * * *", "1Gi", true);
+    render("* * * * *", "1Gi", true, false);
     manager = AddonManager.start(apiServer, addonPath(), root.resolve("kube-addons"));
   }
 
@@ -146,7 +151,7 @@ class AddonManagerTest {
   void aPillarChangeReachesTheReconciledObjectsButNeverTheClaim() throws Exception {
     apiServer.kubectl("annotate", "pvc", PVC, "--namespace", NS, "etcd-snapshotter.io/last-result=ok").orThrow();
 
-    render("*/5 * * * *", "5Gi", false);
+    render("*/5 * * * *", "5Gi", false, false);
     manager.awaitPass();
 
     assertThat(client.batch().v1().cronjobs().inNamespace(NS).withName("etcd-snapshot").get().getSpec()
@@ -162,6 +167,52 @@ class AddonManagerTest {
 
   @Test
   @Order(4)
+  void continuousModeReplacesTheCronJobWithTheJournalsDeploymentOnTheSameClaim() throws Exception {
+    render("*/5 * * * *", "5Gi", false, true);
+    manager.awaitPass();
+
+    assertThat(client.batch().v1().cronjobs().inNamespace(NS).withName("etcd-snapshot").get())
+        .as("two pods on one ReadWriteOnce volume cannot work: the journal takes the full snapshots").isNull();
+    assertThat(manager.log()).contains("cronjob.batch/etcd-snapshot pruned");
+    Deployment deployment = client.apps().deployments().inNamespace(NS).withName("etcd-snapshot").get();
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    Polling.await("the ReplicaSet the deployment controller made of etcd-snapshot", CONTROLLER,
+        () -> !replicaSets().isEmpty(), () -> apiServer.kubectl("get", "deployments,replicasets,pods", "-A").toString());
+
+    PodSpec rendered = ((Deployment) rendered("deployment.yaml")).getSpec().getTemplate().getSpec();
+    ReplicaSet replicaSet = replicaSets().get(0);
+    assertThat(replicaSet.getSpec().getReplicas()).isOne();
+    PodSpec pod = replicaSet.getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers()).singleElement().satisfies(container -> {
+      assertThat(container.getCommand()).isEqualTo(rendered.getContainers().get(0).getCommand())
+          .containsSubsequence("journal", "--config", "/etc/etcd-snapshot/config.yaml", "--fsync-interval", "1s",
+              "--snapshot-interval", "6h");
+      assertThat(container.getSecurityContext()).isEqualTo(rendered.getContainers().get(0).getSecurityContext());
+    });
+    assertThat(pod.getVolumes()).filteredOn(volume -> volume.getPersistentVolumeClaim() != null)
+        .singleElement().extracting(volume -> volume.getPersistentVolumeClaim().getClaimName()).isEqualTo(PVC);
+    assertThat(pod.getAffinity()).isEqualTo(rendered.getAffinity());
+    assertThat(pod.getServiceAccountName()).isEqualTo("etcd-snapshot");
+    assertThat(pvc().getMetadata().getAnnotations()).containsEntry("etcd-snapshotter.io/last-result", "ok");
+    assertThat(apiServer.serviceAccountCan(NS, "etcd-snapshot", "patch", "persistentvolumeclaims/" + PVC)).isTrue();
+    assertThat(warningsAboutTheAddon()).isEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void switchingContinuousModeOffBringsTheCronJobBackAndPrunesTheDeployment() throws Exception {
+    render("*/5 * * * *", "5Gi", false, false);
+    manager.awaitPass();
+
+    assertThat(client.apps().deployments().inNamespace(NS).withName("etcd-snapshot").get()).isNull();
+    assertThat(manager.log()).contains("deployment.apps/etcd-snapshot pruned");
+    assertThat(client.batch().v1().cronjobs().inNamespace(NS).withName("etcd-snapshot").get().getSpec()
+        .getSchedule()).isEqualTo("*/5 * * * *");
+    assertThat(warningsAboutTheAddon()).isEmpty();
+  }
+
+  @Test
+  @Order(6)
   void turningTheAddonOffPrunesTheCronJobAndKeepsTheClaimWithItsVolume() throws Exception {
     StateRun off = salt.apply(SLS, "enable_etcd_snapshot: false\n");
     assertThat(off.succeeded()).as("%s", off).isTrue();
@@ -169,7 +220,8 @@ class AddonManagerTest {
 
     assertThat(client.batch().v1().cronjobs().inNamespace(NS).withName("etcd-snapshot").get()).isNull();
     assertThat(client.configMaps().inNamespace(NS).withName("etcd-snapshot-config").get()).isNull();
-    assertThat(manager.log()).contains("cronjob.batch/etcd-snapshot pruned");
+    assertThat(manager.log().lines().filter(line -> line.contains("cronjob.batch/etcd-snapshot pruned")))
+        .as("pruned by the switch to continuous mode, and now").hasSize(2);
     assertThat(pvc()).isNotNull();
     assertThat(pvc().getMetadata().getDeletionTimestamp()).isNull();
     assertThat(pvc().getMetadata().getAnnotations()).containsEntry("etcd-snapshotter.io/last-result", "ok");
@@ -191,8 +243,8 @@ class AddonManagerTest {
     return root.resolve("etc/kubernetes/addons");
   }
 
-  private static void render(String schedule, String diskSize, boolean aws) throws Exception {
-    StateRun run = salt.apply(SLS, PILLAR.formatted(schedule, diskSize, aws));
+  private static void render(String schedule, String diskSize, boolean aws, boolean continuous) throws Exception {
+    StateRun run = salt.apply(SLS, PILLAR.formatted(schedule, diskSize, aws, continuous));
     assertThat(run.succeeded()).as("%s", run).isTrue();
   }
 
@@ -204,6 +256,11 @@ class AddonManagerTest {
 
   private static PersistentVolumeClaim pvc() {
     return client.persistentVolumeClaims().inNamespace(NS).withName(PVC).get();
+  }
+
+  private static List<ReplicaSet> replicaSets() {
+    return client.apps().replicaSets().inNamespace(NS).withLabel("app.kubernetes.io/component", "journal").list()
+        .getItems();
   }
 
   private static List<Job> scheduledJobs() {

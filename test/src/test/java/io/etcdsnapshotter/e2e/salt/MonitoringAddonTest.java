@@ -17,13 +17,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The addon's monitoring: pillar etcd_snapshot:pushgateway reaches the jar's config, and the alert rules of addons/etcd-snapshot/alerts/ under promtool, Prometheus's own rule checker and tester: the plain
- * rule file, and the PrometheusRule Salt renders from it with pillar etcd_snapshot:prometheus_rule, each alert firing
- * on synthetic series that should fire it and not on the ones that should not.
+ * The addon's monitoring: pillar etcd_snapshot:pushgateway reaches the jar's config, and the alert rules of
+ * addons/etcd-snapshot/alerts/ under promtool, Prometheus's own rule checker and tester: the plain rule files (the
+ * snapshots', and the journal's of continuous mode), and the PrometheusRule Salt renders from them with pillar
+ * etcd_snapshot:prometheus_rule, each alert firing on synthetic series that should fire it and not on the ones that
+ * should not.
  */
 class MonitoringAddonTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Path RULES = Repository.root().resolve("addons/etcd-snapshot/alerts/etcd-snapshotter.rules.yaml");
+  private static final Path JOURNAL_RULES =
+      Repository.root().resolve("addons/etcd-snapshot/alerts/etcd-snapshotter-journal.rules.yaml");
   private static final String ADDON_DIR = "etc/kubernetes/addons/etcd-snapshot";
   private static final long DEFAULT_MAX_AGE = 2 * 86400;
 
@@ -56,6 +60,25 @@ class MonitoringAddonTest {
     Path rendered = tmp.resolve("rendered.rules.yaml");
     YAML.writeValue(rendered.toFile(), rule.path("spec"));
     assertPromtoolPasses(rendered, 7200);
+  }
+
+  @Test
+  void theJournalsRuleFileIsValidAndEachAlertFiresOnlyWhenItShould() throws IOException {
+    assertJournalPromtoolPasses(JOURNAL_RULES);
+  }
+
+  @Test
+  void inContinuousModeThePrometheusRuleAddsTheJournalsRulesAndTheAgeIsTwiceTheSnapshotInterval() throws Exception {
+    PrometheusTools.promtool(); // skip before salt runs when promtool is missing
+    Path addon = render("etcd_snapshot: {prometheus_rule: true, continuous: {enabled: true, snapshot_interval: 90m}}");
+    JsonNode groups = YAML.readTree(addon.resolve("prometheusrule.yaml").toFile()).path("spec").path("groups");
+    assertThat(groups).hasSize(2);
+    assertThat(groups.path(1)).isEqualTo(YAML.readTree(JOURNAL_RULES.toFile()).path("groups").path(0));
+    assertThat(groups.path(0).path("rules").path(0).path("expr").asText()).endsWith("> 10800");
+    Path rendered = tmp.resolve("rendered.rules.yaml");
+    YAML.writeValue(rendered.toFile(), YAML.createObjectNode().set("groups", groups));
+    assertPromtoolPasses(rendered, 10800);
+    assertJournalPromtoolPasses(rendered);
   }
 
   @Test
@@ -103,6 +126,16 @@ class MonitoringAddonTest {
    * the annotations left out: the tests assert when each alert fires and with which labels, not its prose.
    */
   private void assertPromtoolPasses(Path rules, long maxAgeSeconds) throws IOException {
+    long minutes = maxAgeSeconds / 60;
+    assertPromtoolPasses(rules, "etcd-snapshotter.rules.test.yaml", minutes - 60, minutes + 60);
+  }
+
+  private void assertJournalPromtoolPasses(Path rules) throws IOException {
+    assertPromtoolPasses(rules, "etcd-snapshotter-journal.rules.test.yaml");
+  }
+
+  /** As above, with the promtool tests of {@code testFile} (in the test resources' alerts/) and its numbers. */
+  private void assertPromtoolPasses(Path rules, String testFile, Object... numbers) throws IOException {
     ProcessResult check = PrometheusTools.promtool(tmp, "check", "rules", rules.toString());
     assertThat(check.exitCode()).as(check.toString()).isZero();
     JsonNode tested = YAML.readTree(rules.toFile());
@@ -110,12 +143,13 @@ class MonitoringAddonTest {
     Path withoutAnnotations = tmp.resolve("tested.rules.yaml");
     YAML.writeValue(withoutAnnotations.toFile(), tested);
     String template;
-    try (InputStream in = MonitoringAddonTest.class.getResourceAsStream("/alerts/etcd-snapshotter.rules.test.yaml")) {
+    try (InputStream in = MonitoringAddonTest.class.getResourceAsStream("/alerts/" + testFile)) {
       template = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
-    long minutes = maxAgeSeconds / 60;
-    Path tests = Files.writeString(tmp.resolve("rules.test.yaml"),
-        String.format(template, withoutAnnotations, minutes - 60, minutes + 60));
+    Object[] args = new Object[numbers.length + 1];
+    args[0] = withoutAnnotations;
+    System.arraycopy(numbers, 0, args, 1, numbers.length);
+    Path tests = Files.writeString(tmp.resolve("rules.test.yaml"), String.format(template, args));
     ProcessResult test = PrometheusTools.promtool(tmp, "test", "rules", tests.toString());
     assertThat(test.exitCode()).as(test.toString()).isZero();
   }

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -456,6 +457,81 @@ class SnapshotAddonTest {
     assertThat(root.resolve(ADDON_DIR)).doesNotExist();
   }
 
+  @Test
+  void continuousModeRunsTheJournalAsOneDeploymentOfTheCronJobsPodInsteadOfTheCronJob() throws Exception {
+    String pillar = """
+        enable_etcd_snapshot: true
+        etcd_snapshot_zone: eu-west-1b
+        etcd_snapshot:
+          log_format: json
+          read_keys_of_other_owners: true
+          record_on_pvc: true
+          tls:
+            ca_file: /srv/kubernetes/etcd-ca.crt
+            cert_file: /srv/kubernetes/etcd-client.crt
+            key_file: /srv/kubernetes/etcd-client.key
+          continuous:
+            enabled: %s
+            fsync_interval: 500ms
+            snapshot_interval: 2h
+        """;
+    PodSpec cronJobPod = podOf(render(pillar.formatted(false)));
+
+    Map<String, HasMetadata> addon = render(pillar.formatted(true));
+
+    assertThat(addon).doesNotContainKey("CronJob/etcd-snapshot");
+    Deployment deployment = (Deployment) addon.get("Deployment/etcd-snapshot");
+    assertThat(deployment.getMetadata().getLabels()).containsEntry("addonmanager.kubernetes.io/mode", "Reconcile");
+    assertThat(deployment.getSpec().getReplicas()).as("one writer of the journal and the RWO volume").isOne();
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(pod.getRestartPolicy()).isEqualTo("Always");
+    assertThat(pod.getTerminationGracePeriodSeconds()).as("the journal's 5 s catch-up, then its last fsyncs")
+        .isGreaterThanOrEqualTo(15L);
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getCommand()).containsExactly("java", "-XX:+UseSerialGC", "-Xmx64m",
+        "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/app/etcd-snapshotter.jsa", "-jar",
+        "/app/etcd-snapshotter.jar", "journal", "--config", "/etc/etcd-snapshot/config.yaml", "--fsync-interval",
+        "500ms", "--snapshot-interval", "2h", "--log-format", "json");
+    assertThat(container.getResources().getRequests()).containsEntry("memory", new Quantity("128Mi"));
+    assertThat(container.getResources().getLimits()).containsOnly(Map.entry("memory", new Quantity("256Mi")));
+    assertThat(container.getLivenessProbe()).isNull();
+    // The rest is the CronJob's pod: the same master, network, rights, volume, config and keys.
+    assertThat(pod.getNodeSelector()).containsExactly(Map.entry("topology.kubernetes.io/zone", "eu-west-1b"));
+    assertThat(volume(pod, "snapshots").getPersistentVolumeClaim().getClaimName()).isEqualTo("kube-etcd-snapshot-pvc");
+    for (PodSpec spec : List.of(pod, cronJobPod)) {
+      spec.setRestartPolicy(null);
+      spec.setTerminationGracePeriodSeconds(null);
+      spec.getContainers().get(0).setCommand(null);
+      spec.getContainers().get(0).setResources(null);
+    }
+    assertThat(pod).isEqualTo(cronJobPod);
+  }
+
+  @Test
+  void switchingContinuousModeOnAndOffLeavesOnlyTheFileOfTheModeInTheAddonDirectory() throws Exception {
+    SaltCall salt = new SaltCall(root, "master-1");
+    String pillar = """
+        enable_etcd_snapshot: true
+        etcd_snapshot_hostname: master-1
+        etcd_snapshot: {prometheus_rule: true, continuous: {enabled: %s}}
+        """;
+    Path dir = root.resolve(ADDON_DIR);
+    for (boolean continuous : new boolean[] {false, true, false, true}) {
+      StateRun run = salt.apply(SLS, pillar.formatted(continuous));
+      assertThat(run.succeeded()).as("%s", run).isTrue();
+      assertThat(dir.resolve("deployment.yaml")).as("continuous: %s", continuous).matches(
+          file -> Files.exists(file) == continuous);
+      assertThat(dir.resolve("cronjob.yaml")).as("continuous: %s", continuous).matches(
+          file -> Files.exists(file) != continuous);
+      assertThat(Files.readString(dir.resolve("prometheusrule.yaml")).contains("EtcdJournalNotSyncing"))
+          .as("journal alerts with continuous: %s", continuous).isEqualTo(continuous);
+      assertAcceptedWithoutWarnings(dir);
+    }
+    StateRun again = salt.apply(SLS, pillar.formatted(true));
+    assertThat(again.changed()).as("%s", again).isEmpty();
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
       neither zone nor hostname | {}                                                      | needs etcd_snapshot_zone or etcd_snapshot_hostname
@@ -476,6 +552,11 @@ class SnapshotAddonTest {
       a copy without a region   | {etcd_snapshot_hostname: m1, etcd_snapshot: {aws: {ebs_snapshots_copies: [{keep: 3}]}}} | etcd_snapshot:aws:ebs_snapshots_copies entry {"keep": 3} needs a region
       master label with a space | {etcd_snapshot_zone: eu-west-1a, etcd_snapshot: {master_label: 'node role'}} | etcd_snapshot:master_label "node role" is not a Kubernetes label key (e.g. node-role.kubernetes.io/control-plane)
       a KMS alias, no region    | {etcd_snapshot_hostname: m1, etcd_snapshot: {encryption: {kms_key_id: alias/etcd}}} | etcd_snapshot:encryption:kms_key_id "alias/etcd" names no region
+      continuous: yes           | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: 'yes'}}} | etcd_snapshot:continuous:enabled "yes" is not true or false
+      fsync every 5 minutes     | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true, fsync_interval: 5m}}} | etcd_snapshot:continuous:fsync_interval "5m" is not a duration from 100ms to 1m
+      fsync in words            | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true, fsync_interval: 1 second}}} | etcd_snapshot:continuous:fsync_interval "1 second" is not a duration from 100ms to 1m
+      snapshots every minute    | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true, snapshot_interval: 1m}}} | etcd_snapshot:continuous:snapshot_interval "1m" is not a duration from 10m to 7d
+      snapshot interval no unit | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true, snapshot_interval: 3600}}} | etcd_snapshot:continuous:snapshot_interval "3600" is not a duration from 10m to 7d
       """)
   void pillarMistakeFailsWithItsMessageAndWritesNoManifest(String mistake, String flowPillar, String message)
       throws Exception {
