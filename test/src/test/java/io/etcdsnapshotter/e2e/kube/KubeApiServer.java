@@ -92,14 +92,16 @@ public final class KubeApiServer implements AutoCloseable {
 
   /**
    * As {@link #start()}, with a kube-controller-manager running what the addon meets on a master: CronJobs make
-   * Jobs, PVCs bind to PVs (and are deleted only when unused), kube-system gets its default ServiceAccount.
+   * Jobs, Deployments make ReplicaSets and those Pods, PVCs bind to PVs (and are deleted only when unused),
+   * kube-system gets its default ServiceAccount.
    */
   public static KubeApiServer startWithControllerManager() {
     KubeApiServer server = start();
     try {
       server.controllerManager = RunningProcess.start(List.of(server.bin.resolve("kube-controller-manager").toString(),
           "--kubeconfig=" + server.kubeconfig,
-          "--controllers=cronjob-controller,job-controller,persistentvolume-binder-controller,"
+          "--controllers=cronjob-controller,job-controller,deployment-controller,replicaset-controller,"
+              + "persistentvolume-binder-controller,"
               + "persistentvolume-protection-controller,persistentvolumeclaim-protection-controller,"
               + "serviceaccount-controller",
           "--leader-elect=false",

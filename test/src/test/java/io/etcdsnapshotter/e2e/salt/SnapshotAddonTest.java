@@ -514,7 +514,7 @@ class SnapshotAddonTest {
     String pillar = """
         enable_etcd_snapshot: true
         etcd_snapshot_hostname: master-1
-        etcd_snapshot: {prometheus_rule: true, continuous: {enabled: %s}}
+        etcd_snapshot: {continuous: {enabled: %s}}
         """;
     Path dir = root.resolve(ADDON_DIR);
     for (boolean continuous : new boolean[] {false, true, false, true}) {
@@ -524,8 +524,6 @@ class SnapshotAddonTest {
           file -> Files.exists(file) == continuous);
       assertThat(dir.resolve("cronjob.yaml")).as("continuous: %s", continuous).matches(
           file -> Files.exists(file) != continuous);
-      assertThat(Files.readString(dir.resolve("prometheusrule.yaml")).contains("EtcdJournalNotSyncing"))
-          .as("journal alerts with continuous: %s", continuous).isEqualTo(continuous);
       assertAcceptedWithoutWarnings(dir);
     }
     StateRun again = salt.apply(SLS, pillar.formatted(true));
