@@ -9,6 +9,10 @@
     - etcd-restore-X-pending hashes the snapshot file once (sha256, written 0600 under Salt's cache dir for the states
       after it) and reports a change only when the data dir does not record that sha256 in its marker file: the
       cluster is pending. Everything below runs on that change (onchanges) and nothing else.
+    - With pillar etcd_restore:to_revision ({CLUSTER: N}) or to_time (one UTC time for all clusters), a cluster is
+      restored to that point through its journal on the volume (snapshot_dir/journal/CLUSTER): the jar starts from
+      the newest of its snapshot file and generations at or before the point. The point is part of what the marker
+      records, and its check is a dry run of that restore in place of the verify below.
     - Per pending cluster: verify every pending snapshot (and that etcd:image's release starts from it) before
       stopping any cluster, move the static pod manifest out of the kubelet's directory, wait until etcd stops listening, move the data dir aside (never deleted), run the
       jar's restore (token from pillar, else <token>-restored-<first 12 hex of the sha256>), record the sha256 in the
@@ -122,7 +126,8 @@ etcd-restore-{{ name }}-snapshot:
 
 {%-   for name, cluster in etcd.clusters.items() %}
 
-{%-     set args = [snapshots[name], cluster.data_dir ~ '/' ~ marker]|map('quote')|join(' ') %}
+{%-     set point = restore.points.get(name, []) %}
+{%-     set args = ((['--point', point|join(' ')] if point else []) + [snapshots[name], cluster.data_dir ~ '/' ~ marker])|map('quote')|join(' ') %}
 etcd-restore-{{ name }}-pending:
   cmd.script:
     - source: salt://kubernetes/etcd/files/pending.sh
@@ -138,9 +143,14 @@ etcd-restore-{{ name }}-pending:
 
 {%-   for name, cluster in etcd.clusters.items() %}
 
+{#- A point in time is checked by building it in full beside the data dir (a dry run): the chain reaching the point
+    and every record up to it, as well as the snapshot, before anything stops. #}
+{%-     set point = restore.points.get(name, []) %}
+{%-     set check = ['restore', snapshots[name]] + point + ['--dry-run', '--data-dir', cluster.data_dir ~ '.point-check']
+          if point else ['verify', snapshots[name]] %}
 etcd-restore-{{ name }}-verify:
   cmd.run:
-    - name: {{ java_jar }} verify {{ snapshots[name]|quote }} --etcd-version {{ etcd.release|quote }}
+    - name: {{ java_jar }} {{ check|map('quote')|join(' ') }} --etcd-version {{ etcd.release|quote }}
     - onchanges:
       - cmd: etcd-restore-{{ name }}-pending
 {%-     if restore.installs %}
@@ -157,7 +167,7 @@ etcd-restore-{{ name }}-verify:
           '--initial-cluster', cluster.initial_cluster,
           '--initial-advertise-peer-urls', cluster.peer_url,
           '--etcd-version', etcd.release,
-        ] %}
+        ] + restore.points.get(name, []) %}
 {%-     if restore.bump_revision|int > 0 %}
 {%-       do flags.extend(['--bump-revision', restore.bump_revision|int|string]) %}
 {%-       if restore.mark_compacted %}{% do flags.append('--mark-compacted') %}{% endif %}

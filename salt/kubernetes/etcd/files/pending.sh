@@ -1,8 +1,16 @@
 #!/bin/bash
-# Usage: pending.sh SNAPSHOT MARKER [SHA256_FILE]  Decides, for Salt (a stateful command: one JSON line), whether the
-# data dir of MARKER still needs the restore of SNAPSHOT: changed when MARKER does not hold SNAPSHOT's sha256. With
-# SHA256_FILE, also writes that sha256 there (0600) for the states after it, so the file is hashed once per apply.
+# Usage: pending.sh [--point POINT] SNAPSHOT MARKER [SHA256_FILE]  Decides, for Salt (a stateful command: one JSON
+# line), whether the data dir of MARKER still needs the restore of SNAPSHOT: changed when MARKER does not hold
+# SNAPSHOT's sha256. With SHA256_FILE, also writes that sha256 there (0600) for the states after it, so the file is
+# hashed once per apply. With --point (the restore's point-in-time flags, e.g. "--to-revision 123"), the restore is
+# of SNAPSHOT and that point: the sha256 is then of the snapshot's sha256 and the point, so another point is another
+# restore (and token), and the same one again is none.
 set -euo pipefail
+point=
+if [ "${1:-}" = --point ]; then
+  point=$2
+  shift 2
+fi
 snapshot=$1 marker=$2 sha256_file=${3:-}
 # openssl's SHA-256 uses the CPU's SHA instructions: five times faster than coreutils' sha256sum on an 8 GiB file,
 # which sits between the operator and the restore. The digest is the same either way, so markers stay valid.
@@ -12,6 +20,11 @@ else
   sha=$(sha256sum < "$snapshot")
 fi
 sha=${sha%% *}
+if [ -n "$point" ]; then
+  sha=$(printf '%s %s' "$sha" "$point" | sha256sum)
+  sha=${sha%% *}
+  snapshot="$snapshot $point"
+fi
 recorded=$(cat "$marker" 2>/dev/null || true)
 if [ -n "$sha256_file" ]; then
   mkdir -p -m 0700 "$(dirname "$sha256_file")"

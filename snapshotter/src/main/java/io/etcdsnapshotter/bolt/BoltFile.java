@@ -127,6 +127,16 @@ public final class BoltFile implements Closeable {
   }
 
   /**
+   * The last key of a top-level bucket, from one descent along its right edge; empty if the bucket is missing or
+   * empty. etcd's newest revision is the last key of its "key" bucket, found so without reading the file.
+   */
+  public Optional<byte[]> lastKey(byte[] bucket) throws IOException {
+    Lookup lookup = new Lookup(store);
+    Lookup.Hit b = lookup.find(meta().root(), bucket);
+    return b == null || !b.leaf().isBucket(b.index()) ? Optional.empty() : Optional.ofNullable(lookup.lastInBucket(b));
+  }
+
+  /**
    * Visits every bucket and pair in order while checking the whole structure, as bbolt's {@code tx.Check()}: every
    * page below the high-water mark, reached once, flags, bounds, key order, separators and the freelist if any.
    */

@@ -28,6 +28,31 @@ final class Lookup {
     return find(root, key, "bucket " + bucket.leaf().show(bucket.index()));
   }
 
+  /** The last key of the bucket whose element is {@code bucket}: the rightmost descent; null when it is empty. */
+  byte[] lastInBucket(Hit bucket) throws IOException {
+    long root = BucketHeader.root(bucket.leaf(), bucket.index());
+    String from = "bucket " + bucket.leaf().show(bucket.index());
+    Page page = root == 0 ? bucket.leaf().inlineBucket(bucket.index()) : null;
+    Page.Corruption owner = problem -> store.corrupt(from + " " + problem);
+    long pgid = root;
+    for (int depth = 0; depth < TreeWalk.MAX_DEPTH; depth++) {
+      if (page == null) {
+        page = store.loadNode(pgid, null, owner, null);
+      }
+      if (page.count == 0) {
+        return null;
+      }
+      if (page.isLeaf()) {
+        return Keys.bytes(page.keySlice(page.count - 1));
+      }
+      Page branch = page;
+      pgid = branch.child(branch.count - 1);
+      owner = problem -> branch.corrupt("element " + (branch.count - 1) + " " + problem);
+      page = null;
+    }
+    throw store.corrupt(from + ": the tree is deeper than " + TreeWalk.MAX_DEPTH + " levels");
+  }
+
   private Hit find(long root, byte[] key, String from) throws IOException {
     ByteBuffer target = ByteBuffer.wrap(key).order(ByteOrder.LITTLE_ENDIAN);
     Page.Corruption owner = problem -> store.corrupt(from + " " + problem);

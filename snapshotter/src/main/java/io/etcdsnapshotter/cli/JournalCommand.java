@@ -10,6 +10,7 @@ import io.etcdsnapshotter.config.SnapshotSettings;
 import io.etcdsnapshotter.files.PrivateFiles;
 import io.etcdsnapshotter.follow.ClusterJournal;
 import io.etcdsnapshotter.follow.JournalSettings;
+import io.etcdsnapshotter.volume.ChainRetention;
 import io.etcdsnapshotter.volume.SnapshotIndex;
 import io.etcdsnapshotter.volume.SnapshotVolume;
 import java.io.IOException;
@@ -143,6 +144,7 @@ final class JournalCommand implements Callable<Integer> {
           + "/snapshots.json for the journal to continue; take one first (snapshot --dir " + config.dir() + ")");
     }
     Path journalDir = config.dir().resolve(SnapshotVolume.JOURNAL).resolve(cluster.name());
+    ChainRetention.prune(config.dir().resolve(cluster.fileName()));
     PrivateFiles.ensureDirectory(journalDir.getParent());
     return new JournalSettings(journalDir, newest.revision, newest.clusterId, interval, (long) segmentMib << 20,
         config.dialTimeout(), retry);

@@ -1,6 +1,8 @@
 package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.config.ConfigException;
+import io.etcdsnapshotter.inspect.SnapshotFiles;
+import io.etcdsnapshotter.restore.BaseSnapshot;
 import io.etcdsnapshotter.restore.Cluster;
 import io.etcdsnapshotter.restore.DataDirRestore;
 import io.etcdsnapshotter.restore.PointInTime;
@@ -10,6 +12,7 @@ import io.etcdsnapshotter.restore.RestoreResult;
 import io.etcdsnapshotter.s3.ObjectDownload;
 import io.etcdsnapshotter.s3.S3;
 import io.etcdsnapshotter.s3.S3Location;
+import io.etcdsnapshotter.volume.KeptSnapshots;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,11 +44,14 @@ import picocli.CommandLine.Spec;
       "From s3:// the object is downloaded onto the data dir's file system first (it needs its size free besides),"
           + " checked against the SHA-256 its metadata records, and deleted once restored; a damaged object is one"
           + " line and nothing is written.",
-      "With --journal and --to-revision (or --to-time) the data dir holds the cluster as it was at that revision:"
-          + " the snapshot, then every revision after it from the journal the journal command wrote"
-          + " (DIR/journal/CLUSTER), and the leases alive then with their granted TTL, so keys come back attached"
-          + " to them. A journal that misses any revision in between, or a key attached at that revision to a lease"
-          + " the journal never saw granted, is refused in one line with nothing written.",
+      "With --to-revision (or --to-time) the data dir holds the cluster as it was at that revision: a full"
+          + " snapshot, then every revision after it from the journal the journal command wrote, and the leases"
+          + " alive then with their granted TTL, so keys come back attached to them. Give FILE as the volume's"
+          + " snapshot (DIR/snapshot.db, DIR/snapshot-events.db): the restore starts from the newest of it and its"
+          + " generations (DIR/generations) at or before the target whose journal chain (DIR/journal/CLUSTER)"
+          + " reaches the target. A target no chain reaches (a gap between chains included) is refused in one line"
+          + " naming the revisions that can be restored; so is a key attached at that revision to a lease the"
+          + " journal never saw granted; nothing is written.",
       "Exit codes: 0 restored, 1 failed (nothing left at the target), 2 usage error."
     })
 final class RestoreCommand implements Callable<Integer> {
@@ -97,12 +103,8 @@ final class RestoreCommand implements Callable<Integer> {
       description = "Build and check the data dir, then delete it again: proves the file restorable.")
   boolean dryRun;
 
-  @Option(names = "--journal", paramLabel = "DIR",
-      description = "The cluster's journal dir (DIR/journal/CLUSTER of the journal command), with --to-revision.")
-  Path journal;
-
   @Option(names = "--to-revision", paramLabel = "N",
-      description = "Restore the cluster as it was at revision N: the snapshot plus the journal's revisions up to N.")
+      description = "Restore the cluster as it was at revision N: a snapshot plus the journal's revisions up to N.")
   Long toRevision;
 
   @Option(names = "--to-time", paramLabel = "TIME",
@@ -110,20 +112,30 @@ final class RestoreCommand implements Callable<Integer> {
           + " (ISO-8601 UTC, e.g. 2026-12-01T13:20:00Z; the journal stamps what it has received at each fsync).")
   Instant toTime;
 
+  @Option(names = "--journal", paramLabel = "DIR",
+      description = "The cluster's journal dir, with --to-revision or --to-time (default: journal/CLUSTER beside a"
+          + " FILE named as the volume's, snapshot.db for main, snapshot-CLUSTER.db for another).")
+  Path journal;
+
   @Mixin EtcdVersionOption etcdVersion;
 
   @Mixin KmsOption kms;
 
-  private RestoreRequest request(Path file, Path target, Cluster cluster, RemoteSnapshot remote) {
+  private RestoreRequest request(Path file, Path target, Cluster cluster, RemoteSnapshot remote,
+      PointInTime pointInTime) {
     return new RestoreRequest(file, target, walDir, cluster, skipHashCheck, bumpRevision, dryRun,
-        etcdVersion.release(), kms.keys(), remote, pointInTime());
+        etcdVersion.release(), kms.keys(), remote, pointInTime);
   }
 
-  private PointInTime pointInTime() {
-    if (journal == null) {
-      return null;
+  /** The journal dir given, or the one beside the volume's snapshot file. */
+  private Path journalDir() throws ConfigException {
+    Path dir = journal != null ? journal
+        : S3Location.named(snapshot) ? null : KeptSnapshots.journalDir(Path.of(snapshot).toAbsolutePath());
+    if (dir == null) {
+      throw new ConfigException("--to-revision and --to-time need --journal DIR when FILE (" + snapshot + ") is not"
+          + " a snapshot volume's snapshot.db or snapshot-CLUSTER.db");
     }
-    return toTime != null ? PointInTime.time(journal, toTime) : PointInTime.revision(journal, toRevision);
+    return dir;
   }
 
   @Override
@@ -134,12 +146,17 @@ final class RestoreCommand implements Callable<Integer> {
     if ((bumpRevision > 0) != markCompacted) {
       throw new ConfigException("--bump-revision and --mark-compacted go together; give both or neither");
     }
-    if ((journal == null) != (toRevision == null && toTime == null) || toRevision != null && toTime != null) {
-      throw new ConfigException("--journal goes with one of --to-revision and --to-time; give both or neither");
+    if (toRevision != null && toTime != null) {
+      throw new ConfigException("--to-revision and --to-time each name the point to restore to; give one");
+    }
+    boolean pointInTime = toRevision != null || toTime != null;
+    if (journal != null && !pointInTime) {
+      throw new ConfigException("--journal goes with --to-revision or --to-time; give one of them too");
     }
     if (toRevision != null && toRevision < 1) {
       throw new ConfigException("--to-revision must be 1 or more, not " + toRevision);
     }
+    Path journalDir = pointInTime ? journalDir() : null;
     Cluster cluster = Cluster.bootstrap(name, initialCluster, token, advertisePeerUrls);
     Path target = dataDir != null ? dataDir : Path.of(name + ".etcd");
     String restored;
@@ -149,6 +166,8 @@ final class RestoreCommand implements Callable<Integer> {
         ObjectDownload download = new ObjectDownload(client);
         ObjectDownload.Found found = download.find(S3Location.parse(snapshot, "FILE"));
         restored = found.location().toString();
+        PointInTime point = !pointInTime ? null : new PointInTime(journalDir,
+            toTime == null ? toRevision : BaseSnapshot.revisionAt(journalDir, toTime));
         result = DataDirRestore.run(request(null, target, cluster, new RemoteSnapshot() {
           @Override
           public long size() {
@@ -159,11 +178,17 @@ final class RestoreCommand implements Callable<Integer> {
           public void fetch(Path file) throws IOException {
             download.download(found, file);
           }
-        }));
+        }, point));
       }
+    } else if (pointInTime) {
+      BaseSnapshot.Choice base = BaseSnapshot.choose(Path.of(snapshot), journalDir,
+          toRevision == null ? 0 : toRevision, toTime, file -> SnapshotFiles.openBolt(file, kms.keys()));
+      restored = base.snapshot() + " (revision " + base.snapshotRevision() + ") to revision "
+          + base.target().toRevision();
+      result = DataDirRestore.run(request(base.snapshot(), target, cluster, null, base.target()));
     } else {
       restored = snapshot;
-      result = DataDirRestore.run(request(Path.of(snapshot), target, cluster, null));
+      result = DataDirRestore.run(request(Path.of(snapshot), target, cluster, null, null));
     }
     spec.commandLine().getOut().println((dryRun ? "dry run: could restore " : "restored ") + restored + " into "
         + target + ": " + result.describe());

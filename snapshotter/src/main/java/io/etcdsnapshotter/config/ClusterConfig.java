@@ -15,4 +15,13 @@ public record ClusterConfig(String name, List<URI> endpoints, TlsFiles tls, Stri
   public String fileName() {
     return MAIN.equals(name) ? "snapshot.db" : "snapshot-" + name + ".db";
   }
+
+  /** The cluster whose snapshot {@link #fileName} is {@code fileName}; null for another name. */
+  public static String nameOfFile(String fileName) {
+    if (fileName.equals("snapshot.db")) {
+      return MAIN;
+    }
+    boolean ours = fileName.startsWith("snapshot-") && fileName.endsWith(".db") && fileName.length() > 12;
+    return ours ? fileName.substring(9, fileName.length() - 3) : null;
+  }
 }

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.journal;
 
+import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +99,17 @@ public final class Chain {
       });
     }
     return last[0] < 0 ? baseRevision : last[0];
+  }
+
+  /**
+   * Deletes the whole chain, its last segment first: a stop midway leaves a shorter chain that still reads as one,
+   * never segments without their start.
+   */
+  public void delete() throws IOException {
+    for (int i = segments.size() - 1; i >= 0; i--) {
+      Files.deleteIfExists(segments.get(i));
+    }
+    PrivateFiles.syncDirectory(segments.get(0).getParent());
   }
 
   /** A visitor of a chain's records, in order. */

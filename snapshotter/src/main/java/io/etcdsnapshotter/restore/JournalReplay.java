@@ -6,12 +6,9 @@ import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.journal.Chain;
 import io.etcdsnapshotter.journal.LeaseRecord;
 import io.etcdsnapshotter.journal.RevisionRecord;
-import io.etcdsnapshotter.journal.TimeRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The key-bucket pairs etcd would have written for the revisions after the snapshot's, up to the target, streamed
@@ -21,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * (see {@link Leases}), reading lease records past the target while a lease a put names is still unknown.
  */
 final class JournalReplay {
-  private static final Logger LOG = LoggerFactory.getLogger(JournalReplay.class);
   private final PointInTime target;
   private final PairSink sink;
   private final Leases leases;
@@ -46,35 +42,10 @@ final class JournalReplay {
    */
   static Replayed replay(PointInTime target, BoltFile source, long snapshotRevision, PairSink sink)
       throws IOException {
-    long to = targetRevision(target, snapshotRevision);
+    long to = target.toRevision();
     Leases leases = Leases.of(source);
     new JournalReplay(target, sink, leases).replay(snapshotRevision, to);
     return new Replayed(to, leases);
-  }
-  /** The revision a restore to {@code target} ends at: the one given, or the newest received by the time given. */
-  private static long targetRevision(PointInTime target, long snapshotRevision) throws IOException {
-    if (target.toTime() == null) {
-      return target.toRevision();
-    }
-    long millis = target.toTime().toEpochMilli();
-    long[] newest = {0};
-    for (Chain chain : Chain.list(target.journalDir())) {
-      if (chain.baseRevision() <= snapshotRevision) {
-        chain.read(record -> {
-          if (record instanceof TimeRecord time && time.epochMillis() <= millis) {
-            newest[0] = Math.max(newest[0], time.revision());
-          }
-          return !(record instanceof TimeRecord time && time.epochMillis() > millis);
-        });
-      }
-    }
-    if (newest[0] < snapshotRevision) {
-      throw new IOException("the journal in " + target.journalDir() + " holds no revision after the snapshot's ("
-          + snapshotRevision + ") received by " + target.toTime() + "; restore the snapshot alone, or from an"
-          + " older snapshot");
-    }
-    LOG.info("{} is revision {}: the newest the journal had received by then", target.toTime(), newest[0]);
-    return newest[0];
   }
 
   private void replay(long after, long to) throws IOException {

@@ -97,6 +97,7 @@ public final class SnapshotVolume implements AutoCloseable {
       LOG.info("giving up older generation {} to make room for {}", old, name);
       Files.deleteIfExists(old);
     }
+    ChainRetention.prune(file);
     free = Files.getFileStore(dir).getUsableSpace();
     if (free < needed) {
       throw tooSmall(needed, free, 0);
@@ -110,7 +111,10 @@ public final class SnapshotVolume implements AutoCloseable {
         + "; grow the volume (pillar etcd_snapshot_disk_size) or free space on it");
   }
 
-  /** Replaces {@code name} with the finished part, keeping the replaced file as a generation when asked to. */
+  /**
+   * Replaces {@code name} with the finished part, keeping the replaced file as a generation when asked to; the
+   * journal chains of the snapshots no longer kept go with them.
+   */
   public void commit(PartFile part, String name) throws IOException {
     Path target = file(name);
     if (keep > 0) {
@@ -118,6 +122,7 @@ public final class SnapshotVolume implements AutoCloseable {
     }
     PrivateFiles.replace(part.path(), target);
     generations.prune(target, keep);
+    ChainRetention.prune(target);
   }
 
   @Override

@@ -100,6 +100,19 @@ class BoltFileTest {
 
   @ParameterizedTest
   @FieldSource(SnapshotFixtures.ALL)
+  void theLastKeyOfABucketIsTheLastItsWalkYields(String version) throws IOException {
+    try (BoltFile bolt = BoltFile.open(SnapshotFixtures.snapshot(version))) {
+      for (String bucket : List.of("key", "meta", "members")) {
+        List<byte[]> keys = new ArrayList<>();
+        bolt.forEach(bytes(bucket), (k, v) -> keys.add(k));
+        assertThat(bolt.lastKey(bytes(bucket))).as(bucket).hasValue(keys.get(keys.size() - 1));
+      }
+      assertThat(bolt.lastKey(bytes("no-such-bucket"))).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @FieldSource(SnapshotFixtures.ALL)
   void aMissingBucketYieldsNothing(String version) throws IOException {
     List<byte[]> seen = new ArrayList<>();
     try (BoltFile bolt = BoltFile.open(SnapshotFixtures.snapshot(version))) {

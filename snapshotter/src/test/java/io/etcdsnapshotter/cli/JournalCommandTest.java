@@ -29,17 +29,22 @@ class JournalCommandTest {
   }
 
   @Test
-  void restoreTakesTheJournalWithExactlyOneTarget() throws Exception {
+  void restoreTakesExactlyOneTargetAndFindsTheJournalOnlyBesideAVolumesFile() throws Exception {
     Path snapshot = Files.createFile(dir.resolve("snapshot.db"));
     CliRun run = CliRun.of("restore", snapshot.toString(), "--journal", dir.toString(), "--data-dir",
         dir.resolve("out").toString());
     assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(run.err()).contains("--journal goes with one of --to-revision and --to-time");
+    assertThat(run.err()).contains("--journal goes with --to-revision or --to-time");
     assertThat(dir.resolve("out")).doesNotExist();
     CliRun both = CliRun.of("restore", snapshot.toString(), "--journal", dir.toString(), "--to-revision", "5",
         "--to-time", "2026-12-01T13:20:00Z", "--data-dir", dir.resolve("out").toString());
     assertThat(both.exit()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(both.err()).contains("--journal goes with one of --to-revision and --to-time");
+    assertThat(both.err()).contains("--to-revision and --to-time each name the point to restore to; give one");
+    Path elsewhere = Files.createFile(dir.resolve("copy.db"));
+    CliRun noJournal = CliRun.of("restore", elsewhere.toString(), "--to-revision", "5", "--data-dir",
+        dir.resolve("out").toString());
+    assertThat(noJournal.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(noJournal.err()).contains("need --journal DIR when FILE (" + elsewhere + ") is not a snapshot volume's");
     CliRun notATime = CliRun.of("restore", snapshot.toString(), "--journal", dir.toString(), "--to-time",
         "yesterday", "--data-dir", dir.resolve("out").toString());
     assertThat(notATime.exit()).isEqualTo(Main.EXIT_USAGE);

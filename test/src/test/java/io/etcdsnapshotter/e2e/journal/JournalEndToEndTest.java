@@ -1,5 +1,10 @@
 package io.etcdsnapshotter.e2e.journal;
 
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.attachedKeys;
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.bytes;
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.grant;
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.put;
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.toRevision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcd.jetcd.ByteSequence;
@@ -39,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real etcd: each holds exactly the source's keyspace at that revision, with the same {@code HashKV}.
  */
 class JournalEndToEndTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Duration WAIT = JournalVolume.WAIT;
   private static final EtcdVersion VERSION = EtcdVersion.V3_6;
 
   @TempDir Path dir;
@@ -48,13 +53,13 @@ class JournalEndToEndTest {
   void restoresToEachChosenRevisionExactlyAsTheSourceWasThen() throws Exception {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
       for (int i = 0; i < 50; i++) {
         put(client, "/before/" + i, "v" + i);
       }
-      snapshot(cluster);
+      volume.snapshot();
       List<Long> chosen = new ArrayList<>();
-      try (RunningProcess journal = startJournal(cluster)) {
-        awaitFollowing(journal);
+      try (RunningProcess journal = volume.follow()) {
         for (int i = 0; i < 30; i++) {
           put(client, "/after/" + (i % 10), "w" + i);
         }
@@ -73,18 +78,19 @@ class JournalEndToEndTest {
         assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
         assertThat(stopped.stdout()).contains("durable up to revision " + chosen.get(2));
       }
-      assertPrivate(dir.resolve("volume/journal/main"));
-      ProcessResult verified = Jar.run("verify", dir.resolve("volume/journal/main").toString());
+      assertPrivate(volume.journalDir());
+      ProcessResult verified = Jar.run("verify", volume.journalDir().toString());
       assertThat(verified.exitCode()).as(verified.toString()).isZero();
       assertThat(verified.stdout()).contains(": revisions ").contains(" to " + chosen.get(2) + ", ")
           .doesNotContain("torn");
       for (long revision : chosen) {
-        assertRestoredAsAt(cluster, client, revision);
+        volume.assertRestoredAsAt(revision);
       }
-      ProcessResult beyond = restore(chosen.get(2) + 1, dir.resolve("beyond"));
+      ProcessResult beyond = volume.restore(chosen.get(2) + 1, dir.resolve("beyond"));
       assertThat(beyond.exitCode()).isEqualTo(1);
       assertThat(Jar.messages(beyond)).singleElement().asString()
-          .contains("does not hold every revision").contains("to " + (chosen.get(2) + 1));
+          .contains("revision " + (chosen.get(2) + 1) + " is not covered")
+          .contains("-" + chosen.get(2) + "; give a revision in those");
       assertThat(dir.resolve("beyond")).doesNotExist();
     }
   }
@@ -93,17 +99,16 @@ class JournalEndToEndTest {
   void aJournalKilledMidRunContinuesWithoutLosingWhatWasSynced() throws Exception {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
       put(client, "/seed", "s");
-      snapshot(cluster);
+      volume.snapshot();
       long synced;
-      try (RunningProcess journal = startJournal(cluster)) {
-        awaitFollowing(journal);
+      try (RunningProcess journal = volume.follow()) {
         for (int i = 0; i < 200; i++) {
           put(client, "/k/" + (i % 37), "a" + i);
         }
         synced = put(client, "/synced", "yes");
-        Polling.await("the journal durable up to " + synced, WAIT,
-            () -> restore(synced, dir.resolve("probe"), "--dry-run").exitCode() == 0, journal::stderr);
+        volume.awaitDurable(synced, journal);
         Thread writer = new Thread(() -> {
           for (int i = 0; i < 300; i++) {
             uncheckedPut(client, "/k/" + (i % 41), "b" + i);
@@ -114,10 +119,9 @@ class JournalEndToEndTest {
         journal.kill();
         writer.join();
       }
-      assertThat(restore(synced, dir.resolve("at-sync"), "--dry-run").exitCode()).isZero();
+      assertThat(volume.restore(synced, dir.resolve("at-sync"), "--dry-run").exitCode()).isZero();
       long last;
-      try (RunningProcess journal = startJournal(cluster)) {
-        awaitFollowing(journal);
+      try (RunningProcess journal = volume.follow()) {
         for (int i = 0; i < 20; i++) {
           put(client, "/k/" + i, "c" + i);
         }
@@ -125,8 +129,8 @@ class JournalEndToEndTest {
         journal.stop(WAIT);
         assertThat(journal.await(WAIT).stdout()).contains("durable up to revision " + last);
       }
-      assertRestoredAsAt(cluster, client, synced);
-      assertRestoredAsAt(cluster, client, last);
+      volume.assertRestoredAsAt(synced);
+      volume.assertRestoredAsAt(last);
     }
   }
 
@@ -134,19 +138,18 @@ class JournalEndToEndTest {
   void restoresToATimeAsTheNewestRevisionTheJournalHadReceivedByThen() throws Exception {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
       put(client, "/a", "1");
-      snapshot(cluster);
+      volume.snapshot();
       long before;
       Instant at;
-      try (RunningProcess journal = startJournal(cluster)) {
-        awaitFollowing(journal);
+      try (RunningProcess journal = volume.follow()) {
         before = 0;
         for (int i = 0; i < 20; i++) {
           before = put(client, "/before/" + i, "b");
         }
         long durable = before;
-        Polling.await("the journal durable up to " + durable, WAIT,
-            () -> restore(durable, dir.resolve("probe"), "--dry-run").exitCode() == 0, journal::stderr);
+        volume.awaitDurable(durable, journal);
         at = Instant.now();
         Thread.sleep(500);
         for (int i = 0; i < 20; i++) {
@@ -155,8 +158,8 @@ class JournalEndToEndTest {
         journal.stop(WAIT);
         assertThat(journal.await(WAIT).exitCode()).isZero();
       }
-      assertRestoredAsAt(cluster, client, before, List.of("--to-time", at.toString()), etcdctl -> { });
-      ProcessResult tooEarly = restore(List.of("--to-time", "2000-01-01T00:00:00Z"),
+      volume.assertRestoredAsAt(before, List.of("--to-time", at.toString()), etcdctl -> { });
+      ProcessResult tooEarly = volume.restore(List.of("--to-time", "2000-01-01T00:00:00Z"),
           RestoredCluster.plan(dir.resolve("early"), 1).get(0));
       assertThat(tooEarly.exitCode()).isEqualTo(1);
       assertThat(Jar.messages(tooEarly)).singleElement().asString().contains("received by 2000-01-01T00:00:00Z");
@@ -167,17 +170,17 @@ class JournalEndToEndTest {
   void keysComeBackAttachedToTheirLeasesAndRevokedLeasesStayGone() throws Exception {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
       long early = grant(client, 600);
       long old = grant(client, 600);
       put(client, "/old", "o", old);
       put(client, "/plain", "p");
-      snapshot(cluster);
+      volume.snapshot();
       long late;
       long late2;
       long revoked;
       long afterRevoke;
-      try (RunningProcess journal = startJournal(cluster)) {
-        awaitFollowing(journal);
+      try (RunningProcess journal = volume.follow()) {
         put(client, "/attached", "a", early);
         late = grant(client, 600);
         long lateAttached = put(client, "/late", "l", late);
@@ -189,10 +192,10 @@ class JournalEndToEndTest {
         afterRevoke = put(client, "/late2", "l2", late2);
         journal.stop(WAIT);
         assertThat(journal.await(WAIT).stdout()).contains("durable up to revision " + afterRevoke);
-        assertRestoredAsAt(cluster, client, lateAttached, toRevision(lateAttached),
+        volume.assertRestoredAsAt(lateAttached, toRevision(lateAttached),
             etcdctl -> assertThat(attachedKeys(etcdctl, late)).contains("/late"));
       }
-      assertRestoredAsAt(cluster, client, afterRevoke, toRevision(afterRevoke), etcdctl -> {
+      volume.assertRestoredAsAt(afterRevoke, toRevision(afterRevoke), etcdctl -> {
         assertThat(attachedKeys(etcdctl, early)).as("the snapshot's lease").contains("/attached");
         assertThat(attachedKeys(etcdctl, late)).as("a lease granted after the snapshot").contains("/late");
         assertThat(etcdctl.ok("lease", "timetolive", Long.toHexString(late2))).as("its granted TTL")
@@ -203,37 +206,25 @@ class JournalEndToEndTest {
     }
   }
 
-  private static String attachedKeys(Etcdctl etcdctl, long lease) {
-    return etcdctl.ok("lease", "timetolive", Long.toHexString(lease), "--keys");
-  }
-
-  private static long grant(Client client, long ttl) throws Exception {
-    return client.getLeaseClient().grant(ttl).get(60, TimeUnit.SECONDS).getID();
-  }
-
-  private static long put(Client client, String key, String value, long lease) throws Exception {
-    return client.getKVClient().put(bytes(key), bytes(value), PutOption.builder().withLeaseId(lease).build())
-        .get(60, TimeUnit.SECONDS).getHeader().getRevision();
-  }
-
   @Test
   void aCatchUpLargerThanOneMessageArrivesInFragments() throws Exception {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
       put(client, "/a", "1");
-      snapshot(cluster);
+      volume.snapshot();
       // 80 revisions of 1 MiB: one catch-up batch of 80 MiB, more than the 64 MiB a message to the journal may hold.
       DataSeeder.fill(cluster, "big", 80);
       long last = put(client, "/last", "l");
-      try (RunningProcess journal = startJournal(cluster)) {
+      try (RunningProcess journal = volume.startJournal()) {
         Polling.await("the journal caught up to " + last, WAIT, () -> Jar.run("status",
-            dir.resolve("volume/journal/main").toString()).stdout().contains(" to " + last + ", "), journal::stderr);
+            volume.journalDir().toString()).stdout().contains(" to " + last + ", "), journal::stderr);
         journal.stop(WAIT);
         assertThat(journal.await(WAIT).exitCode()).isZero();
       }
       // Too large for one range read of the keyspace: the member's HashKV and key count stand for it.
       List<RestoredCluster.Node> nodes = RestoredCluster.plan(Files.createDirectories(dir.resolve("big")), 1);
-      ProcessResult restored = restore(toRevision(last), nodes.get(0));
+      ProcessResult restored = volume.restore(toRevision(last), nodes.get(0));
       assertThat(restored.exitCode()).as(restored.toString()).isZero();
       try (RestoredCluster member = RestoredCluster.start(VERSION, nodes, dir.resolve("big"))) {
         Etcdctl etcdctl = member.etcdctl(nodes.get(0));
@@ -247,96 +238,20 @@ class JournalEndToEndTest {
   void aRevisionCompactedAwayIsAGapTheJournalRefusesNamingTheFix() throws Exception {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
       long snapshotRevision = put(client, "/a", "1");
-      snapshot(cluster);
+      volume.snapshot();
       long revision = 0;
       for (int i = 0; i < 5; i++) {
         revision = put(client, "/b", "v" + i);
       }
       client.getKVClient().compact(revision).get(60, TimeUnit.SECONDS);
-      try (RunningProcess journal = startJournal(cluster)) {
+      try (RunningProcess journal = volume.startJournal()) {
         ProcessResult result = journal.await(WAIT);
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(Jar.messages(result)).singleElement().asString()
             .contains("compacted revision " + (snapshotRevision + 1)).contains("take a full snapshot now");
       }
-    }
-  }
-
-  private void snapshot(EtcdCluster cluster) {
-    ProcessResult saved = Jar.run(withAuth(cluster, "snapshot", "--dir", dir.resolve("volume").toString()));
-    assertThat(saved.exitCode()).as(saved.toString()).isZero();
-  }
-
-  private RunningProcess startJournal(EtcdCluster cluster) {
-    return Jar.start(withAuth(cluster, "journal", "--dir", dir.resolve("volume").toString(), "--fsync-interval",
-        "200ms", "--segment-size-mib", "1"));
-  }
-
-  private String[] withAuth(EtcdCluster cluster, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--cluster", "main=" + cluster.endpoints(), "--user", EtcdCluster.USER, "--password-file",
-        EtcdCluster.writePasswordFile(dir.resolve("password")).toString()));
-    return all.toArray(String[]::new);
-  }
-
-  /** The journal logs where it starts following just before it creates its watch. */
-  private static void awaitFollowing(RunningProcess journal) {
-    Polling.await("the journal following", WAIT, () -> journal.stderr().contains("following from revision"),
-        journal::stderr);
-  }
-
-  private ProcessResult restore(long revision, Path dataDir, String... extra) {
-    RestoredCluster.Node planned = RestoredCluster.plan(dir, 1).get(0);
-    return restore(revision, new RestoredCluster.Node(planned.name(), planned.clientPort(), planned.peerPort(),
-        dataDir), extra);
-  }
-
-  private ProcessResult restore(long revision, RestoredCluster.Node node, String... extra) {
-    return restore(toRevision(revision), node, extra);
-  }
-
-  private ProcessResult restore(List<String> target, RestoredCluster.Node node, String... extra) {
-    List<String> args = new ArrayList<>(List.of("restore", dir.resolve("volume/snapshot.db").toString(),
-        "--journal", dir.resolve("volume/journal/main").toString()));
-    args.addAll(target);
-    args.addAll(List.of("--name", node.name(), "--data-dir", node.dataDir().toString(),
-        "--initial-cluster", RestoredCluster.initialCluster(List.of(node)),
-        "--initial-advertise-peer-urls", node.peerUrl()));
-    args.addAll(List.of(extra));
-    return Jar.run(args.toArray(String[]::new));
-  }
-
-  /** A member restored to {@code revision} and started serves the source's keyspace at that revision, same HashKV. */
-  private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision) throws Exception {
-    assertRestoredAsAt(source, sourceClient, revision, toRevision(revision), etcdctl -> { });
-  }
-
-  private static List<String> toRevision(long revision) {
-    return List.of("--to-revision", Long.toString(revision));
-  }
-
-  /**
-   * As above, restored with the {@code target} flags, which must come to {@code revision}; {@code alsoCheck} is run
-   * against the restored member while it serves.
-   */
-  private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision, List<String> target,
-      Consumer<Etcdctl> alsoCheck) throws Exception {
-    Path at = dir.resolve("at-" + revision);
-    Files.createDirectories(at);
-    List<RestoredCluster.Node> nodes = RestoredCluster.plan(at, 1);
-    ProcessResult restored = restore(target, nodes.get(0));
-    assertThat(restored.exitCode()).as(restored.toString()).isZero();
-    try (RestoredCluster member = RestoredCluster.start(VERSION, nodes, at);
-        Client client = Client.builder().endpoints(nodes.get(0).clientUrl())
-            .user(ByteSequence.from(EtcdCluster.USER, StandardCharsets.UTF_8))
-            .password(ByteSequence.from(EtcdCluster.PASSWORD, StandardCharsets.UTF_8)).build()) {
-      Map<String, String> expected = Keyspace.dump(sourceClient, revision);
-      assertThat(expected).isNotEmpty();
-      assertThat(Keyspace.dump(client)).as("keyspace at " + revision).isEqualTo(expected);
-      assertThat(member.etcdctl(nodes.get(0)).hashKv(revision)).as("HashKV at " + revision)
-          .isEqualTo(source.etcdctl().hashKv(revision));
-      alsoCheck.accept(member.etcdctl(nodes.get(0)));
     }
   }
 
@@ -349,19 +264,11 @@ class JournalEndToEndTest {
     }
   }
 
-  private static long put(Client client, String key, String value) throws Exception {
-    return client.getKVClient().put(bytes(key), bytes(value)).get(60, TimeUnit.SECONDS).getHeader().getRevision();
-  }
-
   private static void uncheckedPut(Client client, String key, String value) {
     try {
       put(client, key, value);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static ByteSequence bytes(String text) {
-    return ByteSequence.from(text, StandardCharsets.UTF_8);
   }
 }

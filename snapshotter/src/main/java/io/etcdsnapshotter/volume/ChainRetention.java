@@ -1,0 +1,57 @@
+package io.etcdsnapshotter.volume;
+
+import io.etcdsnapshotter.OneLine;
+import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.journal.Chain;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Journal retention follows snapshot retention, whole chains only: a chain is deleted once the snapshot it
+ * continues (the one whose revision is its base) is no longer on the volume, since no restore can use it then; the
+ * chain of a snapshot still kept is never touched, nor the newest chain (a running journal may still be appending to
+ * it until it starts the next chain; the retention after that deletes it) or one based past the current snapshot
+ * (its snapshot may be on its way).
+ */
+public final class ChainRetention {
+  private static final Logger LOG = LoggerFactory.getLogger(ChainRetention.class);
+
+  private ChainRetention() {}
+
+  /**
+   * Deletes the chains of the cluster whose snapshot is {@code file} that continue none of its kept snapshots. A
+   * failure is logged, never thrown: the snapshot that prompted it stands either way. Nothing is deleted while any
+   * kept snapshot's revision cannot be read here (an encrypted file): it might be the base of any chain.
+   */
+  public static void prune(Path file) {
+    Path journal = KeptSnapshots.journalDir(file);
+    try {
+      List<Chain> chains = journal == null ? List.of() : Chain.list(journal);
+      if (chains.size() > 1) {
+        prune(journal, chains, KeptSnapshots.of(file, BoltFile::open));
+      }
+    } catch (IOException e) {
+      LOG.warn("kept every journal chain in {}: {}", journal, OneLine.message(e));
+    }
+  }
+
+  private static void prune(Path journal, List<Chain> chains, List<KeptSnapshots.Kept> kept) throws IOException {
+    if (kept.isEmpty()) {
+      return;
+    }
+    Set<Long> bases = kept.stream().map(KeptSnapshots.Kept::revision).collect(Collectors.toSet());
+    long current = kept.get(0).revision();
+    for (Chain chain : chains.subList(0, chains.size() - 1)) {
+      if (!bases.contains(chain.baseRevision()) && chain.baseRevision() < current) {
+        LOG.info("deleting the journal chain from revision {} to {} in {}: its snapshot (revision {}) is no longer"
+            + " on the volume", chain.baseRevision(), chain.lastRevision(), journal, chain.baseRevision());
+        chain.delete();
+      }
+    }
+  }
+}

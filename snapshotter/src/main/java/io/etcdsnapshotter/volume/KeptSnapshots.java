@@ -1,0 +1,62 @@
+package io.etcdsnapshotter.volume;
+
+import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.config.ClusterConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One cluster's full snapshots on the volume: its current file and the generations kept of it, newest first, each
+ * with the revision it holds. A journal chain continues the snapshot whose revision is its base.
+ */
+public final class KeptSnapshots {
+  private static final byte[] KEY_BUCKET = "key".getBytes(StandardCharsets.US_ASCII);
+
+  private KeptSnapshots() {}
+
+  /** Opens a snapshot file as bbolt (decrypting it if it is encrypted). */
+  public interface Opener {
+    BoltFile open(Path file) throws IOException;
+  }
+
+  /** A snapshot file and its revision. */
+  public record Kept(Path file, long revision) {}
+
+  /**
+   * {@code file} and its generations in {@code generations/} beside it, newest first, each opened to read its
+   * revision; none when {@code file} does not exist.
+   */
+  public static List<Kept> of(Path file, Opener opener) throws IOException {
+    List<Kept> kept = new ArrayList<>();
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return kept;
+    }
+    List<Path> files = new ArrayList<>(new Generations(file.getParent()).list(file));
+    files.add(file);
+    Collections.reverse(files);
+    for (Path each : files) {
+      try (BoltFile db = opener.open(each)) {
+        kept.add(new Kept(each, revision(db)));
+      }
+    }
+    return kept;
+  }
+
+  /** etcd's newest revision in a snapshot db (what status reports): the last key of its "key" bucket; 0 for none. */
+  public static long revision(BoltFile db) throws IOException {
+    return db.lastKey(KEY_BUCKET).map(key -> ByteBuffer.wrap(key).getLong()).orElse(0L);
+  }
+
+  /** The journal dir of the cluster whose snapshot on the volume is {@code file}: VOLUME/journal/CLUSTER; or null. */
+  public static Path journalDir(Path file) {
+    String cluster = ClusterConfig.nameOfFile(file.getFileName().toString());
+    return cluster == null ? null : file.getParent().resolve(SnapshotVolume.JOURNAL).resolve(cluster);
+  }
+}

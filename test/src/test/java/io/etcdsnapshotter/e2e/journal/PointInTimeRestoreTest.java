@@ -1,0 +1,162 @@
+package io.etcdsnapshotter.e2e.journal;
+
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.attachedKeys;
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.bytes;
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.grant;
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.put;
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.toRevision;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Security;
+import io.etcdsnapshotter.e2e.jar.Jar;
+import io.etcdsnapshotter.e2e.process.Polling;
+import io.etcdsnapshotter.e2e.process.ProcessResult;
+import io.etcdsnapshotter.e2e.process.RunningProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Point-in-time restore against real etcd 3.5 and 3.6: every kind of write while the journal follows, restored to
+ * chosen revisions and to a time; and the base snapshot taken from the volume's generations, a gap between chains
+ * refused, and the chain of a pruned generation deleted with it.
+ */
+class PointInTimeRestoreTest {
+  /** Long enough that the lease outlives the checks of the revision it was attached at, on a busy machine. */
+  private static final long EXPIRING_TTL = 15;
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @EnumSource(value = EtcdVersion.class, names = {"V3_5", "V3_6"})
+  void restoresEachChosenRevisionAndATimeAsTheSourceWasThen(EtcdVersion version) throws Exception {
+    version.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(version, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(version, dir, cluster);
+      put(client, "/kept", "k", grant(client, 600));
+      for (int i = 0; i < 20; i++) {
+        put(client, "/seed/" + i, "s" + i);
+      }
+      volume.snapshot();
+      long puts;
+      long txn;
+      long expiring;
+      long attached;
+      long deleted;
+      long last;
+      Instant at;
+      try (RunningProcess journal = volume.follow()) {
+        for (int i = 0; i < 20; i++) {
+          put(client, "/a/" + (i % 7), "a" + i);
+        }
+        puts = put(client, "/a/x", "");
+        long granted = grant(client, 600);
+        expiring = grant(client, EXPIRING_TTL);
+        put(client, "/leased", "l", granted);
+        txn = client.getKVClient().txn().Then(Op.put(bytes("/txn/a"), bytes("1"), PutOption.DEFAULT),
+            Op.put(bytes("/txn/b"), bytes("2"), PutOption.builder().withLeaseId(granted).build()),
+            Op.delete(bytes("/seed/3"), DeleteOption.DEFAULT),
+            Op.put(bytes("/seed/4"), bytes("changed"), PutOption.DEFAULT))
+            .commit().get(60, TimeUnit.SECONDS).getHeader().getRevision();
+        attached = put(client, "/expiring", "e", expiring);
+        volume.awaitDurable(attached, journal);
+        at = Instant.now();
+        Thread.sleep(500);
+        long revoked = grant(client, 600);
+        put(client, "/doomed", "d", revoked);
+        client.getLeaseClient().revoke(revoked).get(60, TimeUnit.SECONDS);
+        deleted = client.getKVClient().delete(bytes("/a/"), DeleteOption.builder().isPrefix(true).build())
+            .get(60, TimeUnit.SECONDS).getHeader().getRevision();
+        Polling.await("the lease of /expiring expired on the source", Duration.ofSeconds(EXPIRING_TTL + 30),
+            () -> cluster.etcdctl().ok("get", "/expiring").isBlank(), journal::stderr);
+        last = put(client, "/last", "end");
+        JournalVolume.stop(journal, last);
+      }
+      for (long revision : List.of(puts, txn, deleted, last)) {
+        volume.assertRestoredAsAt(revision);
+      }
+      volume.assertRestoredAsAt(attached, toRevision(attached), etcdctl -> {
+        assertThat(etcdctl.ok("lease", "timetolive", Long.toHexString(expiring)))
+            .contains("granted with TTL(" + EXPIRING_TTL + "s)");
+        assertThat(attachedKeys(etcdctl, expiring)).contains("/expiring");
+        Polling.await("/expiring expired on the restored member", Duration.ofSeconds(EXPIRING_TTL + 30),
+            () -> etcdctl.ok("get", "/expiring").isBlank(), () -> attachedKeys(etcdctl, expiring));
+      });
+      volume.assertRestoredAsAt(attached, List.of("--to-time", at.toString()), etcdctl -> { });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = EtcdVersion.class, names = {"V3_5", "V3_6"})
+  void takesTheBaseFromTheGenerationsRefusesAGapAndDropsTheChainOfAPrunedSnapshot(EtcdVersion version)
+      throws Exception {
+    version.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(version, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(version, dir, cluster);
+      long a = put(client, "/seed", "s");
+      volume.snapshot("--keep", "2");
+      long inA;
+      long x;
+      try (RunningProcess journal = volume.follow()) {
+        inA = put(client, "/k", "1");
+        x = put(client, "/k", "2");
+        JournalVolume.stop(journal, x);
+      }
+      long gap = put(client, "/k", "missed");
+      long b = put(client, "/k", "in b");
+      volume.snapshot("--keep", "2");
+      long inB;
+      long y;
+      try (RunningProcess journal = volume.follow()) {
+        inB = put(client, "/k", "3");
+        y = put(client, "/other", "4");
+        JournalVolume.stop(journal, y);
+      }
+      assertThat(volume.assertRestoredAsAt(inA).stdout()).as("from the generation of revision " + a)
+          .contains("/generations/snapshot.").contains("(revision " + a + ") to revision " + inA);
+      assertThat(volume.assertRestoredAsAt(inB).stdout()).as("from the current file")
+          .contains("/snapshot.db (revision " + b + ") to revision " + inB);
+      assertRefused(volume, gap, "revision " + gap + " is not covered (it falls in a gap between chains: one ends"
+          + " at " + x + ", the next starts at its snapshot's revision " + b + "): ", a + "-" + x + " and " + b + "-" + y);
+      assertRefused(volume, y + 1, "revision " + (y + 1) + " is not covered: ", a + "-" + x + " and " + b + "-" + y);
+
+      ProcessResult pruned = volume.snapshot("--keep", "1");
+      assertThat(pruned.stderr()).contains("deleting the journal chain from revision " + a + " to " + x);
+      assertThat(segments(volume)).isNotEmpty()
+          .noneMatch(name -> name.startsWith(String.format("%016x-", a)))
+          .anyMatch(name -> name.startsWith(String.format("%016x-", b)));
+      assertRefused(volume, inA, "revision " + inA + " is not covered: ", b + "-" + y);
+      ProcessResult kept = volume.restore(inB, dir.resolve("kept"), "--dry-run");
+      assertThat(kept.exitCode()).as(kept.toString()).isZero();
+      assertThat(kept.stdout()).contains("/generations/snapshot.").contains("(revision " + b + ")");
+    }
+  }
+
+  private void assertRefused(JournalVolume volume, long revision, String why, String restorable) {
+    Path target = dir.resolve("refused-" + revision);
+    ProcessResult refused = volume.restore(revision, target);
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+    assertThat(Jar.messages(refused)).singleElement().asString().contains(why)
+        .contains(" can restore " + restorable + "; give a revision in those");
+    assertThat(target).doesNotExist();
+  }
+
+  private static List<String> segments(JournalVolume volume) throws Exception {
+    try (Stream<Path> files = Files.list(volume.journalDir())) {
+      return files.map(f -> f.getFileName().toString()).toList();
+    }
+  }
+}
