@@ -64,6 +64,9 @@ public final class ClusterJournal implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final CompletableFuture<Void> failure = new CompletableFuture<>();
   private EtcdMember member;
+  /** The current watch's requests, and its number: responses of a watch replaced since are ignored. */
+  private StreamObserver<WatchRequest> requests;
+  private volatile int watchId;
   /** When the watch broke and has not delivered since; null while it delivers. */
   private volatile Instant brokenSince;
   private volatile boolean closing;
@@ -125,20 +128,27 @@ public final class ClusterJournal implements AutoCloseable {
   private void watch() {
     long from = lastRevision() + 1;
     List<Event> partial = new ArrayList<>();
-    StreamObserver<WatchRequest> requests = member.channel().watch().watch(new StreamObserver<>() {
+    int id = ++watchId;
+    requests = member.channel().watch().watch(new StreamObserver<>() {
       @Override
       public void onNext(WatchResponse response) {
-        received(response, from, partial);
+        if (id == watchId) {
+          received(response, from, partial);
+        }
       }
 
       @Override
       public void onError(Throwable t) {
-        broken(t);
+        if (id == watchId) {
+          broken(t);
+        }
       }
 
       @Override
       public void onCompleted() {
-        broken(new IOException("etcd ended the watch"));
+        if (id == watchId) {
+          broken(new IOException("etcd ended the watch"));
+        }
       }
     });
     requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
@@ -226,7 +236,7 @@ public final class ClusterJournal implements AutoCloseable {
           rollAt = revision;
         } else if (revision > writer.lastRevision()) {
           restartAfterGap(revision);
-          timer.execute(this::resume);
+          timer.execute(this::rewatch);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -299,6 +309,16 @@ public final class ClusterJournal implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       broken(e);
     }
+  }
+
+  /** Follows on from the new chain's base on the same connection; the watch etcd cancelled at the gap is ended. */
+  private synchronized void rewatch() {
+    if (closing) {
+      return;
+    }
+    StreamObserver<WatchRequest> cancelled = requests;
+    watch();
+    cancelled.onCompleted();
   }
 
   private void sync() {
@@ -409,8 +429,12 @@ public final class ClusterJournal implements AutoCloseable {
   public void catchUp(Duration grace) {
     Instant deadline = Instant.now().plus(grace);
     long current;
+    EtcdMember following;
+    synchronized (this) {
+      following = member;
+    }
     try {
-      current = member.channel().maintenance().withDeadlineAfter(grace.toMillis(), TimeUnit.MILLISECONDS)
+      current = following.channel().maintenance().withDeadlineAfter(grace.toMillis(), TimeUnit.MILLISECONDS)
           .status(StatusRequest.getDefaultInstance()).getHeader().getRevision();
     } catch (RuntimeException e) {
       LOG.warn("cluster {}: stopping without catching up: {}", cluster.name(), OneLine.message(e));

@@ -11,7 +11,6 @@ import io.etcdsnapshotter.e2e.etcd.DataSeeder;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
-import io.etcdsnapshotter.e2e.etcd.Keyspace;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.Polling;
@@ -26,10 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,10 +37,16 @@ import org.junit.jupiter.api.io.TempDir;
  * real etcd: each holds exactly the source's keyspace at that revision, with the same {@code HashKV}.
  */
 class JournalEndToEndTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Duration WAIT = JournalVolume.WAIT;
   private static final EtcdVersion VERSION = EtcdVersion.V3_6;
 
   @TempDir Path dir;
+  private JournalVolume volume;
+
+  @BeforeEach
+  void volume() {
+    volume = new JournalVolume(dir, VERSION);
+  }
 
   @Test
   void restoresToEachChosenRevisionExactlyAsTheSourceWasThen() throws Exception {
@@ -51,10 +55,10 @@ class JournalEndToEndTest {
       for (int i = 0; i < 50; i++) {
         put(client, "/before/" + i, "v" + i);
       }
-      snapshot(cluster);
+      volume.snapshot(cluster);
       List<Long> chosen = new ArrayList<>();
-      try (RunningProcess journal = startJournal(cluster)) {
-        awaitFollowing(journal);
+      try (RunningProcess journal = volume.startJournal(cluster)) {
+        JournalVolume.awaitFollowing(journal);
         for (int i = 0; i < 30; i++) {
           put(client, "/after/" + (i % 10), "w" + i);
         }
@@ -79,9 +83,9 @@ class JournalEndToEndTest {
       assertThat(verified.stdout()).contains(": revisions ").contains(" to " + chosen.get(2) + ", ")
           .doesNotContain("torn");
       for (long revision : chosen) {
-        assertRestoredAsAt(cluster, client, revision);
+        volume.assertRestoredAsAt(cluster, client, revision);
       }
-      ProcessResult beyond = restore(chosen.get(2) + 1, dir.resolve("beyond"));
+      ProcessResult beyond = volume.restore(chosen.get(2) + 1, dir.resolve("beyond"));
       assertThat(beyond.exitCode()).isEqualTo(1);
       assertThat(Jar.messages(beyond)).singleElement().asString()
           .contains("does not hold every revision").contains("to " + (chosen.get(2) + 1));
@@ -94,16 +98,16 @@ class JournalEndToEndTest {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
       put(client, "/seed", "s");
-      snapshot(cluster);
+      volume.snapshot(cluster);
       long synced;
-      try (RunningProcess journal = startJournal(cluster)) {
-        awaitFollowing(journal);
+      try (RunningProcess journal = volume.startJournal(cluster)) {
+        JournalVolume.awaitFollowing(journal);
         for (int i = 0; i < 200; i++) {
           put(client, "/k/" + (i % 37), "a" + i);
         }
         synced = put(client, "/synced", "yes");
         Polling.await("the journal durable up to " + synced, WAIT,
-            () -> restore(synced, dir.resolve("probe"), "--dry-run").exitCode() == 0, journal::stderr);
+            () -> volume.restore(synced, dir.resolve("probe"), "--dry-run").exitCode() == 0, journal::stderr);
         Thread writer = new Thread(() -> {
           for (int i = 0; i < 300; i++) {
             uncheckedPut(client, "/k/" + (i % 41), "b" + i);
@@ -114,10 +118,10 @@ class JournalEndToEndTest {
         journal.kill();
         writer.join();
       }
-      assertThat(restore(synced, dir.resolve("at-sync"), "--dry-run").exitCode()).isZero();
+      assertThat(volume.restore(synced, dir.resolve("at-sync"), "--dry-run").exitCode()).isZero();
       long last;
-      try (RunningProcess journal = startJournal(cluster)) {
-        awaitFollowing(journal);
+      try (RunningProcess journal = volume.startJournal(cluster)) {
+        JournalVolume.awaitFollowing(journal);
         for (int i = 0; i < 20; i++) {
           put(client, "/k/" + i, "c" + i);
         }
@@ -125,8 +129,8 @@ class JournalEndToEndTest {
         journal.stop(WAIT);
         assertThat(journal.await(WAIT).stdout()).contains("durable up to revision " + last);
       }
-      assertRestoredAsAt(cluster, client, synced);
-      assertRestoredAsAt(cluster, client, last);
+      volume.assertRestoredAsAt(cluster, client, synced);
+      volume.assertRestoredAsAt(cluster, client, last);
     }
   }
 
@@ -135,18 +139,18 @@ class JournalEndToEndTest {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
       put(client, "/a", "1");
-      snapshot(cluster);
+      volume.snapshot(cluster);
       long before;
       Instant at;
-      try (RunningProcess journal = startJournal(cluster)) {
-        awaitFollowing(journal);
+      try (RunningProcess journal = volume.startJournal(cluster)) {
+        JournalVolume.awaitFollowing(journal);
         before = 0;
         for (int i = 0; i < 20; i++) {
           before = put(client, "/before/" + i, "b");
         }
         long durable = before;
         Polling.await("the journal durable up to " + durable, WAIT,
-            () -> restore(durable, dir.resolve("probe"), "--dry-run").exitCode() == 0, journal::stderr);
+            () -> volume.restore(durable, dir.resolve("probe"), "--dry-run").exitCode() == 0, journal::stderr);
         at = Instant.now();
         Thread.sleep(500);
         for (int i = 0; i < 20; i++) {
@@ -155,8 +159,8 @@ class JournalEndToEndTest {
         journal.stop(WAIT);
         assertThat(journal.await(WAIT).exitCode()).isZero();
       }
-      assertRestoredAsAt(cluster, client, before, List.of("--to-time", at.toString()), etcdctl -> { });
-      ProcessResult tooEarly = restore(List.of("--to-time", "2000-01-01T00:00:00Z"),
+      volume.assertRestoredAsAt(cluster, client, before, List.of("--to-time", at.toString()), etcdctl -> { });
+      ProcessResult tooEarly = volume.restore(List.of("--to-time", "2000-01-01T00:00:00Z"),
           RestoredCluster.plan(dir.resolve("early"), 1).get(0));
       assertThat(tooEarly.exitCode()).isEqualTo(1);
       assertThat(Jar.messages(tooEarly)).singleElement().asString().contains("received by 2000-01-01T00:00:00Z");
@@ -171,13 +175,13 @@ class JournalEndToEndTest {
       long old = grant(client, 600);
       put(client, "/old", "o", old);
       put(client, "/plain", "p");
-      snapshot(cluster);
+      volume.snapshot(cluster);
       long late;
       long late2;
       long revoked;
       long afterRevoke;
-      try (RunningProcess journal = startJournal(cluster)) {
-        awaitFollowing(journal);
+      try (RunningProcess journal = volume.startJournal(cluster)) {
+        JournalVolume.awaitFollowing(journal);
         put(client, "/attached", "a", early);
         late = grant(client, 600);
         long lateAttached = put(client, "/late", "l", late);
@@ -189,10 +193,10 @@ class JournalEndToEndTest {
         afterRevoke = put(client, "/late2", "l2", late2);
         journal.stop(WAIT);
         assertThat(journal.await(WAIT).stdout()).contains("durable up to revision " + afterRevoke);
-        assertRestoredAsAt(cluster, client, lateAttached, toRevision(lateAttached),
+        volume.assertRestoredAsAt(cluster, client, lateAttached, JournalVolume.toRevision(lateAttached),
             etcdctl -> assertThat(attachedKeys(etcdctl, late)).contains("/late"));
       }
-      assertRestoredAsAt(cluster, client, afterRevoke, toRevision(afterRevoke), etcdctl -> {
+      volume.assertRestoredAsAt(cluster, client, afterRevoke, JournalVolume.toRevision(afterRevoke), etcdctl -> {
         assertThat(attachedKeys(etcdctl, early)).as("the snapshot's lease").contains("/attached");
         assertThat(attachedKeys(etcdctl, late)).as("a lease granted after the snapshot").contains("/late");
         assertThat(etcdctl.ok("lease", "timetolive", Long.toHexString(late2))).as("its granted TTL")
@@ -221,11 +225,11 @@ class JournalEndToEndTest {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
       put(client, "/a", "1");
-      snapshot(cluster);
+      volume.snapshot(cluster);
       // 80 revisions of 1 MiB: one catch-up batch of 80 MiB, more than the 64 MiB a message to the journal may hold.
       DataSeeder.fill(cluster, "big", 80);
       long last = put(client, "/last", "l");
-      try (RunningProcess journal = startJournal(cluster)) {
+      try (RunningProcess journal = volume.startJournal(cluster)) {
         Polling.await("the journal caught up to " + last, WAIT, () -> Jar.run("status",
             dir.resolve("volume/journal/main").toString()).stdout().contains(" to " + last + ", "), journal::stderr);
         journal.stop(WAIT);
@@ -233,110 +237,13 @@ class JournalEndToEndTest {
       }
       // Too large for one range read of the keyspace: the member's HashKV and key count stand for it.
       List<RestoredCluster.Node> nodes = RestoredCluster.plan(Files.createDirectories(dir.resolve("big")), 1);
-      ProcessResult restored = restore(toRevision(last), nodes.get(0));
+      ProcessResult restored = volume.restore(JournalVolume.toRevision(last), nodes.get(0));
       assertThat(restored.exitCode()).as(restored.toString()).isZero();
       try (RestoredCluster member = RestoredCluster.start(VERSION, nodes, dir.resolve("big"))) {
         Etcdctl etcdctl = member.etcdctl(nodes.get(0));
         assertThat(etcdctl.hashKv(last)).isEqualTo(cluster.etcdctl().hashKv(last));
         assertThat(etcdctl.keyCount()).isEqualTo(cluster.etcdctl().keyCount());
       }
-    }
-  }
-
-  @Test
-  void aRevisionCompactedAwayIsAGapTheJournalRefusesNamingTheFix() throws Exception {
-    VERSION.assumeInstalled();
-    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
-      long snapshotRevision = put(client, "/a", "1");
-      snapshot(cluster);
-      long revision = 0;
-      for (int i = 0; i < 5; i++) {
-        revision = put(client, "/b", "v" + i);
-      }
-      client.getKVClient().compact(revision).get(60, TimeUnit.SECONDS);
-      try (RunningProcess journal = startJournal(cluster)) {
-        ProcessResult result = journal.await(WAIT);
-        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
-        assertThat(Jar.messages(result)).singleElement().asString()
-            .contains("compacted revision " + (snapshotRevision + 1)).contains("take a full snapshot now");
-      }
-    }
-  }
-
-  private void snapshot(EtcdCluster cluster) {
-    ProcessResult saved = Jar.run(withAuth(cluster, "snapshot", "--dir", dir.resolve("volume").toString()));
-    assertThat(saved.exitCode()).as(saved.toString()).isZero();
-  }
-
-  private RunningProcess startJournal(EtcdCluster cluster) {
-    return Jar.start(withAuth(cluster, "journal", "--dir", dir.resolve("volume").toString(), "--fsync-interval",
-        "200ms", "--segment-size-mib", "1"));
-  }
-
-  private String[] withAuth(EtcdCluster cluster, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--cluster", "main=" + cluster.endpoints(), "--user", EtcdCluster.USER, "--password-file",
-        EtcdCluster.writePasswordFile(dir.resolve("password")).toString()));
-    return all.toArray(String[]::new);
-  }
-
-  /** The journal logs where it starts following just before it creates its watch. */
-  private static void awaitFollowing(RunningProcess journal) {
-    Polling.await("the journal following", WAIT, () -> journal.stderr().contains("following from revision"),
-        journal::stderr);
-  }
-
-  private ProcessResult restore(long revision, Path dataDir, String... extra) {
-    RestoredCluster.Node planned = RestoredCluster.plan(dir, 1).get(0);
-    return restore(revision, new RestoredCluster.Node(planned.name(), planned.clientPort(), planned.peerPort(),
-        dataDir), extra);
-  }
-
-  private ProcessResult restore(long revision, RestoredCluster.Node node, String... extra) {
-    return restore(toRevision(revision), node, extra);
-  }
-
-  private ProcessResult restore(List<String> target, RestoredCluster.Node node, String... extra) {
-    List<String> args = new ArrayList<>(List.of("restore", dir.resolve("volume/snapshot.db").toString(),
-        "--journal", dir.resolve("volume/journal/main").toString()));
-    args.addAll(target);
-    args.addAll(List.of("--name", node.name(), "--data-dir", node.dataDir().toString(),
-        "--initial-cluster", RestoredCluster.initialCluster(List.of(node)),
-        "--initial-advertise-peer-urls", node.peerUrl()));
-    args.addAll(List.of(extra));
-    return Jar.run(args.toArray(String[]::new));
-  }
-
-  /** A member restored to {@code revision} and started serves the source's keyspace at that revision, same HashKV. */
-  private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision) throws Exception {
-    assertRestoredAsAt(source, sourceClient, revision, toRevision(revision), etcdctl -> { });
-  }
-
-  private static List<String> toRevision(long revision) {
-    return List.of("--to-revision", Long.toString(revision));
-  }
-
-  /**
-   * As above, restored with the {@code target} flags, which must come to {@code revision}; {@code alsoCheck} is run
-   * against the restored member while it serves.
-   */
-  private void assertRestoredAsAt(EtcdCluster source, Client sourceClient, long revision, List<String> target,
-      Consumer<Etcdctl> alsoCheck) throws Exception {
-    Path at = dir.resolve("at-" + revision);
-    Files.createDirectories(at);
-    List<RestoredCluster.Node> nodes = RestoredCluster.plan(at, 1);
-    ProcessResult restored = restore(target, nodes.get(0));
-    assertThat(restored.exitCode()).as(restored.toString()).isZero();
-    try (RestoredCluster member = RestoredCluster.start(VERSION, nodes, at);
-        Client client = Client.builder().endpoints(nodes.get(0).clientUrl())
-            .user(ByteSequence.from(EtcdCluster.USER, StandardCharsets.UTF_8))
-            .password(ByteSequence.from(EtcdCluster.PASSWORD, StandardCharsets.UTF_8)).build()) {
-      Map<String, String> expected = Keyspace.dump(sourceClient, revision);
-      assertThat(expected).isNotEmpty();
-      assertThat(Keyspace.dump(client)).as("keyspace at " + revision).isEqualTo(expected);
-      assertThat(member.etcdctl(nodes.get(0)).hashKv(revision)).as("HashKV at " + revision)
-          .isEqualTo(source.etcdctl().hashKv(revision));
-      alsoCheck.accept(member.etcdctl(nodes.get(0)));
     }
   }
 
