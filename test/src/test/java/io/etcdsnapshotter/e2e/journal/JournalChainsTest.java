@@ -7,12 +7,16 @@ import io.etcd.jetcd.Client;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Security;
+import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.Polling;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -128,6 +132,33 @@ class JournalChainsTest {
       assertThat(newBase).isGreaterThanOrEqualTo(compacted);
       assertThat(chainBases()).containsExactly(first, newBase);
       volume.assertRestoredAsAt(cluster, client, last);
+    }
+  }
+
+  @Test
+  void aGapWhoseSnapshotFailsEndsTheJournalInOneLineAndKeepsTheOldChain() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      long first = put(client, "/a", "1");
+      volume.snapshot(cluster);
+      long compacted = 0;
+      for (int i = 0; i < 5; i++) {
+        compacted = put(client, "/b", "v" + i);
+      }
+      client.getKVClient().compact(compacted).get(60, TimeUnit.SECONDS);
+      // Another snapshot run holds the volume (a POSIX lock, held per process: this one).
+      try (FileChannel lock = FileChannel.open(volume.volume().resolve(".lock"), StandardOpenOption.WRITE);
+          FileLock held = lock.lock();
+          RunningProcess journal = volume.startJournal(cluster)) {
+        ProcessResult result = journal.await(WAIT);
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(Jar.messages(result)).singleElement().asString()
+            .contains("compacted revision " + (first + 1)).contains("another snapshot run holds the lock")
+            .contains("start journal again");
+        assertThat(Jar.hasStackTrace(result)).isFalse();
+      }
+      assertThat(chainBases()).containsExactly(first);
+      assertThat(snapshotRevision()).isEqualTo(first);
     }
   }
 
