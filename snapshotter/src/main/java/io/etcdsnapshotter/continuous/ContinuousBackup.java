@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -135,7 +136,11 @@ public final class ContinuousBackup implements AutoCloseable {
   private void gap(ClusterJournal journal, long needed, long compactedTo) {
     LOG.warn("cluster {}: etcd has compacted revision {} the journal needs next (compacted up to {}); taking a"
         + " full snapshot now to start a new chain from", journal.cluster().name(), needed, compactedTo);
-    snapshotter.execute(() -> snapshotAfterGap(journal, needed));
+    try {
+      snapshotter.execute(() -> snapshotAfterGap(journal, needed));
+    } catch (RejectedExecutionException e) {
+      // stopping: the next start takes the snapshot
+    }
   }
 
   private void snapshotAfterGap(ClusterJournal journal, long needed) {

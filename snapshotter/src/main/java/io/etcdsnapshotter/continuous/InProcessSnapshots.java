@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Full snapshots taken by the journal command itself, through the same run as the snapshot command (volume lock,
- * atomic file, checks, index, and the copies, publication and metrics the config asks for), one run at a time.
+ * atomic file, checks, index, and the copies, publication and metrics the config asks for).
  */
 final class InProcessSnapshots {
   private static final Logger LOG = LoggerFactory.getLogger(InProcessSnapshots.class);
@@ -27,7 +27,7 @@ final class InProcessSnapshots {
    * Snapshots {@code clusters}; returns the one-line failure of each that was not saved (null for those saved). A
    * failed copy or publication after a save is a warning only: the snapshot on the volume is good to continue from.
    */
-  synchronized List<String> take(List<ClusterConfig> clusters) {
+  List<String> take(List<ClusterConfig> clusters) {
     JobOutcome job;
     try {
       job = new SnapshotJob(config.withClusters(clusters)).run();
