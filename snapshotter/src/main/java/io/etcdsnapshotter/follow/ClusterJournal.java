@@ -285,7 +285,7 @@ public final class ClusterJournal implements AutoCloseable {
     if (Duration.between(brokenSince, now).compareTo(settings.retryFor()) > 0) {
       fail("the watch broke and could not be resumed for " + settings.retryFor().toSeconds() + " s (" + why
           + "); the journal ends at revision " + lastRevision() + ": start journal again once etcd is"
-          + " reachable (or take a full snapshot if it has compacted since)");
+          + " reachable");
       return;
     }
     LOG.warn("cluster {}: the watch broke ({}); resuming from revision {}", cluster.name(), why,
@@ -317,8 +317,12 @@ public final class ClusterJournal implements AutoCloseable {
       return;
     }
     StreamObserver<WatchRequest> cancelled = requests;
-    watch();
-    cancelled.onCompleted();
+    try {
+      watch();
+      cancelled.onCompleted();
+    } catch (RuntimeException e) {
+      broken(e);
+    }
   }
 
   private void sync() {
