@@ -1,22 +1,15 @@
 package io.etcdsnapshotter.cli;
 
-import io.etcdsnapshotter.UsageException;
-import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.ConfigException;
 import io.etcdsnapshotter.config.DurationParser;
 import io.etcdsnapshotter.config.SnapshotConfig;
 import io.etcdsnapshotter.config.SnapshotConfigLoader;
 import io.etcdsnapshotter.config.SnapshotSettings;
-import io.etcdsnapshotter.files.PrivateFiles;
+import io.etcdsnapshotter.continuous.ContinuousBackup;
+import io.etcdsnapshotter.continuous.JournalOptions;
 import io.etcdsnapshotter.follow.ClusterJournal;
-import io.etcdsnapshotter.follow.JournalSettings;
-import io.etcdsnapshotter.volume.ChainRetention;
-import io.etcdsnapshotter.volume.SnapshotIndex;
-import io.etcdsnapshotter.volume.SnapshotVolume;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -39,14 +32,28 @@ import sun.misc.Signal;
           + " files in 0700 dirs), each record checksummed, and at each fsync the leases granted (with their TTL) and"
           + " gone since the last, so a restore attaches keys to their leases again. Everything received is made"
           + " durable at least every"
-          + " --fsync-interval, so a crash loses at most that much. restore --journal DIR/journal/CLUSTER"
-          + " --to-revision N then rebuilds the data dir of any revision the journal covers.",
+          + " --fsync-interval, so a crash loses at most that much. restore DIR/snapshot.db --to-revision N"
+          + " (DIR/snapshot-CLUSTER.db for another cluster) then rebuilds the data dir of any revision the journal"
+          + " covers, from the snapshot that chain continues.",
       "Started again (after a crash too), it cuts off a torn last record and continues the chain from the revision"
           + " after its last one. A chain that ends before the newest snapshot is left as it is and a new chain"
           + " starts from that snapshot.",
-      "A gap is never papered over: if etcd has compacted a revision the journal still needs, or the watch cannot be"
-          + " resumed for --retry-for, the command says so in one line and exits 1; take a full snapshot and start it"
-          + " again, which begins a new chain.",
+      "Each new full snapshot of a cluster (snapshots.json, looked at every second), whether the snapshot command"
+          + " or this one took it, begins a new chain at its revision: the old chain goes on until it holds that"
+          + " revision, and the new one gets every revision after it, so a restore from either snapshot reaches the"
+          + " same revisions. With --snapshot-interval this command takes those snapshots itself, through the same"
+          + " run as the snapshot command with the same config (keep, checks, encryption, S3, publication and"
+          + " metrics), so one process owns the volume. At start and at each new chain, every chain whose snapshot"
+          + " is no longer on the volume is deleted whole.",
+      "A gap is never papered over: if etcd has compacted a revision the journal still needs, it takes a full"
+          + " snapshot of that cluster at once and begins a new chain from it, saying in one warning where the old"
+          + " chain ends and the new one starts (no restore lies between); only if that snapshot fails, or the"
+          + " watch cannot be resumed for --retry-for, it says so in one line and exits 1.",
+      "With metrics in the config (metrics.pushgateway, metrics.textfile) it reports every 15 s, per etcd cluster:"
+          + " etcd_snapshotter_journal_revision (the newest revision made durable) and"
+          + " etcd_snapshotter_journal_sync_timestamp_seconds (when it last made everything received durable), as"
+          + " job etcd-snapshotter-journal to the Pushgateway or in NAME-journal.prom beside the textfile; each"
+          + " snapshot it takes reports as the snapshot command does.",
       "Runs until SIGTERM or Ctrl-C: it then waits up to 5 s for every revision etcd had at that moment, makes"
           + " everything received durable and exits 0.",
       "Exit codes: 0 stopped by a signal, 1 a cluster could not be followed (the others are stopped too), 2 usage or"
@@ -79,74 +86,44 @@ final class JournalCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String retryFor;
 
+  @Option(names = "--snapshot-interval", paramLabel = "DURATION", defaultValue = "0",
+      description = "Also take a full snapshot of every cluster this often, each beginning a new chain, the first"
+          + " one DURATION after start, or at once for a cluster without one; 0 leaves full snapshots to the"
+          + " snapshot command (default: ${DEFAULT-VALUE}).")
+  String snapshotInterval;
+
   @Override
   public Integer call() throws Exception {
     Duration interval = DurationParser.parse(fsyncInterval, "--fsync-interval", MAX_INTERVAL);
     Duration retry = DurationParser.parse(retryFor, "--retry-for", Duration.ofDays(1));
+    Duration snapshots = "0".equals(snapshotInterval) ? null
+        : DurationParser.parse(snapshotInterval, "--snapshot-interval", Duration.ofDays(30));
     if (segmentMib < 1 || segmentMib > 1024) {
       throw new ConfigException("--segment-size-mib must be from 1 to 1024, not " + segmentMib);
     }
     SnapshotConfig config = SnapshotConfigLoader.load(new SnapshotSettings(etcd.config, dir, null, etcd.dialTimeout,
         null, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, null, null, null, null, null, null, null));
-    SnapshotIndex index = SnapshotIndex.load(config.dir());
-    List<JournalSettings> settings = new ArrayList<>();
-    for (ClusterConfig cluster : config.clusters()) {
-      settings.add(settings(config, index, cluster, interval, retry));
-    }
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
     Signal.handle(new Signal("INT"), signal -> stop.countDown());
-    List<ClusterJournal> journals = new ArrayList<>();
-    try {
-      for (int i = 0; i < settings.size(); i++) {
-        journals.add(ClusterJournal.start(config.clusters().get(i), settings.get(i)));
-      }
-      CompletableFuture<Object> failed = CompletableFuture.anyOf(
-          journals.stream().map(ClusterJournal::failure).toArray(CompletableFuture[]::new));
+    List<ClusterJournal> journals;
+    try (ContinuousBackup backup = ContinuousBackup.start(config,
+        new JournalOptions(interval, (long) segmentMib << 20, retry, snapshots))) {
+      journals = backup.journals();
+      CompletableFuture<Object> failed = backup.failure();
       failed.whenComplete((ok, e) -> stop.countDown());
       stop.await();
       if (failed.isDone()) {
         failed.get();
       }
-      journals.forEach(journal -> journal.catchUp(CATCH_UP));
+      backup.catchUp(CATCH_UP);
     } catch (ExecutionException e) {
       throw (Exception) e.getCause();
-    } finally {
-      closeAll(journals);
     }
-    for (int i = 0; i < journals.size(); i++) {
-      spec.commandLine().getOut().println("cluster " + config.clusters().get(i).name() + ": stopped, journal durable"
-          + " up to revision " + journals.get(i).lastRevision());
+    for (ClusterJournal journal : journals) {
+      spec.commandLine().getOut().println("cluster " + journal.cluster().name() + ": stopped, journal durable"
+          + " up to revision " + journal.lastRevision());
     }
     return 0;
-  }
-
-  /** Each journal made durable, even when another fails to close; the first failure is thrown after. */
-  private static void closeAll(List<ClusterJournal> journals) throws IOException {
-    IOException first = null;
-    for (ClusterJournal journal : journals) {
-      try {
-        journal.close();
-      } catch (IOException e) {
-        first = first == null ? e : first;
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
-  }
-
-  private JournalSettings settings(SnapshotConfig config, SnapshotIndex index, ClusterConfig cluster,
-      Duration interval, Duration retry) throws IOException {
-    SnapshotIndex.Entry newest = index.clusters().get(cluster.name());
-    if (newest == null || newest.revision == null || newest.clusterId == null) {
-      throw new UsageException("cluster " + cluster.name() + " has no snapshot recorded in " + config.dir()
-          + "/snapshots.json for the journal to continue; take one first (snapshot --dir " + config.dir() + ")");
-    }
-    Path journalDir = config.dir().resolve(SnapshotVolume.JOURNAL).resolve(cluster.name());
-    ChainRetention.prune(config.dir().resolve(cluster.fileName()));
-    PrivateFiles.ensureDirectory(journalDir.getParent());
-    return new JournalSettings(journalDir, newest.revision, newest.clusterId, interval, (long) segmentMib << 20,
-        config.dialTimeout(), retry);
   }
 }

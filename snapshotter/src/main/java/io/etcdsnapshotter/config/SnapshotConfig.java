@@ -16,4 +16,11 @@ import java.util.List;
  */
 public record SnapshotConfig(Path dir, int keep, Duration dialTimeout, Duration commandTimeout,
     List<ClusterConfig> clusters, PublishConfig publish, boolean allowClusterChange, DrillConfig drill,
-    MetricsConfig metrics, String clusterName, RateLimit rateLimit, EncryptionConfig encryption, S3Config s3) {}
+    MetricsConfig metrics, String clusterName, RateLimit rateLimit, EncryptionConfig encryption, S3Config s3) {
+
+  /** The same run restricted to {@code some} of the clusters. */
+  public SnapshotConfig withClusters(List<ClusterConfig> some) {
+    return new SnapshotConfig(dir, keep, dialTimeout, commandTimeout, some, publish, allowClusterChange, drill,
+        metrics, clusterName, rateLimit, encryption, s3);
+  }
+}

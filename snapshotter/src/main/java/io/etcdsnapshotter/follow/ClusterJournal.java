@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * Follows one etcd cluster into its journal: a watch of every key from the revision after the journal's last (the
  * newest full snapshot's, for a new chain), each revision's events appended in order, everything appended made
  * durable every fsync interval. A watch that breaks is resumed from the revision after the last appended, on the
- * first healthy endpoint, for up to the retry time; a revision etcd has compacted away is a gap, and the journal
- * stops rather than skip it.
+ * first healthy endpoint, for up to the retry time. A revision etcd has compacted away is a gap: the journal never
+ * skips it, but tells its {@link Chains} and waits for a full snapshot past the gap ({@link #newSnapshot}) to start a
+ * new chain from. A newer full snapshot of the cluster starts a new chain too, once the old one reaches it; each new
+ * chain is told to the {@link Chains} as well.
  */
 public final class ClusterJournal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterJournal.class);
@@ -50,19 +52,44 @@ public final class ClusterJournal implements AutoCloseable {
 
   private final ClusterConfig cluster;
   private final JournalSettings settings;
-  private final JournalWriter writer;
+  private final Chains chains;
+  /** Guards {@link #writer}, which a new chain replaces, and the chain state beside it. */
+  private final Object chainLock = new Object();
+  private JournalWriter writer;
+  /** The base of a newer snapshot the chain is to roll to once it holds that revision; 0 for none. */
+  private long rollAt;
+  /** The revision the journal needed when etcd said it had compacted it; 0 while there is no gap. */
+  private long gapAt;
+  /** When the last sync made everything received durable; null before the first. */
+  private volatile Instant syncedAt;
   private final ScheduledExecutorService timer;
   private final CompletableFuture<Void> failure = new CompletableFuture<>();
   private EtcdMember member;
+  /** The current watch's requests, and its number: responses of a watch replaced since are ignored. */
+  private StreamObserver<WatchRequest> requests;
+  private volatile int watchId;
   /** When the watch broke and has not delivered since; null while it delivers. */
   private volatile Instant brokenSince;
   private volatile boolean closing;
   /** The leases alive at the last good poll; null before the first, which lists them all. */
   private Set<Long> knownLeases;
+  /** The chain the last good lease poll was recorded in: a new chain begins with every lease listed again. */
+  private JournalWriter leasesWriter;
 
-  private ClusterJournal(ClusterConfig cluster, JournalSettings settings, EtcdMember member, JournalWriter writer) {
+  /** Told what changes the journal's chains, on the journal's own threads: neither call may block. */
+  public interface Chains {
+    /** etcd has compacted a revision the journal needs: the journal now waits for a full snapshot past it. */
+    void gap(ClusterJournal journal, long needed, long compactedTo);
+
+    /** A new chain has begun (told while the journal holds it): the one before is no longer appended to. */
+    void started(ClusterJournal journal);
+  }
+
+  private ClusterJournal(ClusterConfig cluster, JournalSettings settings, Chains chains, EtcdMember member,
+      JournalWriter writer) {
     this.cluster = cluster;
     this.settings = settings;
+    this.chains = chains;
     this.member = member;
     this.writer = writer;
     ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -75,7 +102,8 @@ public final class ClusterJournal implements AutoCloseable {
   }
 
   /** Opens the journal (cutting off a torn tail) and starts following; failures later complete {@link #failure}. */
-  public static ClusterJournal start(ClusterConfig cluster, JournalSettings settings) throws IOException {
+  public static ClusterJournal start(ClusterConfig cluster, JournalSettings settings, Chains chains)
+      throws IOException {
     EtcdMember member = MemberSelector.firstHealthy(cluster, settings.dialTimeout());
     try {
       if (!member.clusterIdHex().equals(settings.snapshotClusterId())) {
@@ -84,7 +112,7 @@ public final class ClusterJournal implements AutoCloseable {
       }
       JournalWriter writer = JournalWriter.open(settings.dir(), member.clusterId(), settings.snapshotRevision(),
           settings.segmentBytes());
-      ClusterJournal journal = new ClusterJournal(cluster, settings, member, writer);
+      ClusterJournal journal = new ClusterJournal(cluster, settings, chains, member, writer);
       long interval = settings.fsyncInterval().toMillis();
       journal.timer.scheduleWithFixedDelay(journal::sync, 0, interval, TimeUnit.MILLISECONDS);
       LOG.info("cluster {}: journal chain {} in {}, following from revision {}", cluster.name(),
@@ -103,22 +131,29 @@ public final class ClusterJournal implements AutoCloseable {
   }
 
   private void watch() {
-    long from = writer.lastRevision() + 1;
+    long from = lastRevision() + 1;
     List<Event> partial = new ArrayList<>();
-    StreamObserver<WatchRequest> requests = member.channel().watch().watch(new StreamObserver<>() {
+    int id = ++watchId;
+    requests = member.channel().watch().watch(new StreamObserver<>() {
       @Override
       public void onNext(WatchResponse response) {
-        received(response, from, partial);
+        if (id == watchId) {
+          received(response, from, partial);
+        }
       }
 
       @Override
       public void onError(Throwable t) {
-        broken(t);
+        if (id == watchId) {
+          broken(t);
+        }
       }
 
       @Override
       public void onCompleted() {
-        broken(new IOException("etcd ended the watch"));
+        if (id == watchId) {
+          broken(new IOException("etcd ended the watch"));
+        }
       }
     });
     requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
@@ -129,9 +164,7 @@ public final class ClusterJournal implements AutoCloseable {
 
   private void received(WatchResponse response, long from, List<Event> partial) {
     if (response.getCompactRevision() > 0) {
-      fail("etcd has compacted revision " + from + " the journal needs next (compacted up to "
-          + response.getCompactRevision() + "), a gap the journal never skips; take a full snapshot now and start"
-          + " journal again: it begins a new chain from that snapshot");
+      gapped(from, response.getCompactRevision());
       return;
     }
     if (response.getCanceled()) {
@@ -170,8 +203,80 @@ public final class ClusterJournal implements AutoCloseable {
   }
 
   private void appendRevision(List<Event> events) throws IOException {
-    writer.append(new RevisionRecord(events.get(0).getKv().getModRevision(), events));
+    long revision = events.get(0).getKv().getModRevision();
+    synchronized (chainLock) {
+      if (rollAt > 0 && revision > rollAt) {
+        roll(rollAt);
+      }
+      writer.append(new RevisionRecord(revision, events));
+    }
     events.clear();
+  }
+
+  private void gapped(long needed, long compactedTo) {
+    synchronized (chainLock) {
+      if (gapAt > 0) {
+        return;
+      }
+      gapAt = needed;
+    }
+    chains.gap(this, needed, compactedTo);
+  }
+
+  /**
+   * A full snapshot of this cluster at {@code revision} is on the volume. After a gap that ends it, a new chain
+   * starts from it and the watch follows from the revision after; otherwise, if it is newer than the chain's base,
+   * the chain rolls to it: at once when the chain already holds that revision (the newer revisions copied), else at
+   * the first revision after it, so that the old chain reaches the snapshot and nothing is lost or held twice.
+   */
+  public void newSnapshot(long revision) {
+    try {
+      synchronized (chainLock) {
+        if (closing || failure.isDone() || revision <= writer.baseRevision() || revision <= rollAt) {
+          return;
+        }
+        if (gapAt == 0 && revision <= writer.lastRevision()) {
+          roll(revision);
+        } else if (gapAt == 0) {
+          rollAt = revision;
+        } else if (revision > writer.lastRevision()) {
+          restartAfterGap(revision);
+          timer.execute(this::rewatch);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      fail("cannot start a new chain in " + settings.dir() + " at revision " + revision + ": " + OneLine.message(e));
+    }
+  }
+
+  /** Whether the journal waits for a full snapshot past a revision etcd compacted before the journal had it. */
+  public boolean inGap() {
+    synchronized (chainLock) {
+      return gapAt > 0;
+    }
+  }
+
+  private void roll(long base) throws IOException {
+    long oldBase = writer.baseRevision();
+    long last = writer.lastRevision();
+    writer = writer.roll(base);
+    rollAt = 0;
+    LOG.info("cluster {}: new chain {} from the full snapshot at revision {}; chain {} ends at revision {}",
+        cluster.name(), base, base, oldBase, last);
+    chains.started(this);
+  }
+
+  private void restartAfterGap(long base) throws IOException {
+    long oldBase = writer.baseRevision();
+    long last = writer.lastRevision();
+    writer.close();
+    writer = JournalWriter.open(settings.dir(), writer.clusterId(), base, settings.segmentBytes());
+    LOG.warn("cluster {}: etcd compacted revision {} before the journal had it: chain {} ends at revision {} and"
+        + " chain {} starts at the full snapshot of revision {}; no restore is possible between revisions {} and {}",
+        cluster.name(), gapAt, oldBase, last, base, base, last, base);
+    gapAt = 0;
+    rollAt = 0;
+    chains.started(this);
   }
 
   /** A broken watch is resumed on a new connection, a second later, until the retry time runs out. */
@@ -186,12 +291,12 @@ public final class ClusterJournal implements AutoCloseable {
     String why = FailureCause.describeAt(member.endpoint(), cause, settings.dialTimeout());
     if (Duration.between(brokenSince, now).compareTo(settings.retryFor()) > 0) {
       fail("the watch broke and could not be resumed for " + settings.retryFor().toSeconds() + " s (" + why
-          + "); the journal ends at revision " + writer.lastRevision() + ": start journal again once etcd is"
-          + " reachable (or take a full snapshot if it has compacted since)");
+          + "); the journal ends at revision " + lastRevision() + ": start journal again once etcd is"
+          + " reachable");
       return;
     }
     LOG.warn("cluster {}: the watch broke ({}); resuming from revision {}", cluster.name(), why,
-        writer.lastRevision() + 1);
+        lastRevision() + 1);
     timer.schedule(this::resume, 1, TimeUnit.SECONDS);
   }
 
@@ -202,8 +307,27 @@ public final class ClusterJournal implements AutoCloseable {
     member.close();
     try {
       member = MemberSelector.firstHealthy(cluster, settings.dialTimeout());
+      synchronized (chainLock) {
+        if (gapAt > 0) {
+          return; // a new chain, after the snapshot, watches again
+        }
+      }
       watch();
     } catch (IOException | RuntimeException e) {
+      broken(e);
+    }
+  }
+
+  /** Follows on from the new chain's base on the same connection; the watch etcd cancelled at the gap is ended. */
+  private synchronized void rewatch() {
+    if (closing) {
+      return;
+    }
+    StreamObserver<WatchRequest> cancelled = requests;
+    try {
+      watch();
+      cancelled.onCompleted();
+    } catch (RuntimeException e) {
       broken(e);
     }
   }
@@ -211,7 +335,11 @@ public final class ClusterJournal implements AutoCloseable {
   private void sync() {
     try {
       pollLeases();
-      writer.sync();
+      Instant now = Instant.now();
+      synchronized (chainLock) {
+        writer.sync();
+      }
+      syncedAt = now;
     } catch (IOException | RuntimeException e) {
       fail("cannot fsync the journal in " + settings.dir() + ": " + OneLine.message(e));
     }
@@ -226,6 +354,13 @@ public final class ClusterJournal implements AutoCloseable {
     EtcdMember current;
     synchronized (this) {
       current = member;
+    }
+    JournalWriter chain;
+    synchronized (chainLock) {
+      chain = writer;
+    }
+    if (chain != leasesWriter) {
+      knownLeases = null;
     }
     LeaseGrpc.LeaseBlockingStub leases = current.channel().lease();
     long deadline = settings.dialTimeout().toMillis();
@@ -254,18 +389,48 @@ public final class ClusterJournal implements AutoCloseable {
     }
     List<Long> gone = knownLeases == null ? List.of()
         : knownLeases.stream().filter(id -> !alive.contains(id)).sorted().toList();
-    if (knownLeases == null || !granted.isEmpty() || !gone.isEmpty()) {
-      writer.appendLeases(revision, knownLeases == null, granted, gone);
+    synchronized (chainLock) {
+      if (writer != chain) {
+        return; // a new chain began meanwhile: the next poll lists every lease in it
+      }
+      if (knownLeases == null || !granted.isEmpty() || !gone.isEmpty()) {
+        writer.appendLeases(revision, knownLeases == null, granted, gone);
+      }
     }
     knownLeases = alive;
+    leasesWriter = chain;
   }
 
-  private void fail(String message) {
+  /** Ends the journal with {@code message} (one line naming the fix): {@link #failure} completes with it. */
+  public void fail(String message) {
     failure.completeExceptionally(new IOException("cluster " + cluster.name() + ": " + message));
   }
 
+  public ClusterConfig cluster() {
+    return cluster;
+  }
+
+  /** The etcd cluster ID (hex) the journal follows. */
+  public String clusterId() {
+    return settings.snapshotClusterId();
+  }
+
   public long lastRevision() {
-    return writer.lastRevision();
+    synchronized (chainLock) {
+      return writer.lastRevision();
+    }
+  }
+
+  /** The newest revision made durable: what a crash now would keep. */
+  public long durableRevision() {
+    synchronized (chainLock) {
+      return writer.durableRevision();
+    }
+  }
+
+  /** When the journal last made everything received durable; null before the first time. */
+  public Instant syncedAt() {
+    return syncedAt;
   }
 
   /**
@@ -275,23 +440,27 @@ public final class ClusterJournal implements AutoCloseable {
   public void catchUp(Duration grace) {
     Instant deadline = Instant.now().plus(grace);
     long current;
+    EtcdMember following;
+    synchronized (this) {
+      following = member;
+    }
     try {
-      current = member.channel().maintenance().withDeadlineAfter(grace.toMillis(), TimeUnit.MILLISECONDS)
+      current = following.channel().maintenance().withDeadlineAfter(grace.toMillis(), TimeUnit.MILLISECONDS)
           .status(StatusRequest.getDefaultInstance()).getHeader().getRevision();
     } catch (RuntimeException e) {
       LOG.warn("cluster {}: stopping without catching up: {}", cluster.name(), OneLine.message(e));
       return;
     }
     try {
-      while (writer.lastRevision() < current && !failure.isDone() && Instant.now().isBefore(deadline)) {
+      while (lastRevision() < current && !failure.isDone() && Instant.now().isBefore(deadline)) {
         Thread.sleep(10);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (writer.lastRevision() < current) {
+    if (lastRevision() < current) {
       LOG.warn("cluster {}: stopping at revision {} before etcd's {}; the next start fetches the rest",
-          cluster.name(), writer.lastRevision(), current);
+          cluster.name(), lastRevision(), current);
     }
   }
 
@@ -313,6 +482,8 @@ public final class ClusterJournal implements AutoCloseable {
       current = member;
     }
     current.close();
-    writer.close();
+    synchronized (chainLock) {
+      writer.close();
+    }
   }
 }

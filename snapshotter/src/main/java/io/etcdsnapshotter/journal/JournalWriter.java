@@ -29,6 +29,8 @@ public final class JournalWriter implements Closeable {
   private FileChannel channel;
   private long sequence;
   private long lastRevision;
+  /** The newest revision the last {@link #sync} made durable. */
+  private volatile long durableRevision;
   private boolean dirty;
 
   private JournalWriter(Path dir, long clusterId, long baseRevision, long segmentBytes) {
@@ -37,6 +39,7 @@ public final class JournalWriter implements Closeable {
     this.baseRevision = baseRevision;
     this.segmentBytes = segmentBytes;
     this.lastRevision = baseRevision;
+    this.durableRevision = baseRevision;
   }
 
   /**
@@ -81,6 +84,7 @@ public final class JournalWriter implements Closeable {
       return false;
     }
     lastRevision = last[0];
+    durableRevision = last[0];
     Path file = segments.get(segments.size() - 1);
     Segment tail = Segment.read(file, true);
     sequence = segments.size() - 1;
@@ -108,6 +112,46 @@ public final class JournalWriter implements Closeable {
 
   public long baseRevision() {
     return baseRevision;
+  }
+
+  public long clusterId() {
+    return clusterId;
+  }
+
+  /** The newest revision on disk for certain: what a crash now would leave. */
+  public long durableRevision() {
+    return durableRevision;
+  }
+
+  /**
+   * Ends this chain and starts one at {@code base}, the revision of a newer full snapshot, which this chain must
+   * already reach: the records of revisions after {@code base} (revisions, times and lease changes) are copied to
+   * the new chain, so it holds everything received since its snapshot. A lease record after {@code base} speaks of
+   * the changes since a poll at or before {@code base}, so it applies to that snapshot's leases as it did to this
+   * chain's. Returns the writer of the new chain; this one is closed.
+   */
+  public synchronized JournalWriter roll(long base) throws IOException {
+    if (base <= baseRevision || base > lastRevision) {
+      throw new IOException("cannot start a chain at revision " + base + " from chain " + baseRevision
+          + " ending at " + lastRevision + ": a new chain starts within the revisions the old one holds");
+    }
+    close();
+    Chain old = Chain.list(dir).stream().filter(c -> c.baseRevision() == baseRevision).findFirst().orElseThrow();
+    JournalWriter next = new JournalWriter(dir, clusterId, base, segmentBytes);
+    next.startSegment(0);
+    next.append(new ChainStart(base, clusterId));
+    old.read(record -> {
+      if (record instanceof RevisionRecord r && r.revision() > base) {
+        next.append(r);
+      } else if (record instanceof LeaseRecord l && l.revision() > base) {
+        next.append((Record) l);
+      } else if (record instanceof TimeRecord t && t.revision() > base) {
+        next.append((Record) t);
+      }
+      return true;
+    });
+    next.sync();
+    return next;
   }
 
   /** Appends one revision's events; revisions must grow. */
@@ -150,6 +194,7 @@ public final class JournalWriter implements Closeable {
     append(new TimeRecord(lastRevision, System.currentTimeMillis()));
     channel.force(false);
     dirty = false;
+    durableRevision = lastRevision;
   }
 
   private void startSegment(long next) throws IOException {

@@ -17,23 +17,27 @@ import java.util.Map;
  */
 final class Pushgateway {
   static final String JOB = "etcd-snapshotter";
+  /** The journal's own job, so that its pushes and a snapshot run's never replace each other's groups. */
+  static final String JOURNAL_JOB = "etcd-snapshotter-journal";
   /** A Pushgateway that hangs must not hold a run whose snapshots are done. */
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private final URI base;
+  private final String job;
   private final HttpClient http;
 
-  Pushgateway(URI base) {
+  Pushgateway(URI base, String job) {
     this.base = base;
+    this.job = job;
     this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   }
 
   /**
-   * Replaces the group {@code job=etcd-snapshotter} plus {@code groupingKey} (in order) with {@code metrics}. The
+   * Replaces the group {@code job=JOB} plus {@code groupingKey} (in order) with {@code metrics}. The
    * values are cluster names (letters, digits, {@code .-_}), which need no escaping in a path.
    */
   void put(Map<String, String> groupingKey, MetricSnapshots metrics) throws IOException {
     StringBuilder path = new StringBuilder(base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", ""))
-        .append("/metrics/job/").append(JOB);
+        .append("/metrics/job/").append(job);
     groupingKey.forEach((label, value) -> path.append('/').append(label).append('/').append(value));
     URI uri = base.resolve(path.toString());
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)

@@ -26,17 +26,17 @@ public final class SnapshotMetrics {
   /** By name, in the order first set: a name appears once in an exposition, with a data point per cluster. */
   private final Map<String, Gauge> gauges = new LinkedHashMap<>();
 
-  private SnapshotMetrics(RunFigures run, String... labelNames) {
-    if (run.clusterName() != null) {
+  private SnapshotMetrics(String clusterName, String... labelNames) {
+    if (clusterName != null) {
       this.labelNames.add(CLUSTER_NAME);
-      this.labelValues.add(run.clusterName());
+      this.labelValues.add(clusterName);
     }
     this.labelNames.addAll(List.of(labelNames));
   }
 
   /** The metrics of {@code clusters} (some or all of the run's). */
   public static MetricSnapshots ofClusters(RunFigures run, List<ClusterFigures> clusters) {
-    SnapshotMetrics metrics = new SnapshotMetrics(run, CLUSTER);
+    SnapshotMetrics metrics = new SnapshotMetrics(run.clusterName(), CLUSTER);
     for (ClusterFigures c : clusters) {
       metrics.set(c.cluster(), "last_attempt_timestamp_seconds", "When the newest snapshot attempt of this etcd"
           + " cluster started (Unix time).", seconds(c.attemptAt()));
@@ -67,6 +67,20 @@ public final class SnapshotMetrics {
     return metrics.collect();
   }
 
+  /** The metrics of running journals: how far each is durable, and when it last made sure. */
+  public static MetricSnapshots ofJournals(String clusterName, List<JournalFigures> journals) {
+    SnapshotMetrics metrics = new SnapshotMetrics(clusterName, CLUSTER);
+    for (JournalFigures j : journals) {
+      metrics.set(j.cluster(), "journal_revision", "Newest etcd revision the journal of this etcd cluster has made"
+          + " durable: a restore can reach it.", j.durableRevision());
+      if (j.syncedAt() != null) {
+        metrics.set(j.cluster(), "journal_sync_timestamp_seconds", "When the journal last made everything it had"
+            + " received durable (Unix time): the point a crash would go back to.", seconds(j.syncedAt()));
+      }
+    }
+    return metrics.collect();
+  }
+
   private void drill(String cluster, DrillOutcome drill) {
     boolean skipped = drill.result() == DrillOutcome.Result.SKIPPED;
     set(cluster, "drill_skipped", "1 if the newest snapshot's restore drill was skipped for want of scratch space"
@@ -86,7 +100,7 @@ public final class SnapshotMetrics {
 
   /** The metrics of the run as a whole: the snapshot volume's space and the EBS snapshot. */
   public static MetricSnapshots ofRun(RunFigures run) {
-    SnapshotMetrics metrics = new SnapshotMetrics(run);
+    SnapshotMetrics metrics = new SnapshotMetrics(run.clusterName());
     metrics.set(null, "volume_available_bytes", "Bytes free for this tool on the snapshot volume after the run.",
         run.volumeAvailableBytes());
     metrics.set(null, "volume_size_bytes", "Size of the snapshot volume's file system.", run.volumeSizeBytes());

@@ -17,7 +17,8 @@ class JournalCommandTest {
         "main=http://127.0.0.1:1");
     assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(run.err().lines()).singleElement().asString().contains("cluster main has no snapshot recorded")
-        .contains("take one first (snapshot --dir " + dir.resolve("volume") + ")");
+        .contains("take one first (snapshot --dir " + dir.resolve("volume") + ")")
+        .contains("or give journal --snapshot-interval to take one itself");
     assertThat(dir.resolve("volume")).doesNotExist();
   }
 
@@ -26,6 +27,14 @@ class JournalCommandTest {
     CliRun run = CliRun.of("journal", "--dir", dir.toString(), "--fsync-interval", "0s");
     assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(run.err()).contains("--fsync-interval '0s' is out of range");
+  }
+
+  @Test
+  void aSnapshotIntervalThatIsNotADurationIsRefused() {
+    CliRun run = CliRun.of("journal", "--dir", dir.resolve("volume").toString(), "--snapshot-interval", "6 hours");
+    assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(run.err().lines()).singleElement().asString().contains("--snapshot-interval '6 hours' is not a duration");
+    assertThat(dir.resolve("volume")).doesNotExist();
   }
 
   @Test

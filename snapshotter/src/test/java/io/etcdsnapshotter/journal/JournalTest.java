@@ -170,6 +170,42 @@ class JournalTest {
     assertThat(Chain.list(dir)).extracting(Chain::baseRevision).containsExactly(10L, 50L);
   }
 
+  @Test
+  void aRollCopiesTheRevisionsAfterTheNewBaseAndLeavesTheOldChainWhole() throws IOException {
+    java.util.TreeMap<Long, Long> granted = new java.util.TreeMap<>(java.util.Map.of(7L, 60L));
+    JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 300);
+    for (long rev = 11; rev <= 20; rev++) {
+      writer.append(revision(rev, 2));
+      if (rev == 12 || rev == 16) {
+        writer.appendLeases(rev, false, granted, List.of());
+      }
+    }
+    assertThatThrownBy(() -> writer.roll(21)).hasMessageContaining("within the revisions the old one holds");
+    try (JournalWriter next = writer.roll(15)) {
+      assertThat(next.baseRevision()).isEqualTo(15);
+      assertThat(next.lastRevision()).isEqualTo(20);
+      assertThat(next.durableRevision()).isEqualTo(20);
+      next.append(revision(21, 1));
+    }
+    List<Chain> chains = Chain.list(dir);
+    assertThat(chains).extracting(Chain::baseRevision).containsExactly(10L, 15L);
+    List<Record> old = new ArrayList<>();
+    chains.get(0).read(old::add);
+    assertThat(old).filteredOn(r -> r instanceof RevisionRecord).extracting(r -> ((RevisionRecord) r).revision())
+        .containsExactly(11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
+    List<Record> copied = new ArrayList<>();
+    chains.get(1).read(copied::add);
+    assertThat(copied.get(0)).isEqualTo(new ChainStart(15, CLUSTER));
+    assertThat(copied).filteredOn(r -> r instanceof RevisionRecord).containsExactly(revision(16, 2),
+        revision(17, 2), revision(18, 2), revision(19, 2), revision(20, 2), revision(21, 1));
+    assertThat(copied).filteredOn(r -> r instanceof LeaseRecord)
+        .containsExactly(new LeaseRecord(16, false, granted, List.of()));
+    try (JournalWriter resumed = JournalWriter.open(dir, CLUSTER, 15, 300)) {
+      assertThat(resumed.baseRevision()).as("a restart continues the new chain").isEqualTo(15);
+      assertThat(resumed.lastRevision()).isEqualTo(21);
+    }
+  }
+
   static RevisionRecord revision(long rev, int events) {
     List<Event> list = new ArrayList<>();
     for (int i = 0; i < events; i++) {

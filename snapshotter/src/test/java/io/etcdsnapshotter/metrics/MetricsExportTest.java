@@ -65,6 +65,30 @@ class MetricsExportTest {
   }
 
   @Test
+  void journalsReportBesideTheSnapshotRunsWithoutReplacingThem() throws IOException {
+    startPushgateway(200);
+    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    Path file = tmp.resolve("etcd-snapshotter.prom");
+    MetricsConfig config = new MetricsConfig(base, file);
+    MetricsExport.export(config, RUN);
+    MetricsExport.exportJournals(config, "prod-eu", List.of(
+        new JournalFigures("main", 1234, java.time.Instant.ofEpochSecond(1_800_000_000)),
+        new JournalFigures("events", 55, null)));
+    assertThat(Samples.parse(Files.readString(file))).containsKey(
+        "etcd_snapshotter_ebs_snapshot_success{cluster_name=\"prod-eu\"}");
+    assertThat(Samples.parse(Files.readString(tmp.resolve("etcd-snapshotter-journal.prom")))).containsOnly(
+        Map.entry("etcd_snapshotter_journal_revision{cluster=\"main\",cluster_name=\"prod-eu\"}", 1234.0),
+        Map.entry("etcd_snapshotter_journal_revision{cluster=\"events\",cluster_name=\"prod-eu\"}", 55.0),
+        Map.entry("etcd_snapshotter_journal_sync_timestamp_seconds{cluster=\"main\",cluster_name=\"prod-eu\"}",
+            1.8e9));
+    String group = "/metrics/job/etcd-snapshotter-journal/cluster_name/prod-eu/cluster/";
+    assertThat(puts).containsKeys(group + "main", group + "events",
+        "/metrics/job/etcd-snapshotter/cluster_name/prod-eu/cluster/main");
+    assertThat(Samples.parse(puts.get(group + "events"))).containsOnlyKeys(
+        "etcd_snapshotter_journal_revision{cluster=\"events\",cluster_name=\"prod-eu\"}");
+  }
+
+  @Test
   void aFailedPushOrTextfileIsOnlyAWarning() throws IOException {
     startPushgateway(500);
     URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());

@@ -5,6 +5,7 @@ import static io.etcdsnapshotter.e2e.journal.JournalVolume.bytes;
 import static io.etcdsnapshotter.e2e.journal.JournalVolume.grant;
 import static io.etcdsnapshotter.e2e.journal.JournalVolume.put;
 import static io.etcdsnapshotter.e2e.journal.JournalVolume.toRevision;
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.uncheckedPut;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcd.jetcd.ByteSequence;
@@ -234,41 +235,12 @@ class JournalEndToEndTest {
     }
   }
 
-  @Test
-  void aRevisionCompactedAwayIsAGapTheJournalRefusesNamingTheFix() throws Exception {
-    VERSION.assumeInstalled();
-    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
-      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
-      long snapshotRevision = put(client, "/a", "1");
-      volume.snapshot();
-      long revision = 0;
-      for (int i = 0; i < 5; i++) {
-        revision = put(client, "/b", "v" + i);
-      }
-      client.getKVClient().compact(revision).get(60, TimeUnit.SECONDS);
-      try (RunningProcess journal = volume.startJournal()) {
-        ProcessResult result = journal.await(WAIT);
-        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
-        assertThat(Jar.messages(result)).singleElement().asString()
-            .contains("compacted revision " + (snapshotRevision + 1)).contains("take a full snapshot now");
-      }
-    }
-  }
-
   private static void assertPrivate(Path journalDir) throws Exception {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(journalDir))).isEqualTo("rwx------");
     try (Stream<Path> files = Files.list(journalDir)) {
       List<Path> segments = files.toList();
       assertThat(segments).hasSizeGreaterThan(0).allSatisfy(f -> assertThat(
           PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------"));
-    }
-  }
-
-  private static void uncheckedPut(Client client, String key, String value) {
-    try {
-      put(client, key, value);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -26,8 +26,8 @@ import java.util.function.Consumer;
 
 /**
  * A snapshot volume in {@code dir}/volume of one source cluster (as {@code main}, with auth), filled by the jar's
- * snapshot and journal commands, and restores from it served by real etcd of the source's release, compared with
- * the source at the same revision.
+ * snapshot and journal commands, and restores from it (from the volume's file, or from one snapshot of it named)
+ * served by real etcd of the source's release, compared with the source at the same revision.
  */
 final class JournalVolume {
   static final Duration WAIT = Duration.ofSeconds(60);
@@ -50,6 +50,10 @@ final class JournalVolume {
     return volume().resolve("journal/main");
   }
 
+  Path snapshotFile() {
+    return volume().resolve("snapshot.db");
+  }
+
   ProcessResult snapshot(String... extra) {
     List<String> args = new ArrayList<>(List.of("snapshot", "--dir", volume().toString()));
     args.addAll(List.of(extra));
@@ -58,14 +62,16 @@ final class JournalVolume {
     return saved;
   }
 
-  RunningProcess startJournal() {
-    return Jar.start(withAuth("journal", "--dir", volume().toString(), "--fsync-interval", "200ms",
+  RunningProcess startJournal(String... extra) {
+    List<String> args = new ArrayList<>(List.of("journal", "--dir", volume().toString(), "--fsync-interval", "200ms",
         "--segment-size-mib", "1"));
+    args.addAll(List.of(extra));
+    return Jar.start(withAuth(args.toArray(String[]::new)));
   }
 
   /** The journal started and following: it logs where it starts just before it creates its watch. */
-  RunningProcess follow() {
-    RunningProcess journal = startJournal();
+  RunningProcess follow(String... extra) {
+    RunningProcess journal = startJournal(extra);
     Polling.await("the journal following", WAIT, () -> journal.stderr().contains("following from revision"),
         journal::stderr);
     return journal;
@@ -92,7 +98,18 @@ final class JournalVolume {
 
   /** A restore of the volume's snapshot.db to {@code target} into {@code node}'s data dir. */
   ProcessResult restore(List<String> target, RestoredCluster.Node node, String... extra) {
-    List<String> args = new ArrayList<>(List.of("restore", volume().resolve("snapshot.db").toString()));
+    return restore(snapshotFile(), target, node, extra);
+  }
+
+  /**
+   * A restore from {@code snapshot}: the volume's file (its journal and generations found beside it), or another
+   * file such as one generation, given the volume's journal and so restored from that snapshot alone.
+   */
+  private ProcessResult restore(Path snapshot, List<String> target, RestoredCluster.Node node, String... extra) {
+    List<String> args = new ArrayList<>(List.of("restore", snapshot.toString()));
+    if (!snapshot.equals(snapshotFile())) {
+      args.addAll(List.of("--journal", journalDir().toString()));
+    }
     args.addAll(target);
     args.addAll(List.of("--name", node.name(), "--data-dir", node.dataDir().toString(),
         "--initial-cluster", RestoredCluster.initialCluster(List.of(node)),
@@ -119,15 +136,25 @@ final class JournalVolume {
     return assertRestoredAsAt(revision, toRevision(revision), etcdctl -> { });
   }
 
+  /** As above, restored from {@code snapshot} (an older generation) and the journal's chain that continues it. */
+  ProcessResult assertRestoredAsAt(long revision, Path snapshot) throws Exception {
+    return assertRestoredAsAt(revision, snapshot, toRevision(revision), etcdctl -> { });
+  }
+
   /**
    * As above, restored with the {@code target} flags, which must come to {@code revision}; {@code alsoCheck} is run
    * against the restored member while it serves. Returns the restore's result.
    */
   ProcessResult assertRestoredAsAt(long revision, List<String> target, Consumer<Etcdctl> alsoCheck)
       throws Exception {
+    return assertRestoredAsAt(revision, snapshotFile(), target, alsoCheck);
+  }
+
+  private ProcessResult assertRestoredAsAt(long revision, Path snapshot, List<String> target,
+      Consumer<Etcdctl> alsoCheck) throws Exception {
     Path at = Files.createDirectories(dir.resolve("at-" + revision + "-" + System.nanoTime()));
     List<RestoredCluster.Node> nodes = RestoredCluster.plan(at, 1);
-    ProcessResult restored = restore(target, nodes.get(0));
+    ProcessResult restored = restore(snapshot, target, nodes.get(0));
     assertThat(restored.exitCode()).as(restored.toString()).isZero();
     try (RestoredCluster member = RestoredCluster.start(version, nodes, at);
         Client sourceClient = source.client();
@@ -146,6 +173,15 @@ final class JournalVolume {
 
   static long put(Client client, String key, String value) throws Exception {
     return client.getKVClient().put(bytes(key), bytes(value)).get(60, TimeUnit.SECONDS).getHeader().getRevision();
+  }
+
+  /** A put for a writer thread, whose failure ends the thread. */
+  static void uncheckedPut(Client client, String key, String value) {
+    try {
+      put(client, key, value);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static long put(Client client, String key, String value, long lease) throws Exception {

@@ -1,0 +1,222 @@
+package io.etcdsnapshotter.e2e.journal;
+
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.put;
+import static io.etcdsnapshotter.e2e.journal.JournalVolume.uncheckedPut;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcd.jetcd.Client;
+import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
+import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Security;
+import io.etcdsnapshotter.e2e.jar.Jar;
+import io.etcdsnapshotter.e2e.process.Polling;
+import io.etcdsnapshotter.e2e.process.ProcessResult;
+import io.etcdsnapshotter.e2e.process.RunningProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The journal's chains against a real etcd 3.6: each new full snapshot (the snapshot command's, one the journal takes
+ * on its schedule, or one it takes after etcd compacted what it needed) begins a new chain, and restores from the old
+ * snapshot and from the new one each equal the source at the revision restored to. Once a new chain begins, a chain
+ * whose snapshot the volume no longer keeps is deleted.
+ */
+class JournalChainsTest {
+  private static final Duration WAIT = JournalVolume.WAIT;
+  private static final EtcdVersion VERSION = EtcdVersion.V3_6;
+  private static final Pattern REVISION = Pattern.compile("\"revision\" : (\\d+)");
+  private static final Pattern SEGMENT = Pattern.compile("([0-9a-f]{16})-[0-9a-f]{16}\\.journal");
+
+  @TempDir Path dir;
+
+  @Test
+  void aSnapshotTakenWhileTheJournalFollowsWritesBeginsANewChainAndEitherSnapshotRestores() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
+      put(client, "/seed", "s");
+      volume.snapshot("--keep", "1");
+      long first = snapshotRevision(volume);
+      long inOldChain;
+      long afterNew;
+      long newBase;
+      try (RunningProcess journal = volume.follow()) {
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+          for (int i = 0; writing.get(); i++) {
+            uncheckedPut(client, "/w/" + (i % 23), "v" + i);
+          }
+        });
+        writer.start();
+        inOldChain = put(client, "/old", "o");
+        volume.snapshot("--keep", "1");
+        newBase = snapshotRevision(volume);
+        Polling.await("a new chain from revision " + newBase, WAIT,
+            () -> journal.stderr().contains("new chain " + newBase + " from the full snapshot"), journal::stderr);
+        Thread.sleep(500);
+        writing.set(false);
+        writer.join();
+        afterNew = put(client, "/new", "n");
+        journal.stop(WAIT);
+        ProcessResult stopped = journal.await(WAIT);
+        assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+        assertThat(stopped.stdout()).contains("durable up to revision " + afterNew);
+        assertThat(stopped.stderr().lines().filter(l -> l.contains("new chain "))).as("one line per roll")
+            .hasSize(1);
+      }
+      assertThat(newBase).isGreaterThan(inOldChain);
+      assertThat(chainBases(volume)).containsExactly(first, newBase);
+      Path older = generation(volume);
+      volume.assertRestoredAsAt(inOldChain, older);
+      volume.assertRestoredAsAt(newBase, older);
+      volume.assertRestoredAsAt(afterNew);
+    }
+  }
+
+  @Test
+  void aCompactionPastAStoppedJournalMakesItTakeAFullSnapshotAndBeginANewChain() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
+      put(client, "/a", "1");
+      volume.snapshot();
+      long first = snapshotRevision(volume);
+      long ended;
+      try (RunningProcess journal = volume.follow()) {
+        ended = put(client, "/b", "0");
+        JournalVolume.stop(journal, ended);
+      }
+      long compacted = 0;
+      for (int i = 1; i <= 5; i++) {
+        compacted = put(client, "/b", "v" + i);
+      }
+      client.getKVClient().compact(compacted).get(60, TimeUnit.SECONDS);
+      long last;
+      long newBase;
+      try (RunningProcess journal = volume.startJournal()) {
+        Polling.await("a new chain after the gap", WAIT, () -> journal.stderr().contains("no restore is possible"),
+            journal::stderr);
+        newBase = snapshotRevision(volume);
+        assertThat(journal.stderr().lines().filter(l -> l.contains("no restore is possible")))
+            .singleElement().asString().contains("WARN")
+            .contains("chain " + first + " ends at revision " + ended)
+            .contains("chain " + newBase + " starts at the full snapshot of revision " + newBase);
+        // The snapshot taken for the gap replaced the first (no generations kept): its chain can restore nothing.
+        Polling.await("the first chain deleted", WAIT, () -> journal.stderr().contains(
+            "deleting the journal chain from revision " + first + " to " + ended), journal::stderr);
+        put(client, "/c", "after");
+        last = put(client, "/d", "after");
+        JournalVolume.stop(journal, last);
+      }
+      assertThat(newBase).isGreaterThanOrEqualTo(compacted);
+      assertThat(chainBases(volume)).containsExactly(newBase);
+      volume.assertRestoredAsAt(last);
+    }
+  }
+
+  @Test
+  void aGapWhoseSnapshotFailsEndsTheJournalInOneLineAndKeepsTheOldChain() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
+      long first = put(client, "/a", "1");
+      volume.snapshot();
+      long compacted = 0;
+      for (int i = 0; i < 5; i++) {
+        compacted = put(client, "/b", "v" + i);
+      }
+      client.getKVClient().compact(compacted).get(60, TimeUnit.SECONDS);
+      // Another snapshot run holds the volume (a POSIX lock, held per process: this one).
+      try (FileChannel lock = FileChannel.open(volume.volume().resolve(".lock"), StandardOpenOption.WRITE);
+          FileLock held = lock.lock();
+          RunningProcess journal = volume.startJournal()) {
+        ProcessResult result = journal.await(WAIT);
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(Jar.messages(result)).singleElement().asString()
+            .contains("compacted revision " + (first + 1)).contains("another snapshot run holds the lock")
+            .contains("start journal again");
+        assertThat(Jar.hasStackTrace(result)).isFalse();
+      }
+      assertThat(chainBases(volume)).containsExactly(first);
+      assertThat(snapshotRevision(volume)).isEqualTo(first);
+    }
+  }
+
+  @Test
+  void aSnapshotIntervalTakesTheFirstSnapshotAtOnceThenNewSnapshotsAndChainsDroppingThoseOfReplacedSnapshots()
+      throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
+      put(client, "/a", "1");
+      long last = 0;
+      try (RunningProcess journal = volume.follow("--snapshot-interval", "3s")) {
+        assertThat(volume.snapshotFile()).exists();
+        for (int i = 0; journal.stderr().lines().filter(l -> l.contains("new chain ")).count() < 2; i++) {
+          assertThat(i).as("three chains within a minute: " + journal.stderr()).isLessThan(600);
+          last = put(client, "/k/" + (i % 17), "v" + i);
+          Thread.sleep(100);
+        }
+        // Each snapshot replaces the one before (no generations kept), so only the newest chain can restore.
+        Polling.await("only the chain of the snapshot on the volume", WAIT,
+            () -> chainBases(volume).equals(Set.of(snapshotRevision(volume))), journal::stderr);
+        last = put(client, "/last", "l");
+        JournalVolume.stop(journal, last);
+      }
+      assertThat(chainBases(volume).stream().max(Long::compare).orElseThrow())
+          .as("the newest chain continues the newest snapshot").isEqualTo(snapshotRevision(volume));
+      volume.assertRestoredAsAt(last);
+    }
+  }
+
+  /** The revision snapshots.json records for the one cluster's newest snapshot. */
+  private static long snapshotRevision(JournalVolume volume) {
+    try {
+      Matcher m = REVISION.matcher(Files.readString(volume.volume().resolve("snapshots.json")));
+      assertThat(m.find()).isTrue();
+      return Long.parseLong(m.group(1));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Set<Long> chainBases(JournalVolume volume) {
+    Set<Long> bases = new TreeSet<>();
+    try (Stream<Path> files = Files.list(volume.journalDir())) {
+      for (Path file : files.toList()) {
+        Matcher m = SEGMENT.matcher(file.getFileName().toString());
+        if (m.matches()) {
+          bases.add(Long.parseLong(m.group(1), 16));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bases;
+  }
+
+  /** The one older snapshot the volume keeps (--keep 1). */
+  private static Path generation(JournalVolume volume) throws Exception {
+    try (Stream<Path> files = Files.list(volume.volume().resolve("generations"))) {
+      List<Path> all = files.toList();
+      assertThat(all).hasSize(1);
+      return all.get(0);
+    }
+  }
+}
