@@ -14,13 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends records to a cluster's journal dir (0700, segments 0600). Appends go to the page cache; {@link #sync}
- * makes everything appended so far durable at once (group commit), after a time record for the newest revision.
+ * Appends records to a cluster's journal dir (0700, segments 0600). Appends gather in a buffer that goes to the
+ * page cache as it fills, one write for many records instead of a system call each; {@link #sync} writes what is
+ * gathered and makes everything appended so far durable at once (group commit), after a time record for the newest
+ * revision. Nothing is promised before a sync, so a record still in the buffer when the process dies is one a
+ * crash of the machine would have lost as well.
  * Opening continues the newest chain, its torn tail cut off first, when that chain reaches the snapshot it must
  * continue; otherwise a new chain starts at the snapshot.
  */
 public final class JournalWriter implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+  /** About a tenth of a second of 1,000 writes of 1 KiB a second; direct, so writes need no copy of it. */
+  private static final int BUFFER = 128 << 10;
 
   private final Path dir;
   private final long clusterId;
@@ -32,6 +37,7 @@ public final class JournalWriter implements Closeable {
   /** The newest revision the last {@link #sync} made durable. */
   private volatile long durableRevision;
   private boolean dirty;
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
 
   private JournalWriter(Path dir, long clusterId, long baseRevision, long segmentBytes) {
     this.dir = dir;
@@ -161,7 +167,7 @@ public final class JournalWriter implements Closeable {
     }
     append((Record) record);
     lastRevision = record.revision();
-    if (channel.position() >= segmentBytes) {
+    if (channel.position() + buffer.position() >= segmentBytes) {
       sync();
       channel.close();
       startSegment(sequence + 1);
@@ -180,10 +186,26 @@ public final class JournalWriter implements Closeable {
 
   private void append(Record record) throws IOException {
     ByteBuffer frame = record.frame().encode();
-    while (frame.hasRemaining()) {
-      channel.write(frame);
+    if (frame.remaining() > buffer.remaining()) {
+      flush();
+    }
+    if (frame.remaining() > buffer.capacity()) {
+      write(frame);
+    } else {
+      buffer.put(frame);
     }
     dirty = true;
+  }
+
+  private void flush() throws IOException {
+    write(buffer.flip());
+    buffer.clear();
+  }
+
+  private void write(ByteBuffer bytes) throws IOException {
+    while (bytes.hasRemaining()) {
+      channel.write(bytes);
+    }
   }
 
   /** Makes every record appended so far durable, stamped with the time it was received by. */
@@ -192,6 +214,7 @@ public final class JournalWriter implements Closeable {
       return;
     }
     append(new TimeRecord(lastRevision, System.currentTimeMillis()));
+    flush();
     channel.force(false);
     dirty = false;
     durableRevision = lastRevision;
@@ -201,10 +224,7 @@ public final class JournalWriter implements Closeable {
     sequence = next;
     Path file = dir.resolve(Chain.segmentName(baseRevision, sequence));
     channel = PrivateFiles.createNew(file);
-    ByteBuffer header = new SegmentHeader(clusterId, baseRevision).encode();
-    while (header.hasRemaining()) {
-      channel.write(header);
-    }
+    write(new SegmentHeader(clusterId, baseRevision).encode());
     channel.force(true);
     PrivateFiles.syncDirectory(dir);
     dirty = true;
