@@ -5,6 +5,7 @@ import io.etcdsnapshotter.aws.AwsException;
 import io.etcdsnapshotter.aws.Retention;
 import io.etcdsnapshotter.config.S3Config;
 import io.etcdsnapshotter.s3.ObjectUpload;
+import io.etcdsnapshotter.s3.PartHashes;
 import io.etcdsnapshotter.s3.S3;
 import io.etcdsnapshotter.s3.SnapshotObjects;
 import io.etcdsnapshotter.volume.SnapshotIndex;
@@ -31,7 +32,7 @@ final class S3Copy {
   }
 
   /** {@code runStart}: uploads begun before it were left by runs that died, and are aborted. */
-  CopyOutcome copy(List<ClusterOutcome> clusters, SnapshotVolume volume, Instant runStart) {
+  CopyOutcome copy(List<ClusterOutcome> clusters, SnapshotVolume volume, UploadHashes hashes, Instant runStart) {
     List<ClusterOutcome> good = clusters.stream().filter(ClusterOutcome::ok).toList();
     if (good.isEmpty()) {
       return CopyOutcome.NONE;
@@ -50,7 +51,7 @@ final class S3Copy {
           new ObjectUpload.Encryption(config.encryption(), config.kmsKeyId()));
       for (ClusterOutcome cluster : good) {
         try {
-          done.add(copy(s3, upload, cluster, volume, runStart));
+          done.add(copy(s3, upload, cluster, volume, hashes.await(cluster.cluster()), runStart));
         } catch (AwsException | IOException e) {
           failures.add(failure(cluster, e));
         }
@@ -66,15 +67,16 @@ final class S3Copy {
     return new CopyOutcome(List.copyOf(done), List.copyOf(failures));
   }
 
-  private String copy(S3 s3, ObjectUpload upload, ClusterOutcome cluster, SnapshotVolume volume, Instant runStart)
-      throws IOException {
+  /** {@code hashes}: those of the cluster's file, taken as it was written (null: the upload reads it for them). */
+  private String copy(S3 s3, ObjectUpload upload, ClusterOutcome cluster, SnapshotVolume volume, PartHashes hashes,
+      Instant runStart) throws IOException {
     SnapshotIndex.Entry entry = cluster.entry();
     SnapshotObjects objects = new SnapshotObjects(s3, config.bucket(),
         SnapshotObjects.prefix(config.prefix(), config.clusterName(), cluster.cluster()));
     objects.abortLeftUploads(runStart);
     Instant takenAt = Instant.parse(entry.takenAt);
     String key = objects.key(takenAt, entry.revision);
-    upload.upload(volume.file(entry.file), key, metadata(Map.of(SnapshotObjects.REVISION, entry.revision.toString(),
+    upload.upload(volume.file(entry.file), hashes, key, metadata(Map.of(SnapshotObjects.REVISION, entry.revision.toString(),
         SnapshotObjects.TAKEN_AT, entry.takenAt)));
     List<String> expired = objects.expire(new Retention(config.keep(), config.maxAge()), Instant.now());
     return "cluster " + cluster.cluster() + ": copied " + entry.file + " to s3://" + config.bucket() + "/" + key
