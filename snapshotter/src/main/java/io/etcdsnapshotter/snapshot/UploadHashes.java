@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The hashes the S3 copy of each cluster's new file needs, taken while the file is written, so that the copy starts
- * uploading at once instead of reading the whole file first. A run without an S3 copy hashes nothing.
+ * uploading at once instead of reading the whole file first. A run without an S3 copy hashes nothing. The copies wait
+ * for them on their own thread while the run saves the next cluster.
  */
 final class UploadHashes implements AutoCloseable {
   private final boolean wanted;
@@ -20,7 +21,7 @@ final class UploadHashes implements AutoCloseable {
   }
 
   /** Starts hashing {@code part}, the cluster's new file, as it is written; null when no copy is wanted. */
-  HashAsWritten follow(String cluster, Path part) throws IOException {
+  synchronized HashAsWritten follow(String cluster, Path part) throws IOException {
     drop(cluster);
     if (!wanted) {
       return null;
@@ -32,12 +33,15 @@ final class UploadHashes implements AutoCloseable {
 
   /** The hashes of the cluster's file once they are all taken; null if none were (the upload then reads the file). */
   PartHashes await(String cluster) throws IOException {
-    HashAsWritten hashing = byCluster.get(cluster);
+    HashAsWritten hashing;
+    synchronized (this) {
+      hashing = byCluster.get(cluster);
+    }
     return hashing == null ? null : hashing.await();
   }
 
   /** Stops hashing a file that was not saved. */
-  void drop(String cluster) throws IOException {
+  synchronized void drop(String cluster) throws IOException {
     HashAsWritten hashing = byCluster.remove(cluster);
     if (hashing != null) {
       hashing.close();
@@ -45,7 +49,7 @@ final class UploadHashes implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     for (HashAsWritten hashing : byCluster.values()) {
       hashing.close();
     }
