@@ -29,7 +29,7 @@ final class TreeWalk {
   TreeWalk(PageStore store, PageSet used) {
     this.store = store;
     this.used = used;
-    // An encrypted file decrypts whole chunks into a cache of its own: a window would only decrypt more of it.
+    // An encrypted file reads ahead into a cache of decrypted chunks of its own: a window would only copy them.
     this.ahead = store.plain() ? new ReadAhead(store) : null;
   }
 

@@ -2,6 +2,7 @@ package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.config.ScratchDir;
 import io.etcdsnapshotter.encryption.DataKeys;
+import io.etcdsnapshotter.encryption.RememberedKeys;
 import io.etcdsnapshotter.inspect.Verification;
 import io.etcdsnapshotter.inspect.Verifier;
 import io.etcdsnapshotter.restore.EtcdRelease;
@@ -83,8 +84,13 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   private int verify(SnapshotFile snapshot, Path scratchParent) throws IOException {
+    try (RememberedKeys keys = new RememberedKeys(kms.keys())) {
+      return verify(snapshot, scratchParent, keys);
+    }
+  }
+
+  private int verify(SnapshotFile snapshot, Path scratchParent, DataKeys keys) throws IOException {
     Path file = snapshot.path();
-    DataKeys keys = kms.keys();
     Verification verification = Verifier.verify(file, keys);
     // Every check runs before anything is printed: a file that fails one never shows as OK.
     String restoreLine = restore

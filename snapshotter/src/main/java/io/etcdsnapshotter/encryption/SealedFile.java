@@ -15,7 +15,10 @@ import javax.crypto.AEADBadTagException;
  * reads) through a cache of the least recently used decrypted chunks ({@value #CACHE_BYTES} bytes), or whole in
  * order ({@link #decryptTo}). An etcd database's leaves lie all over the file (each commit moves the rightmost
  * ones to freed pages), so a tree walk jumps about: a page it reads costs one chunk's decryption, which is why the
- * chunks are small. Memory stays at the cache's few MiB whatever the file's size. Every byte handed out has been
+ * chunks are small. Where the reads go forward from chunk to chunk, as a walk through leaves written in key order
+ * mostly does, the next {@value #AHEAD_BYTES} bytes of chunks are read with one call and decrypted into the cache
+ * ahead of the walk, as the kernel reads ahead in a plain file; elsewhere a read decrypts only the chunk it needs.
+ * Memory stays at the cache's few MiB whatever the file's size. Every byte handed out has been
  * authenticated at its place, and opening authenticates
  * the first chunk (the key is right) and the last (the file is whole), so a wrong key or a cut-off file fails
  * before anything is read.
@@ -23,6 +26,7 @@ import javax.crypto.AEADBadTagException;
 public final class SealedFile implements ReadOnlyFile {
   private static final int CACHE_BYTES = 8 << 20;
   private static final int BATCH_BYTES = 1 << 20;
+  private static final int AHEAD_BYTES = 64 << 10;
 
   private final FileChannel file;
   private final Path path;
@@ -32,10 +36,15 @@ public final class SealedFile implements ReadOnlyFile {
   private final long chunks;
   private final int lastLength;
   private final long size;
-  private final byte[] sealed;
+  /** A sealed chunk's length: the chunk and its tag. */
+  private final int stride;
+  /** Sealed chunks read together, when reading ahead. */
+  private final byte[] ahead;
   private final int slots;
   /** Decrypted chunks by index, least recently used first. */
   private final LinkedHashMap<Long, byte[]> cache = new LinkedHashMap<>(64, 0.75f, true);
+  /** The chunk after the last one decrypted on a miss: a miss there means the reads go forward. */
+  private long next = -1;
 
   private SealedFile(FileChannel file, Path path, SealedHeader header, ChunkCipher cipher, long chunks,
       int lastLength) {
@@ -47,7 +56,8 @@ public final class SealedFile implements ReadOnlyFile {
     this.chunks = chunks;
     this.lastLength = lastLength;
     this.size = (chunks - 1) * chunk + lastLength - ChunkCipher.TAG;
-    this.sealed = new byte[chunk + ChunkCipher.TAG];
+    this.stride = chunk + ChunkCipher.TAG;
+    this.ahead = new byte[Math.max(1, AHEAD_BYTES / chunk) * stride];
     this.slots = Math.max(8, CACHE_BYTES / chunk);
   }
 
@@ -129,15 +139,15 @@ public final class SealedFile implements ReadOnlyFile {
    */
   public synchronized void decryptTo(Sink sink) throws IOException {
     int perBatch = Math.max(1, BATCH_BYTES / chunk);
-    byte[] in = new byte[perBatch * sealed.length];
+    byte[] in = new byte[perBatch * stride];
     byte[] plain = new byte[perBatch * chunk];
     try {
       for (long first = 0; first < chunks; first += perBatch) {
         int count = (int) Math.min(perBatch, chunks - first);
-        readSealed(first, in, (count - 1) * sealed.length + sealedLength(first + count - 1));
+        readSealed(first, in, (count - 1) * stride + sealedLength(first + count - 1));
         int length = 0;
         for (int i = 0; i < count; i++) {
-          length += open(first + i, in, i * sealed.length, plain, length);
+          length += open(first + i, in, i * stride, plain, length);
         }
         sink.accept(ByteBuffer.wrap(plain, 0, length));
       }
@@ -155,12 +165,29 @@ public final class SealedFile implements ReadOnlyFile {
     return index == chunks - 1 ? lastLength - ChunkCipher.TAG : chunk;
   }
 
-  /** Chunk {@code index}'s plaintext, from the cache or decrypted into the least recently used one's array. */
+  /** Chunk {@code index}'s plaintext, from the cache or decrypted into it (with the chunks after it, read ahead). */
   private byte[] decrypted(long index) throws IOException {
     byte[] plain = cache.get(index);
     if (plain != null) {
       return plain;
     }
+    int count = index == next ? (int) Math.min(ahead.length / stride, chunks - index) : 1;
+    readSealed(index, ahead, (count - 1) * stride + sealedLength(index + count - 1));
+    plain = decryptInto(index, 0); // a failed decryption leaves nothing cached for it
+    next = index + count;
+    for (int i = 1; i < count && !cache.containsKey(index + i); i++) {
+      try {
+        decryptInto(index + i, i * stride);
+      } catch (IOException e) {
+        break; // read ahead only: the chunk fails when, if ever, a read needs it
+      }
+    }
+    return plain;
+  }
+
+  /** Decrypts the chunk sealed at {@code ahead[from]} into the cache, in the least recently used one's array. */
+  private byte[] decryptInto(long index, int from) throws IOException {
+    byte[] plain;
     if (cache.size() < slots) {
       plain = new byte[chunk];
     } else {
@@ -168,24 +195,19 @@ public final class SealedFile implements ReadOnlyFile {
       plain = eldest.next();
       eldest.remove();
     }
-    decrypt(index, plain); // a failed decryption leaves nothing cached for it
+    open(index, ahead, from, plain, 0);
     cache.put(index, plain);
     return plain;
   }
 
-  private int decrypt(long index, byte[] plain) throws IOException {
-    readSealed(index, sealed, sealedLength(index));
-    return open(index, sealed, 0, plain, 0);
-  }
-
   private int sealedLength(long index) {
-    return index == chunks - 1 ? lastLength : sealed.length;
+    return index == chunks - 1 ? lastLength : stride;
   }
 
   /** Reads {@code length} bytes of sealed chunks, chunk {@code index} first, into {@code into}. */
   private void readSealed(long index, byte[] into, int length) throws IOException {
     ByteBuffer in = ByteBuffer.wrap(into, 0, length);
-    SealedHeader.readFully(file, in, header.length() + index * (long) sealed.length);
+    SealedHeader.readFully(file, in, header.length() + index * (long) stride);
     if (in.hasRemaining()) {
       throw new IOException(path + " shrank while it was read; read it again once nothing writes it");
     }

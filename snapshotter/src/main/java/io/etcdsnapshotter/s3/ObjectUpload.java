@@ -47,9 +47,21 @@ public final class ObjectUpload {
 
   /** Copies {@code file} to {@code key} with {@code metadata} and its SHA-256; returns that SHA-256 (hex). */
   public String upload(Path file, String key, Map<String, String> metadata) throws IOException {
-    FileParts parts = FileParts.read(file);
+    return upload(FileParts.read(file), key, metadata);
+  }
+
+  /**
+   * As {@link #upload(Path, String, Map)}, with the {@code hashes} taken as {@code file} was written (null: none
+   * could be, and the file is read for them first).
+   */
+  public String upload(Path file, PartHashes hashes, String key, Map<String, String> metadata) throws IOException {
+    return upload(hashes == null ? FileParts.read(file) : FileParts.hashed(file, hashes), key, metadata);
+  }
+
+  private String upload(FileParts parts, String key, Map<String, String> metadata) throws IOException {
+    PartHashes hashes = parts.hashes();
     Map<String, String> all = new LinkedHashMap<>(metadata);
-    all.put(SnapshotObjects.SHA256, parts.sha256());
+    all.put(SnapshotObjects.SHA256, hashes.sha256());
     String target = "s3://" + bucket + "/" + key;
     String uploadId = s3.call("start the upload of " + target, () -> s3.client()
         .createMultipartUpload(create(key, all)).uploadId());
@@ -61,10 +73,10 @@ public final class ObjectUpload {
       abort(key, uploadId, target, e);
       throw e;
     }
-    LOG.atInfo().addKeyValue("object", target).addKeyValue("bytes", parts.size())
-        .log("uploaded {} to {} ({}, {} parts, sha256 {})", file, target, Bytes.human(parts.size()), parts.count(),
-            parts.sha256());
-    return parts.sha256();
+    LOG.atInfo().addKeyValue("object", target).addKeyValue("bytes", hashes.size())
+        .log("uploaded {} to {} ({}, {} parts, sha256 {})", parts.file(), target, Bytes.human(hashes.size()),
+            hashes.count(), hashes.sha256());
+    return hashes.sha256();
   }
 
   private CreateMultipartUploadRequest create(String key, Map<String, String> metadata) {
@@ -79,14 +91,15 @@ public final class ObjectUpload {
 
   private List<CompletedPart> sendParts(FileParts parts, String key, String uploadId, String target)
       throws IOException {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(IN_FLIGHT, parts.count()), r -> {
+    int count = parts.hashes().count();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(IN_FLIGHT, count), r -> {
       Thread thread = new Thread(r, "s3-upload");
       thread.setDaemon(true);
       return thread;
     });
     try {
       List<Future<CompletedPart>> sent = new ArrayList<>();
-      for (int number = 1; number <= parts.count(); number++) {
+      for (int number = 1; number <= count; number++) {
         int part = number;
         sent.add(pool.submit(() -> send(parts, part, key, uploadId, target)));
       }
@@ -102,8 +115,8 @@ public final class ObjectUpload {
   }
 
   private CompletedPart send(FileParts parts, int number, String key, String uploadId, String target) {
-    String checksum = parts.sha256Base64(number);
-    String etag = s3.call("upload part " + number + " of " + parts.count() + " of " + target, () -> s3.client()
+    String checksum = parts.hashes().sha256Base64(number);
+    String etag = s3.call("upload part " + number + " of " + parts.hashes().count() + " of " + target, () -> s3.client()
         .uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
             .contentLength(parts.length(number)).checksumSHA256(checksum),
             RequestBody.fromContentProvider(parts.content(number), parts.length(number),

@@ -12,7 +12,9 @@ import io.etcdsnapshotter.etcd.SnapshotStream;
 import io.etcdsnapshotter.volume.PartFile;
 import io.etcdsnapshotter.volume.SnapshotIndex;
 import io.etcdsnapshotter.volume.SnapshotVolume;
+import io.etcdsnapshotter.s3.HashAsWritten;
 import java.io.IOException;
+import java.nio.channels.GatheringByteChannel;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -27,11 +29,13 @@ final class ClusterSnapshot {
   private final SnapshotConfig config;
   private final SnapshotVolume volume;
   private final Termination termination;
+  private final UploadHashes uploadHashes;
 
-  ClusterSnapshot(SnapshotConfig config, SnapshotVolume volume, Termination termination) {
+  ClusterSnapshot(SnapshotConfig config, SnapshotVolume volume, Termination termination, UploadHashes uploadHashes) {
     this.config = config;
     this.volume = volume;
     this.termination = termination;
+    this.uploadHashes = uploadHashes;
   }
 
   /**
@@ -54,6 +58,7 @@ final class ClusterSnapshot {
       SnapshotIndex.Entry entry = save(cluster, member, start, key);
       return new ClusterOutcome(cluster.name(), endpoint, entry, null);
     } catch (IOException | RuntimeException e) {
+      dropUploadHashes(cluster, e);
       return new ClusterOutcome(cluster.name(), endpoint, null, OneLine.message(e));
     }
   }
@@ -63,16 +68,14 @@ final class ClusterSnapshot {
     String name = cluster.fileName();
     volume.ensureRoom(name, member.dbSize());
     DataKey dataKey = key.start();
-    try (PartFile part = volume.startPart(name);
-        SealingChannel sealing = dataKey == null ? null : SealingChannel.start(part.channel(), dataKey)) {
-      // etcd's SHA-256 is checked on the plaintext as it streams past, before it is encrypted.
-      SnapshotStream.StreamResult stream =
-          SnapshotStream.copy(member, sealing == null ? part.channel() : sealing, config.commandTimeout(),
-              config.rateLimit(), "cluster " + cluster.name());
-      Instant streamed = Instant.now();
-      if (sealing != null) {
-        sealing.finish();
+    try (PartFile part = volume.startPart(name)) {
+      HashAsWritten hashing = uploadHashes.follow(cluster.name(), part.path());
+      SnapshotStream.StreamResult stream = stream(cluster, member, dataKey,
+          hashing == null ? part.channel() : hashing.counting(part.channel()));
+      if (hashing != null) {
+        hashing.whole();
       }
+      Instant streamed = Instant.now();
       part.finish();
       SnapshotCheck.Contents contents = SnapshotCheck.inspect(part.path(), key.reader());
       Duration took = Duration.between(start, Instant.now());
@@ -85,6 +88,29 @@ final class ClusterSnapshot {
               cluster.name(), volume.file(name), Bytes.human(stream.bytes()), entry.revision, took.toMillis(),
               Duration.between(streamed, Instant.now()).toMillis());
       return entry;
+    }
+  }
+
+  /** Streams the member's snapshot into {@code file}, encrypted with {@code dataKey} unless that is null. */
+  private SnapshotStream.StreamResult stream(ClusterConfig cluster, EtcdMember member, DataKey dataKey,
+      GatheringByteChannel file) throws IOException {
+    try (SealingChannel sealing = dataKey == null ? null : SealingChannel.start(file, dataKey)) {
+      // etcd's SHA-256 is checked on the plaintext as it streams past, before it is encrypted.
+      SnapshotStream.StreamResult stream = SnapshotStream.copy(member, sealing == null ? file : sealing,
+          config.commandTimeout(), config.rateLimit(), "cluster " + cluster.name());
+      if (sealing != null) {
+        sealing.finish();
+      }
+      return stream;
+    }
+  }
+
+  /** Stops hashing the file of a cluster whose save failed; a failure to stop is added to the save's. */
+  private void dropUploadHashes(ClusterConfig cluster, Exception failure) {
+    try {
+      uploadHashes.drop(cluster.name());
+    } catch (IOException e) {
+      failure.addSuppressed(e);
     }
   }
 

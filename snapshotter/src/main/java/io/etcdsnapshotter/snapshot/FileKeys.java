@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.snapshot;
 
+import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.aws.AwsException;
 import io.etcdsnapshotter.aws.Kms;
 import io.etcdsnapshotter.config.EncryptionConfig;
@@ -8,17 +9,24 @@ import io.etcdsnapshotter.encryption.DataKeys;
 import java.io.IOException;
 
 /**
- * The data keys of a run's encrypted files, one per file from KMS's GenerateDataKey; KMS is reached the first time a
- * file needs one, so a failure there is that cluster's failure. A run with encryption off asks KMS nothing. The run
- * never needs kms:Decrypt: its own files are read back (checked, drilled) with the key it still holds.
+ * The data keys of a run's encrypted files, one per file from KMS's GenerateDataKey. The first is asked for on a
+ * thread of its own when the run starts, so that starting the KMS client (most of a second of CPU) and the request
+ * happen while etcd is being reached, not before the stream; a failure there is still the first cluster's failure,
+ * and the next file asks again. A run with encryption off asks KMS nothing. The run never needs kms:Decrypt: its own
+ * files are read back (checked, drilled) with the key it still holds.
  */
 final class FileKeys implements AutoCloseable {
   private final EncryptionConfig config;
   private Kms kms;
+  /** The first file's key, until that file takes it. */
+  private Background<DataKey> first;
 
   /** {@code config} null: encryption off. */
   FileKeys(EncryptionConfig config) {
     this.config = config;
+    if (config != null) {
+      first = Background.start("kms data key", this::generate);
+    }
   }
 
   /** The key of the next file, made when the file starts; nothing when encryption is off. */
@@ -28,9 +36,41 @@ final class FileKeys implements AutoCloseable {
 
   @Override
   public void close() {
-    if (kms != null) {
-      kms.close();
+    if (first != null) {
+      forget(first);
     }
+    synchronized (this) {
+      if (kms != null) {
+        kms.close();
+      }
+    }
+  }
+
+  /**
+   * Zeroes a key asked for in advance that no file took (the run ended first): it is waited for rather than
+   * cancelled, since a cancelled request could still leave its key in memory unzeroed.
+   */
+  private static void forget(Background<DataKey> unused) {
+    try {
+      unused.await().close();
+    } catch (IOException | RuntimeException e) {
+      // KMS failed: there is no key to zero
+    }
+  }
+
+  /** The key asked for in advance, the first time; a new one after that. */
+  private DataKey take() throws IOException {
+    Background<DataKey> taken = first;
+    first = null;
+    return taken != null ? taken.await() : generate();
+  }
+
+  private synchronized DataKey generate() {
+    if (kms == null) {
+      kms = Kms.connect(config.region(), config.endpoint(), config.useInstanceMetadata());
+    }
+    Kms.GeneratedKey generated = kms.generateDataKey(config.kmsKeyId());
+    return new DataKey(generated.keyArn(), generated.plaintext(), generated.encrypted());
   }
 
   /** One file's data key, held from the file's start until its drill has ended, then zeroed. */
@@ -43,11 +83,7 @@ final class FileKeys implements AutoCloseable {
         return null;
       }
       try {
-        if (kms == null) {
-          kms = Kms.connect(config.region(), config.endpoint(), config.useInstanceMetadata());
-        }
-        Kms.GeneratedKey generated = kms.generateDataKey(config.kmsKeyId());
-        key = new DataKey(generated.keyArn(), generated.plaintext(), generated.encrypted());
+        key = take();
         return key;
       } catch (AwsException e) {
         throw new IOException("cannot encrypt the snapshot: " + e.getMessage(), e);

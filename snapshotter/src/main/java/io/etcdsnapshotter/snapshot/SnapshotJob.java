@@ -29,12 +29,14 @@ public final class SnapshotJob {
   public JobOutcome run() throws IOException {
     Instant runStart = Instant.now();
     try (SnapshotVolume volume = SnapshotVolume.open(config.dir(), config.keep());
-        FileKeys keys = new FileKeys(config.encryption())) {
+        FileKeys keys = new FileKeys(config.encryption());
+        UploadHashes uploadHashes = new UploadHashes(config.s3() != null);
+        S3Copy s3Copy = config.s3() == null ? null : new S3Copy(config.s3(), volume, uploadHashes, runStart)) {
       SnapshotIndex index = SnapshotIndex.load(volume.dir());
       List<ClusterOutcome> outcomes = new ArrayList<>();
       List<ClusterFigures> figures = new ArrayList<>();
       try (Termination termination = new Termination(volume, index)) {
-        ClusterSnapshot snapshot = new ClusterSnapshot(config, volume, termination);
+        ClusterSnapshot snapshot = new ClusterSnapshot(config, volume, termination, uploadHashes);
         RestoreDrill drill = new RestoreDrill(config.drill());
         for (ClusterConfig cluster : config.clusters()) {
           // Every log line about this cluster carries its name as a field (in --log-format json).
@@ -50,12 +52,14 @@ public final class SnapshotJob {
               termination.drilled(cluster.name(), outcome.drill());
             }
             outcomes.add(outcome);
+            if (s3Copy != null) {
+              s3Copy.start(outcome);
+            }
             figures.add(figures(outcome, start, index.clusters().get(cluster.name())));
           }
         }
       }
-      CopyOutcome copies = config.s3() == null ? CopyOutcome.NONE
-          : new S3Copy(config.s3()).copy(outcomes, volume, runStart);
+      CopyOutcome copies = s3Copy == null ? CopyOutcome.NONE : s3Copy.finish();
       PublishOutcome publish = new Publication(config.publish()).publish(outcomes, copies.failures(), Instant.now());
       if (!config.metrics().equals(MetricsConfig.NONE)) {
         exportMetrics(volume, figures, publish);
