@@ -2,12 +2,12 @@ package io.etcdsnapshotter.journal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One segment file, read front to back, its records handed to a visitor one at a time (the file is mapped, not read
- * onto the heap: a restore holds one record at a time however long the journal). Only the last segment of a chain
+ * One segment file, read front to back, its records handed to a visitor one at a time (through a window, never
+ * whole: a restore holds one record at a time however long the journal). Only the last segment of a chain
  * may end torn (a crash mid-write): a record cut short, a last record whose checksum fails, or zeros where the file
  * was extended but not written. Its good records are visited and {@link #end()} says where they stop. Anything else
  * damaged is an error naming the file and offset, never skipped: records after it were acknowledged as durable.
@@ -18,6 +18,8 @@ import java.nio.file.Path;
  * @param stopped whether the visitor stopped the reading before the end
  */
 record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean stopped) {
+  private static final int ZEROS_CHUNK = 64 << 10;
+
   /** A visitor of a segment's records, each with the offset of its frame. */
   interface Visitor {
     /** Told of the header before any record. */
@@ -33,18 +35,28 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
   }
 
   static Segment read(Path file, boolean last, Visitor visitor) throws IOException {
-    ByteBuffer bytes = map(file);
-    if (bytes.limit() < SegmentHeader.SIZE || last && zerosFrom(bytes, 0)) {
+    if (Files.size(file) > Integer.MAX_VALUE) {
+      throw new IOException("journal segment " + file + " is " + Files.size(file) + " bytes, larger than a segment"
+          + " can be");
+    }
+    try (SegmentInput bytes = new SegmentInput(file)) {
+      return read(file, bytes, last, visitor);
+    }
+  }
+
+  private static Segment read(Path file, SegmentInput bytes, boolean last, Visitor visitor) throws IOException {
+    if (bytes.size() < SegmentHeader.SIZE || last && zerosFrom(bytes, 0)) {
       if (!last) {
         throw corrupt(file, 0, "it is shorter than its header");
       }
-      return new Segment(file, null, 0, bytes.limit() > 0, false);
+      return new Segment(file, null, 0, bytes.size() > 0, false);
     }
-    if (SegmentHeader.version(bytes) != SegmentHeader.VERSION) {
-      throw new IOException("journal segment " + file + " has format version " + SegmentHeader.version(bytes)
+    ByteBuffer head = bytes.bytes(0, SegmentHeader.SIZE);
+    if (SegmentHeader.version(head) != SegmentHeader.VERSION) {
+      throw new IOException("journal segment " + file + " has format version " + SegmentHeader.version(head)
           + ", which this release does not know; read it with the release that wrote it");
     }
-    SegmentHeader header = SegmentHeader.decode(bytes);
+    SegmentHeader header = SegmentHeader.decode(head);
     if (header == null) {
       throw corrupt(file, 0, "its header's checksum fails");
     }
@@ -52,13 +64,13 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
     return records(file, header, bytes, last, visitor);
   }
 
-  private static Segment records(Path file, SegmentHeader header, ByteBuffer bytes, boolean last, Visitor visitor)
-      throws IOException {
+  private static Segment records(Path file, SegmentHeader header, SegmentInput bytes, boolean last,
+      Visitor visitor) throws IOException {
     int at = SegmentHeader.SIZE;
-    int size = bytes.limit();
+    int size = (int) bytes.size();
     while (at < size) {
       String damage = null;
-      int length = size - at < Frame.HEADER ? -2 : Frame.length(bytes, at);
+      int length = size - at < Frame.HEADER ? -2 : Frame.length(bytes.bytes(at, Frame.HEADER), 0);
       Frame frame = null;
       if (length == -2) {
         damage = "a record header cut short";
@@ -69,7 +81,7 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
         }
       } else if ((long) at + Frame.HEADER + length > size) {
         damage = "a record cut short";
-      } else if ((frame = Frame.body(bytes, at, length)) == null) {
+      } else if ((frame = Frame.body(bytes.bytes(at, Frame.HEADER + length), 0, length)) == null) {
         if (at + Frame.HEADER + length < size) {
           throw corrupt(file, at, "a record's checksum fails");
         }
@@ -100,22 +112,15 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
         + "; restore to a revision before it, or move the segment aside and start a new chain from a new snapshot");
   }
 
-  private static boolean zerosFrom(ByteBuffer bytes, int at) {
-    for (int i = at; i < bytes.limit(); i++) {
-      if (bytes.get(i) != 0) {
-        return false;
+  private static boolean zerosFrom(SegmentInput bytes, long at) throws IOException {
+    for (long from = at; from < bytes.size(); from += ZEROS_CHUNK) {
+      ByteBuffer chunk = bytes.bytes(from, (int) Math.min(ZEROS_CHUNK, bytes.size() - from));
+      while (chunk.hasRemaining()) {
+        if (chunk.get() != 0) {
+          return false;
+        }
       }
     }
     return true;
-  }
-
-  private static ByteBuffer map(Path file) throws IOException {
-    try (FileChannel in = FileChannel.open(file)) {
-      long size = in.size();
-      if (size > Integer.MAX_VALUE) {
-        throw new IOException("journal segment " + file + " is " + size + " bytes, larger than a segment can be");
-      }
-      return in.map(FileChannel.MapMode.READ_ONLY, 0, size);
-    }
   }
 }

@@ -45,6 +45,22 @@ class JournalTest {
     assertThat(all).filteredOn(r -> r instanceof TimeRecord).isNotEmpty();
   }
 
+  /** Segments are read through a window of 1 MiB: records across its edges, and one larger than it, read whole. */
+  @Test
+  void recordsAcrossAndLargerThanTheReadWindowReadBackAsWritten() throws IOException {
+    List<RevisionRecord> written = new ArrayList<>();
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 64 << 20)) {
+      for (long rev = 101; rev <= 160; rev++) {
+        int valueBytes = rev == 130 ? 3 << 20 : 70_000 + (int) rev * 997;
+        RevisionRecord record = revision(rev, "x".repeat(valueBytes));
+        writer.append(record);
+        written.add(record);
+      }
+    }
+    assertThat(Chain.list(dir).get(0).segments()).hasSize(1);
+    assertThat(revisions(dir)).isEqualTo(written);
+  }
+
   @Test
   void onlyTheFirstRevisionMayBeFurtherFromTheBaseThanOne() throws IOException {
     try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 0, 1 << 20)) {
@@ -215,6 +231,12 @@ class JournalTest {
       list.add(Event.newBuilder().setType(i == 2 ? Event.EventType.DELETE : Event.EventType.PUT).setKv(kv).build());
     }
     return new RevisionRecord(rev, list);
+  }
+
+  private static RevisionRecord revision(long rev, String value) {
+    KeyValue kv = KeyValue.newBuilder().setKey(ByteString.copyFromUtf8("/k/" + rev))
+        .setValue(ByteString.copyFromUtf8(value)).setCreateRevision(rev).setModRevision(rev).setVersion(1).build();
+    return new RevisionRecord(rev, List.of(Event.newBuilder().setKv(kv).build()));
   }
 
   /** Where each revision record's frame starts, found by walking the frames. */
