@@ -96,6 +96,45 @@ class JournalEndToEndTest {
     }
   }
 
+  /**
+   * The restore of a three-master control plane: each member restored to the same revision with its own name, data
+   * dir and peer URL, and the bump Kubernetes' watch caches need.
+   */
+  @Test
+  void threeMembersRestoredToARevisionWithABumpFormOneClusterAsTheSourceWasThen() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
+      put(client, "/before/leased", "b", grant(client, 600));
+      for (int i = 0; i < 10; i++) {
+        put(client, "/before/" + i, "v" + i);
+      }
+      volume.snapshot();
+      long later = grant(client, 600);
+      long chosen;
+      try (RunningProcess journal = volume.follow()) {
+        for (int i = 0; i < 10; i++) {
+          put(client, "/after/" + (i % 4), "w" + i);
+        }
+        put(client, "/after/leased", "l", later);
+        client.getKVClient().delete(bytes("/before/2")).get(60, TimeUnit.SECONDS);
+        chosen = put(client, "/chosen", "c");
+        put(client, "/after/0", "past the chosen revision");
+        long last = put(client, "/last", "end");
+        JournalVolume.stop(journal, last);
+      }
+      long bump = 1_000_000;
+      volume.assertRestoredAsAt(chosen, 3, List.of("--bump-revision", Long.toString(bump), "--mark-compacted"),
+          etcdctl -> {
+            assertThat(attachedKeys(etcdctl, later)).contains("/after/leased");
+            assertThat(etcdctl.run("get", "/chosen", "--rev=" + chosen).stderr()).as("history before the bump")
+                .contains("compacted");
+            etcdctl.ok("put", "/after/restore", "ok");
+            assertThat(etcdctl.revision()).as("a write, which needs a quorum").isEqualTo(chosen + bump + 1);
+          });
+    }
+  }
+
   @Test
   void aJournalKilledMidRunContinuesWithoutLosingWhatWasSynced() throws Exception {
     VERSION.assumeInstalled();

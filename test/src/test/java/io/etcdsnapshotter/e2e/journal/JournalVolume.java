@@ -19,15 +19,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * A snapshot volume in {@code dir}/volume of one source cluster (as {@code main}, with auth), filled by the jar's
  * snapshot and journal commands, and restores from it (from the volume's file, or from one snapshot of it named)
- * served by real etcd of the source's release, compared with the source at the same revision.
+ * into one member or several, served by real etcd of the source's release, compared with the source at the same
+ * revision.
  */
 final class JournalVolume {
   static final Duration WAIT = Duration.ofSeconds(60);
@@ -96,25 +99,27 @@ final class JournalVolume {
     return List.of("--to-revision", Long.toString(revision));
   }
 
-  /** A restore of the volume's snapshot.db to {@code target} into {@code node}'s data dir. */
+  /** A restore of the volume's snapshot.db to {@code target} into {@code node}'s data dir, a one-member cluster. */
   ProcessResult restore(List<String> target, RestoredCluster.Node node, String... extra) {
-    return restore(snapshotFile(), target, node, extra);
+    return restore(snapshotFile(), target, node, List.of(node), List.of(extra));
   }
 
   /**
    * A restore from {@code snapshot}: the volume's file (its journal and generations found beside it), or another
-   * file such as one generation, given the volume's journal and so restored from that snapshot alone.
+   * file such as one generation, given the volume's journal and so restored from that snapshot alone; into
+   * {@code node}, one of the {@code members} of the restored cluster.
    */
-  private ProcessResult restore(Path snapshot, List<String> target, RestoredCluster.Node node, String... extra) {
+  private ProcessResult restore(Path snapshot, List<String> target, RestoredCluster.Node node,
+      List<RestoredCluster.Node> members, List<String> extra) {
     List<String> args = new ArrayList<>(List.of("restore", snapshot.toString()));
     if (!snapshot.equals(snapshotFile())) {
       args.addAll(List.of("--journal", journalDir().toString()));
     }
     args.addAll(target);
     args.addAll(List.of("--name", node.name(), "--data-dir", node.dataDir().toString(),
-        "--initial-cluster", RestoredCluster.initialCluster(List.of(node)),
+        "--initial-cluster", RestoredCluster.initialCluster(members),
         "--initial-advertise-peer-urls", node.peerUrl()));
-    args.addAll(List.of(extra));
+    args.addAll(extra);
     return Jar.run(args.toArray(String[]::new));
   }
 
@@ -138,7 +143,7 @@ final class JournalVolume {
 
   /** As above, restored from {@code snapshot} (an older generation) and the journal's chain that continues it. */
   ProcessResult assertRestoredAsAt(long revision, Path snapshot) throws Exception {
-    return assertRestoredAsAt(revision, snapshot, toRevision(revision), etcdctl -> { });
+    return assertRestoredAsAt(revision, snapshot, toRevision(revision), 1, List.of(), etcdctl -> { });
   }
 
   /**
@@ -147,26 +152,48 @@ final class JournalVolume {
    */
   ProcessResult assertRestoredAsAt(long revision, List<String> target, Consumer<Etcdctl> alsoCheck)
       throws Exception {
-    return assertRestoredAsAt(revision, snapshotFile(), target, alsoCheck);
+    return assertRestoredAsAt(revision, snapshotFile(), target, 1, List.of(), alsoCheck);
   }
 
-  private ProcessResult assertRestoredAsAt(long revision, Path snapshot, List<String> target,
-      Consumer<Etcdctl> alsoCheck) throws Exception {
+  /**
+   * As above, to {@code revision} into a cluster of {@code members} members, each restored with {@code extra} flags
+   * as well; {@code alsoCheck} is run against the first member once every member has been checked. Returns the
+   * last member's restore.
+   */
+  ProcessResult assertRestoredAsAt(long revision, int members, List<String> extra, Consumer<Etcdctl> alsoCheck)
+      throws Exception {
+    return assertRestoredAsAt(revision, snapshotFile(), toRevision(revision), members, extra, alsoCheck);
+  }
+
+  private ProcessResult assertRestoredAsAt(long revision, Path snapshot, List<String> target, int members,
+      List<String> extra, Consumer<Etcdctl> alsoCheck) throws Exception {
     Path at = Files.createDirectories(dir.resolve("at-" + revision + "-" + System.nanoTime()));
-    List<RestoredCluster.Node> nodes = RestoredCluster.plan(at, 1);
-    ProcessResult restored = restore(snapshot, target, nodes.get(0));
-    assertThat(restored.exitCode()).as(restored.toString()).isZero();
-    try (RestoredCluster member = RestoredCluster.start(version, nodes, at);
-        Client sourceClient = source.client();
-        Client client = Client.builder().endpoints(nodes.get(0).clientUrl())
-            .user(ByteSequence.from(EtcdCluster.USER, StandardCharsets.UTF_8))
-            .password(ByteSequence.from(EtcdCluster.PASSWORD, StandardCharsets.UTF_8)).build()) {
+    List<RestoredCluster.Node> nodes = RestoredCluster.plan(at, members);
+    ProcessResult restored = null;
+    for (RestoredCluster.Node node : nodes) {
+      restored = restore(snapshot, target, node, nodes, extra);
+      assertThat(restored.exitCode()).as(restored.toString()).isZero();
+    }
+    try (RestoredCluster cluster = RestoredCluster.start(version, nodes, at); Client sourceClient = source.client()) {
       Map<String, String> expected = Keyspace.dump(sourceClient, revision);
       assertThat(expected).isNotEmpty();
-      assertThat(Keyspace.dump(client)).as("keyspace at " + revision).isEqualTo(expected);
-      assertThat(member.etcdctl(nodes.get(0)).hashKv(revision)).as("HashKV at " + revision)
-          .isEqualTo(source.etcdctl().hashKv(revision));
-      alsoCheck.accept(member.etcdctl(nodes.get(0)));
+      for (RestoredCluster.Node node : nodes) {
+        try (Client client = cluster.client(node)) {
+          assertThat(Keyspace.dump(client)).as("keyspace of " + node.name() + " at " + revision).isEqualTo(expected);
+        }
+      }
+      // A bump starts a new history above the restored revision, compacted below it: its HashKV is no longer the
+      // source's, so then the members are compared with each other only.
+      boolean bumped = extra.contains("--bump-revision");
+      Set<Long> hashes = new HashSet<>();
+      for (RestoredCluster.Node node : nodes) {
+        hashes.add(cluster.etcdctl(node).hashKv(bumped ? 0 : revision));
+      }
+      assertThat(hashes).as("HashKV of every member").hasSize(1);
+      if (!bumped) {
+        assertThat(hashes).as("HashKV at " + revision).containsExactly(source.etcdctl().hashKv(revision));
+      }
+      alsoCheck.accept(cluster.etcdctl(nodes.get(0)));
     }
     return restored;
   }

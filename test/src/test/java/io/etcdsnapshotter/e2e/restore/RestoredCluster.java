@@ -98,7 +98,16 @@ public final class RestoredCluster implements AutoCloseable {
 
   /** jetcd as the fixture's backup user, whom the restored auth store still knows. */
   Client client() {
-    return Client.builder().endpoints(nodes.stream().map(Node::clientUrl).toArray(URI[]::new))
+    return client(nodes.stream().map(Node::clientUrl).toArray(URI[]::new));
+  }
+
+  /** As {@link #client()}, against one member only: what that member itself serves. */
+  public Client client(Node node) {
+    return client(node.clientUrl());
+  }
+
+  private static Client client(URI... endpoints) {
+    return Client.builder().endpoints(endpoints)
         .user(ByteSequence.from(EtcdCluster.USER, StandardCharsets.UTF_8))
         .password(ByteSequence.from(EtcdCluster.PASSWORD, StandardCharsets.UTF_8)).build();
   }
