@@ -489,7 +489,7 @@ class SnapshotAddonTest {
     assertThat(pod.getTerminationGracePeriodSeconds()).as("the journal's 5 s catch-up, then its last fsyncs")
         .isGreaterThanOrEqualTo(15L);
     Container container = pod.getContainers().get(0);
-    assertThat(container.getCommand()).containsExactly("java", "-XX:+UseSerialGC", "-Xmx64m",
+    assertThat(container.getCommand()).containsExactly("java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m",
         "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/app/etcd-snapshotter.jsa", "-jar",
         "/app/etcd-snapshotter.jar", "journal", "--config", "/etc/etcd-snapshot/config.yaml", "--fsync-interval",
         "500ms", "--snapshot-interval", "2h", "--log-format", "json");
