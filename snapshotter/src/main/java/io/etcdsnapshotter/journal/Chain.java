@@ -130,14 +130,6 @@ public final class Chain {
     check(visitor);
   }
 
-  /**
-   * As {@link #read}, the records read, checked and decoded on a thread of their own ahead of the visitor (a few MiB
-   * at most): for a visitor with work of its own per record, as a restore has.
-   */
-  public void readAhead(RecordVisitor visitor) throws IOException {
-    ChainPrefetch.read(this, visitor);
-  }
-
   /** As {@link #read}; returns what the reading found beyond the records. */
   ChainCheck check(RecordVisitor visitor) throws IOException {
     ChainCheck check = new ChainCheck(visitor);

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The key-bucket pairs etcd would have written for the revisions after the snapshot's, up to the target, streamed
- * from a journal chain that holds every one of them (read, checked and decoded a few MiB ahead on a second thread): a put is its KeyValue under
+ * from a journal chain that holds every one of them, one record at a time: a put is its KeyValue under
  * BE64(revision) '_' BE64(sub); a delete is the bare key under the same revision key followed by 't', as etcd's mvcc
  * writes them. A revision missing from the journal is a refusal, never skipped. On the way it follows the leases
  * (see {@link Leases}), reading lease records past the target while a lease a put names is still unknown.
@@ -90,7 +90,7 @@ final class JournalReplay {
    */
   private long stream(Chain chain, long after, long to) throws IOException {
     long[] reached = {after};
-    chain.readAhead(record -> {
+    chain.read(record -> {
       if (record instanceof RevisionRecord r && r.revision() > after && r.revision() <= to) {
         pairsOf(r);
         reached[0] = r.revision();

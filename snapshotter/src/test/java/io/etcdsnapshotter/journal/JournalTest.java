@@ -152,43 +152,6 @@ class JournalTest {
     assertThat(revisions(dir)).hasSize(3);
   }
 
-  /** Read ahead on a thread of its own, a chain gives the visitor the records of a plain read, in order. */
-  @Test
-  void readingAheadGivesTheSameRecordsThenTheDamageInItsPlaceAndStopsWhenTold() throws IOException {
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 4096)) {
-      for (long rev = 11; rev <= 400; rev++) {
-        writer.append(revision(rev, rev == 200 ? 3 : 1));
-      }
-    }
-    Chain chain = Chain.list(dir).get(0);
-    List<Record> ahead = new ArrayList<>();
-    chain.readAhead(ahead::add);
-    assertThat(ahead).isEqualTo(all(dir));
-
-    List<Long> firstTen = new ArrayList<>();
-    chain.readAhead(record -> {
-      if (record instanceof RevisionRecord r) {
-        firstTen.add(r.revision());
-      }
-      return firstTen.size() < 10;
-    });
-    assertThat(firstTen).hasSize(10).startsWith(11L).endsWith(20L);
-
-    Path middle = chain.segments().get(chain.segments().size() / 2);
-    byte[] damaged = Files.readAllBytes(middle);
-    damaged[damaged.length - 3] ^= 1;
-    Files.write(middle, damaged);
-    List<Long> before = new ArrayList<>();
-    assertThatThrownBy(() -> chain.readAhead(record -> {
-      if (record instanceof RevisionRecord r) {
-        before.add(r.revision());
-      }
-      return true;
-    })).hasMessageContaining(middle.toString()).hasMessageContaining("corrupt");
-    assertThat(before).isNotEmpty().startsWith(11L);
-    assertThat(before.get(before.size() - 1) - 11).isEqualTo(before.size() - 1);
-  }
-
   @Test
   void aDamagedSegmentThatIsNotTheLastIsCorruptEvenAtItsEnd() throws IOException {
     try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 100)) {
