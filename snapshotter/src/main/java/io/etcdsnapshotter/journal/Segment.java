@@ -2,7 +2,6 @@ package io.etcdsnapshotter.journal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -35,11 +34,11 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
   }
 
   static Segment read(Path file, boolean last, Visitor visitor) throws IOException {
-    if (Files.size(file) > Integer.MAX_VALUE) {
-      throw new IOException("journal segment " + file + " is " + Files.size(file) + " bytes, larger than a segment"
-          + " can be");
-    }
     try (SegmentInput bytes = new SegmentInput(file)) {
+      if (bytes.size() > Integer.MAX_VALUE) {
+        throw new IOException("journal segment " + file + " is " + bytes.size() + " bytes, larger than a segment"
+            + " can be");
+      }
       return read(file, bytes, last, visitor);
     }
   }
