@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * An I/O task on a daemon thread of its own, whose result, or {@link IOException}, the caller gets when it waits: the
@@ -48,6 +50,21 @@ public final class Background<T> {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for " + name);
     }
+  }
+
+  /**
+   * One daemon thread named {@code name} running timed tasks; a shutdown drops what is scheduled, so a stop never
+   * waits for a delayed or periodic task to come due.
+   */
+  public static ScheduledExecutorService timer(String name) {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread thread = new Thread(r, name);
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    timer.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+    return timer;
   }
 
   /** Interrupts the task if it is still running; an interrupted file channel closes, which ends any I/O on it. */

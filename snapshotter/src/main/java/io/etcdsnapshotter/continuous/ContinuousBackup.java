@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.continuous;
 
+import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.UsageException;
 import io.etcdsnapshotter.config.ClusterConfig;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +46,9 @@ public final class ContinuousBackup implements AutoCloseable {
   private final InProcessSnapshots snapshots;
   private final List<ClusterJournal> journals = new ArrayList<>();
   /** Index polls and metrics. */
-  private final ScheduledExecutorService timer = executor("continuous backup");
+  private final ScheduledExecutorService timer = Background.timer("continuous backup");
   /** In-process snapshots, one at a time, off the threads that follow etcd. */
-  private final ScheduledExecutorService snapshotter = executor("full snapshots");
+  private final ScheduledExecutorService snapshotter = Background.timer("full snapshots");
   private FileTime indexSeen;
   private final ClusterJournal.Chains chains = new ClusterJournal.Chains() {
     @Override
@@ -254,16 +254,5 @@ public final class ContinuousBackup implements AutoCloseable {
     if (first != null) {
       throw first;
     }
-  }
-
-  private static ScheduledExecutorService executor(String name) {
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread thread = new Thread(r, name);
-      thread.setDaemon(true);
-      return thread;
-    });
-    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
-    return executor;
   }
 }

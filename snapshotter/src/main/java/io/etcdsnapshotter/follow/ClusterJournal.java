@@ -9,6 +9,7 @@ import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
+import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.etcd.EtcdMember;
@@ -29,7 +30,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,13 +92,7 @@ public final class ClusterJournal implements AutoCloseable {
     this.chains = chains;
     this.member = member;
     this.writer = writer;
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread thread = new Thread(r, "journal " + cluster.name());
-      thread.setDaemon(true);
-      return thread;
-    });
-    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.timer = timer;
+    this.timer = Background.timer("journal " + cluster.name());
   }
 
   /** Opens the journal (cutting off a torn tail) and starts following; failures later complete {@link #failure}. */
