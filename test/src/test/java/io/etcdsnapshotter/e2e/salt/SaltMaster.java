@@ -146,7 +146,10 @@ final class SaltMaster implements AutoCloseable {
 
   /** {@code salt target state.apply sls pillar=...}: each minion's run, by minion id. */
   Map<String, StateRun> apply(String target, String sls, String pillarJson) {
-    ProcessResult result = salt(TIMEOUT, "--out", "json", "--static", target, "state.apply", sls,
+    // After -t seconds the CLI asks each minion still silent whether it runs the job, and drops one that does not
+    // answer within 10 s; a minion busy starting etcd on a loaded machine can miss that. The CLI still returns as
+    // soon as every minion has, so a long -t only postpones the question past any state's usual run time.
+    ProcessResult result = salt(TIMEOUT, "--out", "json", "--static", "-t", "120", target, "state.apply", sls,
         "pillar=" + pillarJson);
     Map<String, StateRun> runs = new LinkedHashMap<>();
     if (!result.stdout().isBlank()) {
