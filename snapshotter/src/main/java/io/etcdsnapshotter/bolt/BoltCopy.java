@@ -235,10 +235,13 @@ public final class BoltCopy implements Closeable {
       }
     }
 
-    /** Appends the pair, which must sort after every key of the bucket and every one appended before. */
-    public void add(byte[] key, byte[] value) throws IOException {
+    /**
+     * Appends the pair, which must sort after every key of the bucket and every one appended before; {@code value} is
+     * only read, from its position to its limit.
+     */
+    public void add(byte[] key, ByteBuffer value) throws IOException {
       try {
-        tree.add(ByteBuffer.wrap(key), ByteBuffer.wrap(value));
+        tree.add(ByteBuffer.wrap(key), value);
       } catch (IllegalArgumentException e) {
         throw new IOException("cannot append " + Keys.show(ByteBuffer.wrap(key), 0, key.length) + " to bucket "
             + show(bucket) + ": it does not sort after the bucket's last key", e);

@@ -156,7 +156,7 @@ final class BackendCopy implements BucketScanVisitor {
     }
     BoltCopy.Appender keys = target.appendTo(bucket);
     JournalReplay.PairSink added = (key, value) -> {
-      expected.pair(ByteBuffer.wrap(key), ByteBuffer.wrap(value));
+      expected.pair(ByteBuffer.wrap(key), value);
       keys.add(key, value);
     };
     if (pointInTime != null) {
@@ -165,7 +165,7 @@ final class BackendCopy implements BucketScanVisitor {
       leases = replayed.leases();
     }
     if (bumpRevision > 0) {
-      added.pair(bumpedRevision(), new byte[0]);
+      added.pair(bumpedRevision(), ByteBuffer.allocate(0));
     }
     keys.finish();
   }

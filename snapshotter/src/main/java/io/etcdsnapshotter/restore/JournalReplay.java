@@ -1,12 +1,12 @@
 package io.etcdsnapshotter.restore;
 
-import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.journal.Chain;
 import io.etcdsnapshotter.journal.LeaseRecord;
 import io.etcdsnapshotter.journal.RevisionRecord;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,9 +31,9 @@ final class JournalReplay {
   /** The revision a restore ends at, and the lease bucket at that revision. */
   record Replayed(long revision, Leases leases) {}
 
-  /** Where the replayed pairs go, in key order. */
+  /** Where the replayed pairs go, in key order; {@code value} is only read, from its position to its limit. */
   interface PairSink {
-    void pair(byte[] key, byte[] value) throws IOException;
+    void pair(byte[] key, ByteBuffer value) throws IOException;
   }
 
   /**
@@ -105,21 +105,22 @@ final class JournalReplay {
   }
 
   private void pairsOf(RevisionRecord record) throws IOException {
-    List<Event> events = record.events();
-    for (int sub = 0; sub < events.size(); sub++) {
-      KeyValue kv = events.get(sub).getKv();
-      if (kv.getModRevision() != record.revision()) {
-        throw new IOException("the journal's revision " + record.revision() + " holds an event of revision "
-            + kv.getModRevision() + "; move the chain aside and start a new one from a new snapshot");
+    long revision = record.revision();
+    int[] sub = {0};
+    record.forEachEvent((delete, keyValue, key, modRevision, lease) -> {
+      if (modRevision != revision) {
+        throw new IOException("the journal's revision " + revision + " holds an event of revision " + modRevision
+            + "; move the chain aside and start a new chain from a new snapshot");
       }
-      if (events.get(sub).getType() == Event.EventType.DELETE) {
-        leases.deleted(kv.getKey());
-        sink.pair(Backend.tombstone(record.revision(), sub),
-            KeyValue.newBuilder().setKey(kv.getKey()).build().toByteArray());
+      if (delete) {
+        leases.deleted(key);
+        sink.pair(Backend.tombstone(revision, sub[0]),
+            ByteBuffer.wrap(KeyValue.newBuilder().setKey(key).build().toByteArray()));
       } else {
-        leases.put(kv.getKey(), kv.getLease(), record.revision());
-        sink.pair(Backend.revision(record.revision(), sub), kv.toByteArray());
+        leases.put(key, lease, revision);
+        sink.pair(Backend.revision(revision, sub[0]), keyValue);
       }
-    }
+      sub[0]++;
+    });
   }
 }

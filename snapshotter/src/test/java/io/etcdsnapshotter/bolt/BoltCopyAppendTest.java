@@ -42,7 +42,7 @@ class BoltCopyAppendTest {
     try (BoltFile bolt = BoltFile.open(source); BoltCopy db = BoltCopy.start(bolt, copy, n -> { })) {
       BoltCopy.Appender keys = db.appendTo(bytes("key"));
       for (int i = existing; i < existing + appended; i++) {
-        keys.add(key(i), value(i));
+        keys.add(key(i), ByteBuffer.wrap(value(i)));
         expected.add(key(i));
       }
       keys.finish();
@@ -82,9 +82,9 @@ class BoltCopyAppendTest {
     }
     try (BoltFile bolt = BoltFile.open(source); BoltCopy db = BoltCopy.start(bolt, dir.resolve("c.db"), n -> { })) {
       BoltCopy.Appender keys = db.appendTo(bytes("key"));
-      keys.add(key(existing + 5), value(1));
-      assertThatThrownBy(() -> keys.add(key(existing + 1), value(1))).hasMessageContaining("does not sort after");
-      assertThatThrownBy(() -> keys.add(key(existing - 1), value(1))).hasMessageContaining("does not sort after");
+      keys.add(key(existing + 5), ByteBuffer.wrap(value(1)));
+      assertThatThrownBy(() -> keys.add(key(existing + 1), ByteBuffer.wrap(value(1)))).hasMessageContaining("does not sort after");
+      assertThatThrownBy(() -> keys.add(key(existing - 1), ByteBuffer.wrap(value(1)))).hasMessageContaining("does not sort after");
     }
   }
 
@@ -102,7 +102,7 @@ class BoltCopyAppendTest {
     try (BoltFile bolt = BoltFile.open(source); BoltCopy db = BoltCopy.start(bolt, copy, n -> { })) {
       BoltCopy.Appender keys = db.appendTo(bytes("key"));
       for (int i = 0; i < appended; i++) {
-        keys.add(key(i), value(i));
+        keys.add(key(i), ByteBuffer.wrap(value(i)));
       }
       keys.finish();
       db.commit();
