@@ -130,6 +130,19 @@ final class JournalVolume {
         planned.peerPort(), dataDir), extra);
   }
 
+  /**
+   * A restore to {@code revision} is refused, with nothing written, in one line saying {@code why} and naming the
+   * revisions that can be restored, {@code restorable}.
+   */
+  void assertRefused(long revision, String why, String restorable) {
+    Path target = dir.resolve("refused-" + revision);
+    ProcessResult refused = restore(revision, target);
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+    assertThat(Jar.messages(refused)).singleElement().asString().contains(why)
+        .contains(" can restore " + restorable + "; give a revision in those");
+    assertThat(target).doesNotExist();
+  }
+
   /** Waits until a dry-run restore to {@code revision} succeeds: the journal has made it durable. */
   void awaitDurable(long revision, RunningProcess journal) {
     Polling.await("the journal durable up to " + revision, WAIT,
