@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The journal command's run: a journal per cluster; each new full snapshot of a cluster on the volume (taken by the
  * snapshot command or by this run) starting a new chain of its journal; a full snapshot taken at once when etcd has
- * compacted a revision a journal still needed, and every snapshot interval if one is set; chain retention at start
- * and at each new chain; and the journals' metrics.
+ * compacted a revision a journal still needed (unless the snapshot its chain was going on to holds every revision
+ * compacted: the journal then starts the new chain from that one), and every snapshot interval if one is set; chain
+ * retention at start and at each new chain; and the journals' metrics.
  */
 public final class ContinuousBackup implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContinuousBackup.class);

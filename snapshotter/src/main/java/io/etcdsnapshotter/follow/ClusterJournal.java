@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * durable every fsync interval. A watch that breaks is resumed from the revision after the last appended, on the
  * first healthy endpoint, for up to the retry time. A revision etcd has compacted away is a gap: the journal never
  * skips it, but tells its {@link Chains} and waits for a full snapshot past the gap ({@link #newSnapshot}) to start a
- * new chain from. A newer full snapshot of the cluster starts a new chain too, once the old one reaches it; each new
- * chain is told to the {@link Chains} as well.
+ * new chain from, unless the snapshot a roll waits for already holds every revision compacted. A newer full snapshot
+ * of the cluster starts a new chain too, once the old one reaches it, at start as while running; each new chain is
+ * told to the {@link Chains} as well.
  */
 public final class ClusterJournal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterJournal.class);
@@ -107,15 +108,27 @@ public final class ClusterJournal implements AutoCloseable {
       JournalWriter writer = JournalWriter.open(settings.dir(), member.clusterId(), settings.snapshotRevision(),
           settings.segmentBytes());
       ClusterJournal journal = new ClusterJournal(cluster, settings, chains, member, writer);
+      journal.newSnapshot(settings.snapshotRevision());
+      journal.logStart();
       long interval = settings.fsyncInterval().toMillis();
       journal.timer.scheduleWithFixedDelay(journal::sync, 0, interval, TimeUnit.MILLISECONDS);
-      LOG.info("cluster {}: journal chain {} in {}, following from revision {}", cluster.name(),
-          writer.baseRevision(), settings.dir(), writer.lastRevision() + 1);
       journal.watch();
       return journal;
     } catch (IOException | RuntimeException e) {
       member.close();
       throw e;
+    }
+  }
+
+  private void logStart() {
+    synchronized (chainLock) {
+      if (rollAt > 0) {
+        LOG.info("cluster {}: chain {} ends at revision {}, before the newest full snapshot's {}: it goes on until it"
+            + " holds that revision, and the snapshot's chain begins after it", cluster.name(),
+            writer.baseRevision(), writer.lastRevision(), rollAt);
+      }
+      LOG.info("cluster {}: journal chain {} in {}, following from revision {}", cluster.name(),
+          writer.baseRevision(), settings.dir(), writer.lastRevision() + 1);
     }
   }
 
@@ -208,20 +221,32 @@ public final class ClusterJournal implements AutoCloseable {
   }
 
   private void gapped(long needed, long compactedTo) {
+    long covering = 0;
     synchronized (chainLock) {
       if (gapAt > 0) {
         return;
       }
       gapAt = needed;
+      if (rollAt >= compactedTo) {
+        // The snapshot the roll waits for holds every revision etcd compacted: the chain after the gap starts from
+        // it, and no snapshot is taken for the gap.
+        covering = rollAt;
+        rollAt = 0;
+      }
     }
-    chains.gap(this, needed, compactedTo);
+    if (covering > 0) {
+      newSnapshot(covering);
+    } else {
+      chains.gap(this, needed, compactedTo);
+    }
   }
 
   /**
    * A full snapshot of this cluster at {@code revision} is on the volume. After a gap that ends it, a new chain
    * starts from it and the watch follows from the revision after; otherwise, if it is newer than the chain's base,
    * the chain rolls to it: at once when the chain already holds that revision (the newer revisions copied), else at
-   * the first revision after it, so that the old chain reaches the snapshot and nothing is lost or held twice.
+   * the first revision after it, so that the old chain reaches the snapshot and nothing is lost or held twice. A
+   * start is told of the newest snapshot this way too: a journal stopped before it continues its chain up to it.
    */
   public void newSnapshot(long revision) {
     try {
@@ -264,7 +289,7 @@ public final class ClusterJournal implements AutoCloseable {
     long oldBase = writer.baseRevision();
     long last = writer.lastRevision();
     writer.close();
-    writer = JournalWriter.open(settings.dir(), writer.clusterId(), base, settings.segmentBytes());
+    writer = JournalWriter.newChain(settings.dir(), writer.clusterId(), base, settings.segmentBytes());
     LOG.warn("cluster {}: etcd compacted revision {} before the journal had it: chain {} ends at revision {} and"
         + " chain {} starts at the full snapshot of revision {}; no restore is possible between revisions {} and {}",
         cluster.name(), gapAt, oldBase, last, base, base, last, base);

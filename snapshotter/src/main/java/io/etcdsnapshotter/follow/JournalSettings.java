@@ -7,7 +7,8 @@ import java.time.Duration;
  * How one cluster is followed.
  *
  * @param dir the cluster's journal dir
- * @param snapshotRevision the revision of the cluster's newest full snapshot, where a new chain starts
+ * @param snapshotRevision the revision of the cluster's newest full snapshot: the journal's chain starts there, or
+ *     rolls there once it holds that revision
  * @param snapshotClusterId the cluster ID (hex) that snapshot was taken of: the journal never continues another
  * @param fsyncInterval the longest an appended revision waits to become durable
  * @param segmentBytes the size at which a segment is closed and the next begun

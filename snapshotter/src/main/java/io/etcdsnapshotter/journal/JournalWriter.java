@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * gathered and makes everything appended so far durable at once (group commit), after a time record for the newest
  * revision. Nothing is promised before a sync, so a record still in the buffer when the process dies is one a
  * crash of the machine would have lost as well.
- * Opening continues the newest chain, its torn tail cut off first, when that chain reaches the snapshot it must
- * continue; otherwise a new chain starts at the snapshot.
+ * Opening continues the newest chain, its torn tail cut off first, even when it ends before the newest snapshot:
+ * etcd usually still has the revisions up to that snapshot's, which only this chain can hold (from its own
+ * snapshot), and a {@link #roll} starts the newer snapshot's chain once this one reaches it.
  */
 public final class JournalWriter implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
@@ -49,29 +50,38 @@ public final class JournalWriter implements Closeable {
   }
 
   /**
-   * @param snapshotRevision the revision of the newest full snapshot: a new chain starts there
+   * Continues the newest chain in {@code dir}, or starts one at {@code snapshotRevision} when there is none.
+   *
+   * @param snapshotRevision the revision of the newest full snapshot: where a chain starts in an empty dir
    * @param segmentBytes a segment is closed and the next begun once it is at least this long
    */
   public static JournalWriter open(Path dir, long clusterId, long snapshotRevision, long segmentBytes)
       throws IOException {
     PrivateFiles.ensureDirectory(dir);
     List<Chain> chains = Chain.list(dir);
-    if (!chains.isEmpty()) {
-      Chain newest = chains.get(chains.size() - 1);
-      JournalWriter writer = new JournalWriter(dir, clusterId, newest.baseRevision(), segmentBytes);
-      if (writer.resume(newest, snapshotRevision)) {
-        return writer;
-      }
+    if (chains.isEmpty()) {
+      return newChain(dir, clusterId, snapshotRevision, segmentBytes);
     }
-    JournalWriter writer = new JournalWriter(dir, clusterId, snapshotRevision, segmentBytes);
+    Chain newest = chains.get(chains.size() - 1);
+    JournalWriter writer = new JournalWriter(dir, clusterId, newest.baseRevision(), segmentBytes);
+    writer.resume(newest);
+    return writer;
+  }
+
+  /**
+   * Starts a chain at {@code base}, the revision of a full snapshot past every revision the journal holds (after a
+   * gap: etcd compacted the revisions between before the journal had them).
+   */
+  public static JournalWriter newChain(Path dir, long clusterId, long base, long segmentBytes) throws IOException {
+    JournalWriter writer = new JournalWriter(dir, clusterId, base, segmentBytes);
     writer.startSegment(0);
-    writer.append(new ChainStart(snapshotRevision, clusterId));
+    writer.append(new ChainStart(base, clusterId));
     writer.sync();
     return writer;
   }
 
-  /** Continues {@code chain} unless it ends before the snapshot; false leaves it alone for a new chain. */
-  private boolean resume(Chain chain, long snapshotRevision) throws IOException {
+  /** Continues {@code chain}, which must be of this writer's cluster, after its last record. */
+  private void resume(Chain chain) throws IOException {
     List<Path> segments = chain.segments();
     long[] last = {baseRevision};
     chain.read(record -> {
@@ -84,11 +94,6 @@ public final class JournalWriter implements Closeable {
       }
       return true;
     });
-    if (last[0] < snapshotRevision) {
-      LOG.info("chain {} ends at revision {}, before the newest snapshot's {}: a new chain starts there",
-          Long.toHexString(baseRevision), last[0], snapshotRevision);
-      return false;
-    }
     lastRevision = last[0];
     durableRevision = last[0];
     Path file = segments.get(segments.size() - 1);
@@ -109,7 +114,6 @@ public final class JournalWriter implements Closeable {
       }
       channel.position(tail.end());
     }
-    return true;
   }
 
   public long lastRevision() {

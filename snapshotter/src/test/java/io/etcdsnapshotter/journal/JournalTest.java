@@ -174,16 +174,22 @@ class JournalTest {
         .hasMessageContaining("holds the journal of cluster cdf818194e3a8c32");
   }
 
+  /** The revisions up to a newer snapshot's can only be held by the chain before it, so that chain goes on. */
   @Test
-  void aChainEndingBeforeANewerSnapshotIsLeftAndANewChainStarts() throws IOException {
+  void aChainEndingBeforeANewerSnapshotIsContinuedAndANewChainStartsPastAGap() throws IOException {
     try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
       writer.append(revision(11, 1));
     }
     try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 50, 1 << 20)) {
-      assertThat(writer.baseRevision()).isEqualTo(50);
+      assertThat(writer.baseRevision()).isEqualTo(10);
+      assertThat(writer.lastRevision()).isEqualTo(11);
+      writer.append(revision(12, 1));
+    }
+    try (JournalWriter writer = JournalWriter.newChain(dir, CLUSTER, 50, 1 << 20)) {
       writer.append(revision(51, 1));
     }
     assertThat(Chain.list(dir)).extracting(Chain::baseRevision).containsExactly(10L, 50L);
+    assertThat(Chain.list(dir)).extracting(Chain::lastRevision).containsExactly(12L, 51L);
   }
 
   @Test

@@ -145,6 +145,11 @@ public final class Etcdctl {
     return hashOf(ok("endpoint", "hashkv", "--rev=" + revision, "-w", "json"));
   }
 
+  /** The revision the first endpoint was last compacted to; 0 if never. */
+  public long compactRevision() {
+    return Json.parse(ok("endpoint", "hashkv", "-w", "json")).get(0).path("HashKV").path("compact_revision").asLong();
+  }
+
   /** The first endpoint's hash in the output of {@code endpoint hashkv -w json}. */
   public static long hashOf(String hashKvJson) {
     return Json.parse(hashKvJson).get(0).path("HashKV").path("hash").asLong();

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The journal's chains against a real etcd 3.6: each new full snapshot (the snapshot command's, one the journal takes
  * on its schedule, or one it takes after etcd compacted what it needed) begins a new chain, and restores from the old
- * snapshot and from the new one each equal the source at the revision restored to. Once a new chain begins, a chain
- * whose snapshot the volume no longer keeps is deleted.
+ * snapshot and from the new one each equal the source at the revision restored to; a snapshot taken while the journal
+ * was stopped does so too once the journal, started again, reaches it. Once a new chain begins, a chain whose
+ * snapshot the volume no longer keeps is deleted.
  */
 class JournalChainsTest {
   private static final Duration WAIT = JournalVolume.WAIT;
@@ -86,6 +87,92 @@ class JournalChainsTest {
       volume.assertRestoredAsAt(inOldChain, older);
       volume.assertRestoredAsAt(newBase, older);
       volume.assertRestoredAsAt(afterNew);
+    }
+  }
+
+  @Test
+  void aSnapshotTakenWhileTheJournalWasStoppedBeginsItsChainOnceTheOldChainReachesIt() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
+      put(client, "/seed", "s");
+      volume.snapshot("--keep", "1");
+      long first = snapshotRevision(volume);
+      long ended;
+      try (RunningProcess journal = volume.follow()) {
+        ended = put(client, "/a", "journalled");
+        JournalVolume.stop(journal, ended);
+      }
+      long missed = put(client, "/b", "while the journal was stopped");
+      put(client, "/a", "changed while it was stopped");
+      volume.snapshot("--keep", "1");
+      long newBase = snapshotRevision(volume);
+      put(client, "/c", "after the snapshot, before the journal's start");
+      long last;
+      try (RunningProcess journal = volume.follow()) {
+        assertThat(journal.stderr()).contains("chain " + first + " ends at revision " + ended
+            + ", before the newest full snapshot's " + newBase);
+        Polling.await("a new chain from revision " + newBase, WAIT,
+            () -> journal.stderr().contains("new chain " + newBase + " from the full snapshot"), journal::stderr);
+        last = put(client, "/d", "after the start");
+        JournalVolume.stop(journal, last);
+        assertThat(journal.stderr()).doesNotContain("no restore is possible").doesNotContain("taking a full snapshot");
+      }
+      assertThat(missed).isGreaterThan(ended).isLessThan(newBase);
+      assertThat(chainBases(volume)).containsExactly(first, newBase);
+      assertThat(volume.assertRestoredAsAt(missed).stdout()).as("from the older snapshot and its chain")
+          .contains("/generations/snapshot.").contains("(revision " + first + ") to revision " + missed);
+      assertThat(volume.assertRestoredAsAt(last).stdout()).as("from the new snapshot and its chain")
+          .contains("/snapshot.db (revision " + newBase + ") to revision " + last);
+    }
+  }
+
+  @Test
+  void aCompactionPastAStoppedJournalThatTheNewestSnapshotCoversBeginsItsChainWithoutAnotherSnapshot()
+      throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
+      put(client, "/seed", "s");
+      volume.snapshot("--keep", "1");
+      long first = snapshotRevision(volume);
+      long ended;
+      try (RunningProcess journal = volume.follow()) {
+        ended = put(client, "/a", "journalled");
+        JournalVolume.stop(journal, ended);
+      }
+      long missed = put(client, "/b", "while the journal was stopped");
+      long compacted = put(client, "/b", "compacted to");
+      put(client, "/a", "changed while it was stopped");
+      volume.snapshot("--keep", "1");
+      long newBase = snapshotRevision(volume);
+      put(client, "/c", "after the snapshot, before the journal's start");
+      client.getKVClient().compact(compacted).get(60, TimeUnit.SECONDS);
+      String index = Files.readString(volume.volume().resolve("snapshots.json"));
+      List<String> generations = generationNames(volume);
+      long last;
+      try (RunningProcess journal = volume.startJournal()) {
+        Polling.await("a new chain after the gap", WAIT, () -> journal.stderr().contains("no restore is possible"),
+            journal::stderr);
+        last = put(client, "/d", "after the start");
+        JournalVolume.stop(journal, last);
+        assertThat(journal.stderr().lines().filter(l -> l.contains("no restore is possible")))
+            .singleElement().asString().contains("WARN")
+            .contains("etcd compacted revision " + missed + " before the journal had it")
+            .contains("chain " + first + " ends at revision " + ended)
+            .contains("chain " + newBase + " starts at the full snapshot of revision " + newBase)
+            .contains("no restore is possible between revisions " + ended + " and " + newBase);
+        assertThat(journal.stderr()).doesNotContain("taking a full snapshot");
+      }
+      assertThat(compacted).isGreaterThan(missed).isLessThan(newBase);
+      assertThat(Files.readString(volume.volume().resolve("snapshots.json"))).as("no snapshot taken").isEqualTo(index);
+      assertThat(generationNames(volume)).as("no snapshot taken").isEqualTo(generations);
+      assertThat(chainBases(volume)).containsExactly(first, newBase);
+      volume.assertRefused(missed, "revision " + missed + " is not covered (it falls in a gap between chains: one"
+          + " ends at " + ended + ", the next starts at its snapshot's revision " + newBase + "): ",
+          first + "-" + ended + " and " + newBase + "-" + last);
+      assertThat(volume.assertRestoredAsAt(last).stdout()).as("from the newest snapshot and its chain")
+          .contains("/snapshot.db (revision " + newBase + ") to revision " + last);
     }
   }
 
@@ -209,6 +296,12 @@ class JournalChainsTest {
       throw new UncheckedIOException(e);
     }
     return bases;
+  }
+
+  private static List<String> generationNames(JournalVolume volume) throws IOException {
+    try (Stream<Path> files = Files.list(volume.volume().resolve("generations"))) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
   }
 
   /** The one older snapshot the volume keeps (--keep 1). */

@@ -130,6 +130,19 @@ final class JournalVolume {
         planned.peerPort(), dataDir), extra);
   }
 
+  /**
+   * A restore to {@code revision} is refused, with nothing written, in one line saying {@code why} and naming the
+   * revisions that can be restored, {@code restorable}.
+   */
+  void assertRefused(long revision, String why, String restorable) {
+    Path target = dir.resolve("refused-" + revision);
+    ProcessResult refused = restore(revision, target);
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+    assertThat(Jar.messages(refused)).singleElement().asString().contains(why)
+        .contains(" can restore " + restorable + "; give a revision in those");
+    assertThat(target).doesNotExist();
+  }
+
   /** Waits until a dry-run restore to {@code revision} succeeds: the journal has made it durable. */
   void awaitDurable(long revision, RunningProcess journal) {
     Polling.await("the journal durable up to " + revision, WAIT,
@@ -183,11 +196,17 @@ final class JournalVolume {
         }
       }
       // A bump starts a new history above the restored revision, compacted below it: its HashKV is no longer the
-      // source's, so then the members are compared with each other only.
+      // source's, so then the members are compared with each other only. The source's HashKV covers what its last
+      // compaction kept, so a member is compacted alike first.
       boolean bumped = extra.contains("--bump-revision");
+      long compacted = bumped ? 0 : source.etcdctl().compactRevision();
       Set<Long> hashes = new HashSet<>();
       for (RestoredCluster.Node node : nodes) {
-        hashes.add(cluster.etcdctl(node).hashKv(bumped ? 0 : revision));
+        Etcdctl etcdctl = cluster.etcdctl(node);
+        if (compacted > etcdctl.compactRevision()) {
+          etcdctl.ok("compaction", "--physical", Long.toString(compacted));
+        }
+        hashes.add(etcdctl.hashKv(bumped ? 0 : revision));
       }
       assertThat(hashes).as("HashKV of every member").hasSize(1);
       if (!bumped) {
