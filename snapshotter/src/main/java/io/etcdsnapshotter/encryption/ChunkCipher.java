@@ -30,11 +30,27 @@ final class ChunkCipher {
     this.key = new SecretKeySpec(dataKey, "AES");
     this.associated = header.bytes();
     System.arraycopy(header.noncePrefix(), 0, nonce, 0, SealedHeader.PREFIX_BYTES);
+    this.cipher = newCipher();
+  }
+
+  private static Cipher newCipher() {
     try {
-      this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      return Cipher.getInstance("AES/GCM/NoPadding");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JVM lacks AES-GCM", e);
     }
+  }
+
+  private ChunkCipher(ChunkCipher original) {
+    this.key = original.key;
+    this.associated = original.associated;
+    System.arraycopy(original.nonce, 0, nonce, 0, SealedHeader.PREFIX_BYTES);
+    this.cipher = newCipher();
+  }
+
+  /** The same file's cipher for another thread: a JDK Cipher serves one thread at a time. */
+  ChunkCipher twin() {
+    return new ChunkCipher(this);
   }
 
   /**

@@ -1,13 +1,17 @@
 package io.etcdsnapshotter.encryption;
 
+import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.files.ReadOnlyFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -127,30 +131,60 @@ public final class SealedFile implements ReadOnlyFile {
     return total;
   }
 
-  /** Takes the content piece by piece, in order; a piece is valid only until the call returns. */
+  /**
+   * Takes the content piece by piece: {@code piece} holds the bytes at {@code position}, and is valid only until the
+   * call returns. Several threads call it at once, each with pieces of its own.
+   */
   @FunctionalInterface
   public interface Sink {
-    void accept(ByteBuffer piece) throws IOException;
+    void accept(ByteBuffer piece, long position) throws IOException;
   }
 
   /**
-   * Decrypts the whole content in order into {@code sink}, {@value #BATCH_BYTES} bytes of chunks at a time (one read
-   * and one write each, not one per chunk); the cache is left alone, so memory stays at one batch.
+   * Decrypts the whole content into {@code sink}, {@value #BATCH_BYTES} bytes of chunks at a time (one read and one
+   * write each, not one per chunk), on {@code threads} threads at once, the calling one among them: each takes the
+   * next batch not yet taken, so the pieces come roughly in order. The cache is left alone, so memory stays at a
+   * batch per thread. The first failure stops every thread and is thrown.
    */
-  public synchronized void decryptTo(Sink sink) throws IOException {
+  public synchronized void decryptTo(Sink sink, int threads) throws IOException {
+    AtomicLong nextBatch = new AtomicLong();
+    List<Background<Void>> helpers = new ArrayList<>();
+    try {
+      for (int t = 1; t < threads; t++) {
+        ChunkCipher own = cipher.twin();
+        helpers.add(Background.start("decrypting " + path.getFileName(), () -> {
+          decryptBatches(own, nextBatch, sink);
+          return null;
+        }));
+      }
+      decryptBatches(cipher, nextBatch, sink);
+      for (Background<Void> helper : helpers) {
+        helper.await();
+      }
+    } finally {
+      nextBatch.set(chunks); // past the last batch: after a failure anywhere the others take no further one
+      helpers.forEach(Background::cancel);
+    }
+  }
+
+  private void decryptBatches(ChunkCipher batchCipher, AtomicLong nextBatch, Sink sink) throws IOException {
     int perBatch = Math.max(1, BATCH_BYTES / chunk);
     byte[] in = new byte[perBatch * stride];
     byte[] plain = new byte[perBatch * chunk];
     try {
-      for (long first = 0; first < chunks; first += perBatch) {
+      for (long first = nextBatch.getAndIncrement() * perBatch; first < chunks;
+          first = nextBatch.getAndIncrement() * perBatch) {
         int count = (int) Math.min(perBatch, chunks - first);
         readSealed(first, in, (count - 1) * stride + sealedLength(first + count - 1));
         int length = 0;
         for (int i = 0; i < count; i++) {
-          length += open(first + i, in, i * stride, plain, length);
+          length += open(batchCipher, first + i, in, i * stride, plain, length);
         }
-        sink.accept(ByteBuffer.wrap(plain, 0, length));
+        sink.accept(ByteBuffer.wrap(plain, 0, length), first * chunk);
       }
+    } catch (IOException | RuntimeException e) {
+      nextBatch.set(chunks);
+      throw e;
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
@@ -215,8 +249,12 @@ public final class SealedFile implements ReadOnlyFile {
 
   /** Authenticates and decrypts chunk {@code index}, sealed at {@code in[from]}, into {@code plain} at {@code at}. */
   private int open(long index, byte[] in, int from, byte[] plain, int at) throws IOException {
+    return open(cipher, index, in, from, plain, at);
+  }
+
+  private int open(ChunkCipher with, long index, byte[] in, int from, byte[] plain, int at) throws IOException {
     try {
-      return cipher.decrypt(index, index == chunks - 1, in, from, sealedLength(index), plain, at);
+      return with.decrypt(index, index == chunks - 1, in, from, sealedLength(index), plain, at);
     } catch (AEADBadTagException e) {
       throw new IOException(path + ": " + failedChunk(index) + "; use another snapshot", e);
     }

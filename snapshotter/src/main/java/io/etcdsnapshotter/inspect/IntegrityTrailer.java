@@ -34,13 +34,32 @@ public record IntegrityTrailer(boolean present, String stored, String computed) 
     try (ReadOnlyFile content = SnapshotFiles.open(file, keys)) {
       long size = content.size();
       Digest digest = new Digest(size);
-      ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
-      for (long at = 0; expectedFor(size) && at < size; ) {
-        chunk.clear().limit((int) Math.min(CHUNK, size - at));
-        at += readFully(content, chunk, at);
-        digest.update(chunk.flip());
-      }
+      feed(content, expectedFor(size) ? size : 0, digest);
       return digest.result();
+    }
+  }
+
+  /**
+   * The trailer check of a snapshot of {@code size} bytes whose trailer, {@code stored}, was read before: hashes the
+   * first {@code size - 32} bytes of the plain {@code file}, whatever has since been cut off or written after them.
+   */
+  public static IntegrityTrailer check(Path file, long size, byte[] stored) throws IOException {
+    Digest digest = new Digest(size);
+    if (digest.present) {
+      try (ReadOnlyFile content = SnapshotFiles.open(file, DataKeys.NONE)) {
+        feed(content, digest.body, digest);
+      }
+      digest.update(ByteBuffer.wrap(stored));
+    }
+    return digest.result();
+  }
+
+  private static void feed(ReadOnlyFile content, long upTo, Digest digest) throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+    for (long at = 0; at < upTo; ) {
+      chunk.clear().limit((int) Math.min(CHUNK, upTo - at));
+      at += readFully(content, chunk, at);
+      digest.update(chunk.flip());
     }
   }
 

@@ -18,7 +18,8 @@ final class Progress {
     this.total = total;
   }
 
-  void add(long bytes) {
+  /** Safe from several threads at once (a pass decrypting on two). */
+  synchronized void add(long bytes) {
     done += bytes;
     if (done >= nextLog) {
       LOG.info("{}: {} of {} MiB", phase, done >> 20, total >> 20);
