@@ -95,14 +95,9 @@ class JournalChainsTest {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
       JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
-      put(client, "/seed", "s");
-      volume.snapshot("--keep", "1");
-      long first = snapshotRevision(volume);
-      long ended;
-      try (RunningProcess journal = volume.follow()) {
-        ended = put(client, "/a", "journalled");
-        JournalVolume.stop(journal, ended);
-      }
+      StoppedJournal stopped = followThenStop(volume, client);
+      long first = stopped.snapshot();
+      long ended = stopped.durable();
       long missed = put(client, "/b", "while the journal was stopped");
       put(client, "/a", "changed while it was stopped");
       volume.snapshot("--keep", "1");
@@ -133,14 +128,9 @@ class JournalChainsTest {
     VERSION.assumeInstalled();
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
       JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
-      put(client, "/seed", "s");
-      volume.snapshot("--keep", "1");
-      long first = snapshotRevision(volume);
-      long ended;
-      try (RunningProcess journal = volume.follow()) {
-        ended = put(client, "/a", "journalled");
-        JournalVolume.stop(journal, ended);
-      }
+      StoppedJournal stopped = followThenStop(volume, client);
+      long first = stopped.snapshot();
+      long ended = stopped.durable();
       long missed = put(client, "/b", "while the journal was stopped");
       long compacted = put(client, "/b", "compacted to");
       put(client, "/a", "changed while it was stopped");
@@ -310,6 +300,20 @@ class JournalChainsTest {
       List<Path> all = files.toList();
       assertThat(all).hasSize(1);
       return all.get(0);
+    }
+  }
+
+  /** The revisions of a first snapshot and of the last put a journal following it made durable before it stopped. */
+  private record StoppedJournal(long snapshot, long durable) {}
+
+  private static StoppedJournal followThenStop(JournalVolume volume, Client client) throws Exception {
+    put(client, "/seed", "s");
+    volume.snapshot("--keep", "1");
+    long first = snapshotRevision(volume);
+    try (RunningProcess journal = volume.follow()) {
+      long ended = put(client, "/a", "journalled");
+      JournalVolume.stop(journal, ended);
+      return new StoppedJournal(first, ended);
     }
   }
 }
