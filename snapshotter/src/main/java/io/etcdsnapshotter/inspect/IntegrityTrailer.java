@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.inspect;
 
+import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.Sha256;
 import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.files.ReadOnlyFile;
@@ -40,18 +41,26 @@ public record IntegrityTrailer(boolean present, String stored, String computed) 
   }
 
   /**
-   * The trailer check of a snapshot of {@code size} bytes whose trailer, {@code stored}, was read before: hashes the
-   * first {@code size - 32} bytes of the plain {@code file}, whatever has since been cut off or written after them.
+   * The trailer check of a plain snapshot {@code file} of {@code size} bytes about to be cut off or written past its
+   * first {@code size - 32}: reads the trailer now, and returns the hashing of those bytes to run later (on a thread
+   * of its own, say), whatever has happened after them meanwhile.
    */
-  public static IntegrityTrailer check(Path file, long size, byte[] stored) throws IOException {
+  public static Background.Task<IntegrityTrailer> checkLater(Path file, long size) throws IOException {
     Digest digest = new Digest(size);
-    if (digest.present) {
+    if (!digest.present) {
+      return digest::result;
+    }
+    ByteBuffer stored = ByteBuffer.allocate(SIZE);
+    try (ReadOnlyFile content = SnapshotFiles.open(file, DataKeys.NONE)) {
+      readFully(content, stored, digest.body);
+    }
+    return () -> {
       try (ReadOnlyFile content = SnapshotFiles.open(file, DataKeys.NONE)) {
         feed(content, digest.body, digest);
       }
-      digest.update(ByteBuffer.wrap(stored));
-    }
-    return digest.result();
+      digest.update(stored.flip());
+      return digest.result();
+    };
   }
 
   private static void feed(ReadOnlyFile content, long upTo, Digest digest) throws IOException {

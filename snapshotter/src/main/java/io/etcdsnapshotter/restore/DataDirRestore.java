@@ -12,14 +12,12 @@ import io.etcdsnapshotter.inspect.IntegrityTrailer;
 import io.etcdsnapshotter.inspect.SnapshotFiles;
 import io.etcdsnapshotter.inspect.SnapshotStatus;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -241,16 +239,12 @@ public final class DataDirRestore {
       flush.finish();
     }
     long size = sealed.size();
-    byte[] stored = new byte[IntegrityTrailer.SIZE];
-    if (!request.skipHashCheck() && IntegrityTrailer.expectedFor(size)) {
-      try (FileChannel in = FileChannel.open(dbFile, StandardOpenOption.READ)) {
-        in.read(ByteBuffer.wrap(stored), size - stored.length);
-      }
+    if (request.skipHashCheck()) {
+      return Background.start("sha256-check", () -> null);
     }
+    Background.Task<IntegrityTrailer> later = IntegrityTrailer.checkLater(dbFile, size);
     return Background.start("sha256-check", () -> {
-      if (!request.skipHashCheck()) {
-        checkTrailer(snapshot, IntegrityTrailer.check(dbFile, size, stored), size);
-      }
+      checkTrailer(snapshot, later.call(), size);
       return null;
     });
   }

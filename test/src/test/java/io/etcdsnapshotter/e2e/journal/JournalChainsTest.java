@@ -96,8 +96,6 @@ class JournalChainsTest {
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
       JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
       StoppedJournal stopped = followThenStop(volume, client);
-      long first = stopped.snapshot();
-      long ended = stopped.durable();
       long missed = put(client, "/b", "while the journal was stopped");
       put(client, "/a", "changed while it was stopped");
       volume.snapshot("--keep", "1");
@@ -105,7 +103,7 @@ class JournalChainsTest {
       put(client, "/c", "after the snapshot, before the journal's start");
       long last;
       try (RunningProcess journal = volume.follow()) {
-        assertThat(journal.stderr()).contains("chain " + first + " ends at revision " + ended
+        assertThat(journal.stderr()).contains("chain " + stopped.snapshot() + " ends at revision " + stopped.durable()
             + ", before the newest full snapshot's " + newBase);
         Polling.await("a new chain from revision " + newBase, WAIT,
             () -> journal.stderr().contains("new chain " + newBase + " from the full snapshot"), journal::stderr);
@@ -113,10 +111,10 @@ class JournalChainsTest {
         JournalVolume.stop(journal, last);
         assertThat(journal.stderr()).doesNotContain("no restore is possible").doesNotContain("taking a full snapshot");
       }
-      assertThat(missed).isGreaterThan(ended).isLessThan(newBase);
-      assertThat(chainBases(volume)).containsExactly(first, newBase);
+      assertThat(missed).isGreaterThan(stopped.durable()).isLessThan(newBase);
+      assertThat(chainBases(volume)).containsExactly(stopped.snapshot(), newBase);
       assertThat(volume.assertRestoredAsAt(missed).stdout()).as("from the older snapshot and its chain")
-          .contains("/generations/snapshot.").contains("(revision " + first + ") to revision " + missed);
+          .contains("/generations/snapshot.").contains("(revision " + stopped.snapshot() + ") to revision " + missed);
       assertThat(volume.assertRestoredAsAt(last).stdout()).as("from the new snapshot and its chain")
           .contains("/snapshot.db (revision " + newBase + ") to revision " + last);
     }
@@ -129,8 +127,6 @@ class JournalChainsTest {
     try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client()) {
       JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
       StoppedJournal stopped = followThenStop(volume, client);
-      long first = stopped.snapshot();
-      long ended = stopped.durable();
       long missed = put(client, "/b", "while the journal was stopped");
       long compacted = put(client, "/b", "compacted to");
       put(client, "/a", "changed while it was stopped");
@@ -149,18 +145,18 @@ class JournalChainsTest {
         assertThat(journal.stderr().lines().filter(l -> l.contains("no restore is possible")))
             .singleElement().asString().contains("WARN")
             .contains("etcd compacted revision " + missed + " before the journal had it")
-            .contains("chain " + first + " ends at revision " + ended)
+            .contains("chain " + stopped.snapshot() + " ends at revision " + stopped.durable())
             .contains("chain " + newBase + " starts at the full snapshot of revision " + newBase)
-            .contains("no restore is possible between revisions " + ended + " and " + newBase);
+            .contains("no restore is possible between revisions " + stopped.durable() + " and " + newBase);
         assertThat(journal.stderr()).doesNotContain("taking a full snapshot");
       }
       assertThat(compacted).isGreaterThan(missed).isLessThan(newBase);
       assertThat(Files.readString(volume.volume().resolve("snapshots.json"))).as("no snapshot taken").isEqualTo(index);
       assertThat(generationNames(volume)).as("no snapshot taken").isEqualTo(generations);
-      assertThat(chainBases(volume)).containsExactly(first, newBase);
+      assertThat(chainBases(volume)).containsExactly(stopped.snapshot(), newBase);
       volume.assertRefused(missed, "revision " + missed + " is not covered (it falls in a gap between chains: one"
-          + " ends at " + ended + ", the next starts at its snapshot's revision " + newBase + "): ",
-          first + "-" + ended + " and " + newBase + "-" + last);
+          + " ends at " + stopped.durable() + ", the next starts at its snapshot's revision " + newBase + "): ",
+          stopped.snapshot() + "-" + stopped.durable() + " and " + newBase + "-" + last);
       assertThat(volume.assertRestoredAsAt(last).stdout()).as("from the newest snapshot and its chain")
           .contains("/snapshot.db (revision " + newBase + ") to revision " + last);
     }
