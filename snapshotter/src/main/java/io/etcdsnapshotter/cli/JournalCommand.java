@@ -53,7 +53,8 @@ import sun.misc.Signal;
           + " etcd_snapshotter_journal_revision (the newest revision made durable) and"
           + " etcd_snapshotter_journal_sync_timestamp_seconds (when it last made everything received durable), as"
           + " job etcd-snapshotter-journal to the Pushgateway or in NAME-journal.prom beside the textfile; each"
-          + " snapshot it takes reports as the snapshot command does.",
+          + " snapshot it takes reports as the snapshot command does; with a textfile, a snapshot needed for one"
+          + " cluster is taken of every cluster, that one first, since the file is rewritten whole.",
       "Runs until SIGTERM or Ctrl-C: it then waits up to 5 s for every revision etcd had at that moment, makes"
           + " everything received durable and exits 0.",
       "Exit codes: 0 stopped by a signal, 1 a cluster could not be followed (the others are stopped too), 2 usage or"

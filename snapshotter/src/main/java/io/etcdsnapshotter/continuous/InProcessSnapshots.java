@@ -7,7 +7,10 @@ import io.etcdsnapshotter.snapshot.ClusterOutcome;
 import io.etcdsnapshotter.snapshot.JobOutcome;
 import io.etcdsnapshotter.snapshot.SnapshotJob;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +33,7 @@ final class InProcessSnapshots {
   List<String> take(List<ClusterConfig> clusters) {
     JobOutcome job;
     try {
-      job = new SnapshotJob(config.withClusters(clusters)).run();
+      job = new SnapshotJob(config.withClusters(runFor(clusters))).run();
     } catch (IOException | RuntimeException e) {
       String failure = OneLine.message(e);
       return clusters.stream().map(c -> failure).toList();
@@ -46,6 +49,23 @@ final class InProcessSnapshots {
     if (!job.publish().ok()) {
       LOG.warn("{}", job.publish().failure());
     }
-    return job.clusters().stream().map(outcome -> outcome.saved() ? null : outcome.failure()).toList();
+    Map<String, ClusterOutcome> byName = job.clusters().stream()
+        .collect(Collectors.toMap(ClusterOutcome::cluster, outcome -> outcome));
+    return clusters.stream().map(cluster -> byName.get(cluster.name()))
+        .map(outcome -> outcome.saved() ? null : outcome.failure()).toList();
+  }
+
+  /**
+   * The textfile is rewritten whole by each run, so a run of some clusters only would drop the others' series (and
+   * resolve a failing cluster's alert falsely): with one, every cluster is taken, those asked for first.
+   */
+  private List<ClusterConfig> runFor(List<ClusterConfig> clusters) {
+    if (config.metrics().textfile() == null) {
+      return clusters;
+    }
+    List<ClusterConfig> all = new ArrayList<>(clusters);
+    config.clusters().stream().filter(cluster -> clusters.stream().noneMatch(c -> c.name().equals(cluster.name())))
+        .forEach(all::add);
+    return all;
   }
 }
