@@ -555,6 +555,7 @@ class SnapshotAddonTest {
       fsync in words            | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true, fsync_interval: 1 second}}} | etcd_snapshot:continuous:fsync_interval "1 second" is not a duration from 100ms to 1m
       snapshots every minute    | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true, snapshot_interval: 1m}}} | etcd_snapshot:continuous:snapshot_interval "1m" is not a duration from 10m to 7d
       snapshot interval no unit | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true, snapshot_interval: 3600}}} | etcd_snapshot:continuous:snapshot_interval "3600" is not a duration from 10m to 7d
+      continuous and encrypted  | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true}, encryption: {kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/1'}}} | etcd_snapshot:continuous:enabled is true while etcd_snapshot:encryption:kms_key_id is set: the journal does not encrypt its segments
       """)
   void pillarMistakeFailsWithItsMessageAndWritesNoManifest(String mistake, String flowPillar, String message)
       throws Exception {
