@@ -22,7 +22,8 @@
     A data dir recording the sha256 of its snapshot is left alone, so applying this again changes nothing.
     With pillar etcd_restore:s3:bucket the snapshot files are instead fetched from the S3 copies (each cluster's
     object from etcd_restore:s3:objects, else its newest copy) into etcd_restore:s3:download_dir by the jar's fetch,
-    checked against their recorded sha256 (a file already holding the object is kept); the rest runs as above. -#}
+    checked against their recorded sha256 (a file already holding the object is kept); the rest runs as above, and
+    once both clusters run from their restore the fetched files are deleted. -#}
 {%- from "kubernetes/map.jinja" import etcd, restore with context %}
 {%- from "kubernetes/etcd/volume.jinja" import released with context %}
 {%- set marker = '.etcd-snapshotter-restored-sha256' %}
@@ -250,13 +251,23 @@ etcd-restore-{{ name }}-start:
       - cmd: etcd-restore-{{ name }}-record
 {%-   endfor %}
 
-{%-   if from_ebs %}
 {#- Only once every snapshot file was there and both clusters run from their restore: after a failure the volume
-    stays mounted, and applying again reuses it. -#}
-{%-     set after = [] %}
-{%-     for name in etcd.clusters %}
-{%-       do after.extend([{'test': 'etcd-restore-' ~ name ~ '-snapshot'}, {'file': 'etcd-restore-' ~ name ~ '-start'}]) %}
-{%-     endfor %}
+    stays mounted, or the fetched files stay, and applying again reuses them. -#}
+{%-   set after = [] %}
+{%-   for name in etcd.clusters %}
+{%-     do after.extend([{'test': 'etcd-restore-' ~ name ~ '-snapshot'}, {'file': 'etcd-restore-' ~ name ~ '-start'}]) %}
+{%-   endfor %}
+{%-   if from_ebs %}
 {{ released(restore, after) }}
 {%-   endif %}
+{#- A fetched copy holds every Secret of its cluster, in the clear unless it was encrypted, and is as large as the
+    database: it does not outlive the restore on the master's disk, as a volume brought back is released. Applying
+    again fetches it again. -#}
+{%-   for name in restore.s3_sources %}
+
+etcd-restore-{{ name }}-fetched-removed:
+  file.absent:
+    - name: {{ snapshots[name] }}
+    - require: {{ after|json }}
+{%-   endfor %}
 {%- endif %}

@@ -31,6 +31,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class EtcdRestoredFromS3Test {
   private static final String SLS = "kubernetes.etcd.restored";
   private static final String BUCKET = "backups";
+  /** Where the master's pillar (SaltCall) fetches the copies to. */
+  private static final List<String> DOWNLOADED = List.of("var/lib/etcd-restore-s3/snapshot.db",
+      "var/lib/etcd-restore-s3/snapshot-events.db");
 
   @TempDir Path root;
   private OneMaster master;
@@ -81,13 +84,16 @@ class EtcdRestoredFromS3Test {
         .as("the copy restored is the file the run saved").hasContent(sha256(snapshots.resolve("snapshot.db")));
     assertThat(salt.path("var/etcd/data-events/.etcd-snapshotter-restored-sha256"))
         .hasContent(sha256(snapshots.resolve("snapshot-events.db")));
+    assertThat(DOWNLOADED).as("each fetched copy, every Secret of its cluster, is gone once its cluster runs")
+        .allSatisfy(file -> assertThat(salt.path(file)).doesNotExist());
 
     main.ok("put", "/registry/pods/default/new", "written after the restore");
     StateRun again = salt.apply(SLS, pillar(""), MotoServer.CREDENTIALS);
 
     assertThat(again.succeeded()).as("%s", again).isTrue();
     assertThat(again.changed()).as("%s", again).extracting(StateRun.State::id)
-        .allSatisfy(id -> assertThat(id).endsWith("-fetch"));
+        .allSatisfy(id -> assertThat(id).matches(".*-(fetch|fetched-removed)"));
+    assertThat(DOWNLOADED).allSatisfy(file -> assertThat(salt.path(file)).doesNotExist());
     assertThat(main.ok("get", "--print-value-only", "/registry/pods/default/new"))
         .isEqualTo("written after the restore\n");
   }
