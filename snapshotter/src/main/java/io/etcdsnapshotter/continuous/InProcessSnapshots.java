@@ -7,10 +7,10 @@ import io.etcdsnapshotter.snapshot.ClusterOutcome;
 import io.etcdsnapshotter.snapshot.JobOutcome;
 import io.etcdsnapshotter.snapshot.SnapshotJob;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,9 +63,6 @@ final class InProcessSnapshots {
     if (config.metrics().textfile() == null) {
       return clusters;
     }
-    List<ClusterConfig> all = new ArrayList<>(clusters);
-    config.clusters().stream().filter(cluster -> clusters.stream().noneMatch(c -> c.name().equals(cluster.name())))
-        .forEach(all::add);
-    return all;
+    return Stream.concat(clusters.stream(), config.clusters().stream()).distinct().toList();
   }
 }
