@@ -55,8 +55,10 @@ import sun.misc.Signal;
           + " job etcd-snapshotter-journal to the Pushgateway or in NAME-journal.prom beside the textfile; each"
           + " snapshot it takes reports as the snapshot command does; with a textfile, a snapshot needed for one"
           + " cluster is taken of every cluster, that one first, since the file is rewritten whole.",
-      "Its segments are not encrypted: with encryption.kmsKeyId in the config it refuses to start (exit 2) rather"
-          + " than write keys and values in plaintext beside encrypted snapshots.",
+      "With encryption.kmsKeyId in the config its segments are sealed as the snapshot files are: every record"
+          + " AES-256-GCM under a data key from KMS per chain, named in each segment's header. It then needs"
+          + " kms:GenerateDataKey and, to continue a chain after a restart, kms:Decrypt on that key; restore, status"
+          + " and verify read sealed segments with kms:Decrypt.",
       "Runs until SIGTERM or Ctrl-C: it then waits up to 5 s for every revision etcd had at that moment, makes"
           + " everything received durable and exits 0.",
       "Exit codes: 0 stopped by a signal, 1 a cluster could not be followed (the others are stopped too), 2 usage or"
@@ -106,13 +108,6 @@ final class JournalCommand implements Callable<Integer> {
     }
     SnapshotConfig config = SnapshotConfigLoader.load(new SnapshotSettings(etcd.config, dir, null, etcd.dialTimeout,
         null, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, null, null, null, null, null, null, null));
-    if (config.encryption() != null) {
-      // Refused rather than run: the operator asked that no plaintext reach the volume, and segments are not sealed.
-      throw new ConfigException("the config encrypts the snapshot files (encryption.kmsKeyId), but the journal does"
-          + " not encrypt its segments, which would hold every key and value, Secrets included, in plaintext on the"
-          + " volume; run journal with a config without encryption (the volume's own EBS encryption still applies),"
-          + " or keep to encrypted snapshot runs");
-    }
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
     Signal.handle(new Signal("INT"), signal -> stop.countDown());

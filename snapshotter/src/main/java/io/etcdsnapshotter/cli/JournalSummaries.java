@@ -1,8 +1,11 @@
 package io.etcdsnapshotter.cli;
 
+import io.etcdsnapshotter.encryption.DataKeys;
+import io.etcdsnapshotter.encryption.RememberedKeys;
 import io.etcdsnapshotter.journal.Chain;
 import io.etcdsnapshotter.journal.ChainSummary;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,9 +27,19 @@ final class JournalSummaries {
     return Files.isDirectory(path) || path.getFileName() != null && path.getFileName().toString().endsWith(".journal");
   }
 
-  /** The lines to print; damage (verify) or a path that holds no journal is an exception naming it. */
-  static List<String> lines(Path path, boolean verify) throws IOException {
-    List<Chain> chains = Files.isDirectory(path) ? Chain.list(path) : List.of(Chain.ofSegment(path));
+  /**
+   * Prints what the journal at {@code path} holds; damage (verify) or a path that holds no journal is an exception
+   * naming it. Sealed segments are read with their chain's data key, asked of KMS once per chain.
+   */
+  static void print(Path path, boolean verify, KmsOption kms, PrintWriter out) throws IOException {
+    try (RememberedKeys keys = new RememberedKeys(kms.keys())) {
+      lines(path, verify, keys).forEach(out::println);
+    }
+    out.flush();
+  }
+
+  private static List<String> lines(Path path, boolean verify, DataKeys keys) throws IOException {
+    List<Chain> chains = Files.isDirectory(path) ? Chain.list(path, keys) : List.of(Chain.ofSegment(path, keys));
     if (chains.isEmpty()) {
       throw new IOException(path + " holds no journal segment (BASE-SEQUENCE.journal): give a cluster's journal"
           + " dir, DIR/journal/CLUSTER, a segment file, or a snapshot file");

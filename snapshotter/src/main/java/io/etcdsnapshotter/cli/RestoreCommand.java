@@ -1,7 +1,8 @@
 package io.etcdsnapshotter.cli;
 
 import io.etcdsnapshotter.config.ConfigException;
-import io.etcdsnapshotter.inspect.SnapshotFiles;
+import io.etcdsnapshotter.encryption.DataKeys;
+import io.etcdsnapshotter.encryption.RememberedKeys;
 import io.etcdsnapshotter.restore.BaseSnapshot;
 import io.etcdsnapshotter.restore.Cluster;
 import io.etcdsnapshotter.restore.DataDirRestore;
@@ -122,9 +123,9 @@ final class RestoreCommand implements Callable<Integer> {
   @Mixin KmsOption kms;
 
   private RestoreRequest request(Path file, Path target, Cluster cluster, RemoteSnapshot remote,
-      PointInTime pointInTime) {
+      PointInTime pointInTime, DataKeys keys) {
     return new RestoreRequest(file, target, walDir, cluster, skipHashCheck, bumpRevision, dryRun,
-        etcdVersion.release(), kms.keys(), remote, pointInTime);
+        etcdVersion.release(), keys, remote, pointInTime);
   }
 
   /** The journal dir given, or the one beside the volume's snapshot file. */
@@ -157,6 +158,14 @@ final class RestoreCommand implements Callable<Integer> {
       throw new ConfigException("--to-revision must be 1 or more, not " + toRevision);
     }
     Path journalDir = pointInTime ? journalDir() : null;
+    // A journal's chain holds one data key for all its segments: asked of KMS once, not once per segment.
+    try (RememberedKeys keys = new RememberedKeys(kms.keys())) {
+      return restore(journalDir, keys);
+    }
+  }
+
+  private Integer restore(Path journalDir, DataKeys keys) throws Exception {
+    boolean pointInTime = journalDir != null;
     Cluster cluster = Cluster.bootstrap(name, initialCluster, token, advertisePeerUrls);
     Path target = dataDir != null ? dataDir : Path.of(name + ".etcd");
     String restored;
@@ -167,7 +176,7 @@ final class RestoreCommand implements Callable<Integer> {
         ObjectDownload.Found found = download.find(S3Location.parse(snapshot, "FILE"));
         restored = found.location().toString();
         PointInTime point = !pointInTime ? null : new PointInTime(journalDir,
-            toTime == null ? toRevision : BaseSnapshot.revisionAt(journalDir, toTime));
+            toTime == null ? toRevision : BaseSnapshot.revisionAt(journalDir, toTime, keys), keys);
         result = DataDirRestore.run(request(null, target, cluster, new RemoteSnapshot() {
           @Override
           public long size() {
@@ -178,17 +187,17 @@ final class RestoreCommand implements Callable<Integer> {
           public void fetch(Path file) throws IOException {
             download.download(found, file);
           }
-        }, point));
+        }, point, keys));
       }
     } else if (pointInTime) {
       BaseSnapshot.Choice base = BaseSnapshot.choose(Path.of(snapshot), journalDir,
-          toRevision == null ? 0 : toRevision, toTime, file -> SnapshotFiles.openBolt(file, kms.keys()));
+          toRevision == null ? 0 : toRevision, toTime, keys);
       restored = base.snapshot() + " (revision " + base.snapshotRevision() + ") to revision "
           + base.target().toRevision();
-      result = DataDirRestore.run(request(base.snapshot(), target, cluster, null, base.target()));
+      result = DataDirRestore.run(request(base.snapshot(), target, cluster, null, base.target(), keys));
     } else {
       restored = snapshot;
-      result = DataDirRestore.run(request(Path.of(snapshot), target, cluster, null, null));
+      result = DataDirRestore.run(request(Path.of(snapshot), target, cluster, null, null, keys));
     }
     spec.commandLine().getOut().println((dryRun ? "dry run: could restore " : "restored ") + restored + " into "
         + target + ": " + result.describe());

@@ -80,8 +80,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (JournalSummaries.isJournal(file)) {
-      JournalSummaries.lines(Path.of(file), false).forEach(spec.commandLine().getOut()::println);
-      spec.commandLine().getOut().flush();
+      JournalSummaries.print(Path.of(file), false, kms, spec.commandLine().getOut());
       return 0;
     }
     SnapshotStatus status;

@@ -72,9 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (JournalSummaries.isJournal(file)) {
-      List<String> lines = JournalSummaries.lines(Path.of(file), true);
-      lines.forEach(spec.commandLine().getOut()::println);
-      spec.commandLine().getOut().flush();
+      JournalSummaries.print(Path.of(file), true, kms, spec.commandLine().getOut());
       return 0;
     }
     Path scratchParent = ScratchDir.of(scratchDir, "--scratch-dir");

@@ -45,6 +45,8 @@ public final class ContinuousBackup implements AutoCloseable {
   private final SnapshotConfig config;
   private final JournalOptions options;
   private final InProcessSnapshots snapshots;
+  /** Sealed segments when the config encrypts the snapshots. */
+  private final JournalKeys keys;
   private final List<ClusterJournal> journals = new ArrayList<>();
   /** Index polls and metrics. */
   private final ScheduledExecutorService timer = Background.timer("continuous backup");
@@ -67,6 +69,7 @@ public final class ContinuousBackup implements AutoCloseable {
     this.config = config;
     this.options = options;
     this.snapshots = new InProcessSnapshots(config);
+    this.keys = new JournalKeys(config.encryption());
   }
 
   /**
@@ -116,10 +119,10 @@ public final class ContinuousBackup implements AutoCloseable {
     for (ClusterConfig cluster : config.clusters()) {
       SnapshotIndex.Entry entry = newest(index, cluster);
       Path dir = config.dir().resolve(SnapshotVolume.JOURNAL).resolve(cluster.name());
-      ChainRetention.prune(volumeFile(cluster));
+      ChainRetention.prune(volumeFile(cluster), keys.reader());
       PrivateFiles.ensureDirectory(dir.getParent());
       journals.add(ClusterJournal.start(cluster, new JournalSettings(dir, entry.revision, entry.clusterId,
-          options.fsyncInterval(), options.segmentBytes(), config.dialTimeout(), options.retryFor()), chains));
+          options.fsyncInterval(), options.segmentBytes(), config.dialTimeout(), options.retryFor(), keys), chains));
     }
     timer.scheduleWithFixedDelay(this::pollIndex, INDEX_POLL.toMillis(), INDEX_POLL.toMillis(),
         TimeUnit.MILLISECONDS);
@@ -164,7 +167,7 @@ public final class ContinuousBackup implements AutoCloseable {
    */
   private void pruneLater(ClusterConfig cluster) {
     try {
-      snapshotter.execute(() -> ChainRetention.prune(volumeFile(cluster)));
+      snapshotter.execute(() -> ChainRetention.prune(volumeFile(cluster), keys.reader()));
     } catch (RejectedExecutionException e) {
       // stopping: the next start prunes
     }
@@ -252,6 +255,7 @@ public final class ContinuousBackup implements AutoCloseable {
     if (!config.metrics().equals(MetricsConfig.NONE) && !journals.isEmpty()) {
       exportMetrics();
     }
+    keys.close();
     if (first != null) {
       throw first;
     }

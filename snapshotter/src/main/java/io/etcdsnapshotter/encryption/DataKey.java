@@ -39,12 +39,15 @@ public final class DataKey implements AutoCloseable {
    * allowed); any other encrypted file fails.
    */
   public DataKeys reader() {
-    return (id, blob) -> {
-      if (!id.equals(keyId) || !MessageDigest.isEqual(blob, encrypted)) {
-        throw new IOException("it is encrypted with another data key than this run's (KMS key " + id + ")");
-      }
-      return plaintext();
-    };
+    return readerOr((id, blob) -> {
+      throw new IOException("it is encrypted with another data key than this run's (KMS key " + id + ")");
+    });
+  }
+
+  /** Reads back the files written with this key without asking KMS, and any other file through {@code others}. */
+  public DataKeys readerOr(DataKeys others) {
+    return (id, blob) -> id.equals(keyId) && MessageDigest.isEqual(blob, encrypted) ? plaintext()
+        : others.plaintext(id, blob);
   }
 
   @Override

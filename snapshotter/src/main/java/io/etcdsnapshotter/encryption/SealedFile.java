@@ -85,18 +85,7 @@ public final class SealedFile implements ReadOnlyFile {
       throw new IOException(path + " is encrypted but truncated: it ends " + (body <= 0 ? "after its header"
           : "inside its last chunk") + "; use another snapshot");
     }
-    byte[] dataKey;
-    try {
-      dataKey = keys.plaintext(header.keyId(), header.encryptedKey());
-    } catch (IOException e) {
-      throw new IOException(path + ": cannot decrypt its data key: " + e.getMessage(), e);
-    }
-    ChunkCipher cipher;
-    try {
-      cipher = new ChunkCipher(dataKey, header);
-    } finally {
-      Arrays.fill(dataKey, (byte) 0);
-    }
+    ChunkCipher cipher = ChunkCipher.open(header, new byte[0], keys, path.toString());
     SealedFile sealed = new SealedFile(file, path, header, cipher, chunks, (int) last);
     sealed.decrypted(0);
     sealed.decrypted(chunks - 1);

@@ -1,7 +1,7 @@
 package io.etcdsnapshotter.encryption;
 
-import java.io.EOFException;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +34,8 @@ final class SealedHeader {
   /** A KMS key ARN is at most 2048 bytes; a ciphertext blob of a 256-bit data key, a few hundred. */
   private static final int MAX_FIELD = 8192;
   private static final int FIXED = MAGIC.length + 1 + 4 + PREFIX_BYTES;
+  /** The most bytes a header can take. */
+  static final int MAX_LENGTH = FIXED + 2 + MAX_FIELD + 2 + MAX_FIELD;
 
   private final String keyId;
   private final byte[] encryptedKey;
@@ -97,46 +99,47 @@ final class SealedHeader {
 
   /** Reads the header of a file that {@link #startsOne starts as one}; {@code path} names it in errors. */
   static SealedHeader read(FileChannel file, Path path) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate(MAX_LENGTH);
+    readFully(file, head, 0);
+    return parse(head.flip(), path + " is encrypted but", "snapshot");
+  }
+
+  /**
+   * The header at the start of {@code bytes}, which must hold all of it ({@link #MAX_LENGTH} bytes hold any);
+   * errors begin with {@code what} ("FILE is encrypted but") and end by naming another {@code kind} to use.
+   */
+  static SealedHeader parse(ByteBuffer bytes, String what, String kind) throws IOException {
+    ByteBuffer in = bytes.duplicate();
     try {
-      ByteBuffer fixed = readExactly(file, 0, FIXED + 2);
-      fixed.position(MAGIC.length);
-      int version = Byte.toUnsignedInt(fixed.get());
+      in.position(in.position() + MAGIC.length);
+      int version = Byte.toUnsignedInt(in.get());
       if (version != VERSION) {
-        throw new IOException(path + " is encrypted in format version " + version + ", which this release cannot"
-            + " read (it reads version " + VERSION + "); use a newer etcd-snapshotter");
+        throw new IOException(what + " its encryption header has format version " + version + ", which this release"
+            + " cannot read (it reads version " + VERSION + "); use a newer etcd-snapshotter");
       }
-      int chunkSize = fixed.getInt();
+      int chunkSize = in.getInt();
       byte[] prefix = new byte[PREFIX_BYTES];
-      fixed.get(prefix);
-      byte[] id = readField(file, path, FIXED + 2, Short.toUnsignedInt(fixed.getShort()), "key id");
-      long next = FIXED + 2L + id.length;
-      int keyLength = Short.toUnsignedInt(readExactly(file, next, 2).getShort());
-      byte[] key = readField(file, path, next + 2, keyLength, "encrypted data key");
+      in.get(prefix);
+      byte[] id = field(in, what, kind, "key id");
+      byte[] key = field(in, what, kind, "encrypted data key");
       return new SealedHeader(new String(id, StandardCharsets.UTF_8), key, chunkSize, prefix);
-    } catch (EOFException e) {
-      throw new IOException(path + " is encrypted but ends inside its header: it is truncated; use another"
-          + " snapshot", e);
+    } catch (BufferUnderflowException e) {
+      throw new IOException(what + " ends inside its encryption header: it is truncated; use another " + kind, e);
     } catch (IllegalArgumentException e) {
-      throw new IOException(path + " is encrypted but its header is damaged (" + e.getMessage() + "); use another"
-          + " snapshot", e);
+      throw new IOException(what + " its encryption header is damaged (" + e.getMessage() + "); use another "
+          + kind, e);
     }
   }
 
-  private static byte[] readField(FileChannel file, Path path, long at, int length, String what) throws IOException {
+  private static byte[] field(ByteBuffer in, String what, String kind, String name) throws IOException {
+    int length = Short.toUnsignedInt(in.getShort());
     if (length == 0 || length > MAX_FIELD) {
-      throw new IOException(path + " is encrypted but its header is damaged (" + what + " of " + length
-          + " bytes); use another snapshot");
+      throw new IOException(what + " its encryption header is damaged (" + name + " of " + length + " bytes); use"
+          + " another " + kind);
     }
-    return readExactly(file, at, length).array();
-  }
-
-  private static ByteBuffer readExactly(FileChannel file, long position, int length) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(length);
-    readFully(file, buf, position);
-    if (buf.hasRemaining()) {
-      throw new EOFException();
-    }
-    return buf.flip();
+    byte[] field = new byte[length];
+    in.get(field);
+    return field;
   }
 
   /** Reads until {@code buf} is full or the file ends. */

@@ -3,7 +3,6 @@ package io.etcdsnapshotter.encryption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
-import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
@@ -12,7 +11,6 @@ import java.util.Arrays;
  * is one chunk and a batch of sealed ones, whatever the file's size; plaintext reaches {@code out} only encrypted.
  */
 public final class SealingChannel implements GatheringByteChannel {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int BATCH_BYTES = 256 << 10;
 
   private final GatheringByteChannel out;
@@ -39,17 +37,8 @@ public final class SealingChannel implements GatheringByteChannel {
   }
 
   static SealingChannel start(GatheringByteChannel out, DataKey key, int chunkSize) throws IOException {
-    byte[] prefix = new byte[SealedHeader.PREFIX_BYTES];
-    RANDOM.nextBytes(prefix);
-    SealedHeader header = new SealedHeader(key.keyId(), key.encrypted(), chunkSize, prefix);
-    byte[] dataKey = key.plaintext();
-    ChunkCipher cipher;
-    try {
-      cipher = new ChunkCipher(dataKey, header);
-    } finally {
-      Arrays.fill(dataKey, (byte) 0);
-    }
-    writeAll(out, ByteBuffer.wrap(header.bytes()));
+    ChunkCipher cipher = ChunkCipher.create(key, chunkSize, new byte[0]);
+    writeAll(out, ByteBuffer.wrap(cipher.header().bytes()));
     return new SealingChannel(out, cipher, chunkSize);
   }
 

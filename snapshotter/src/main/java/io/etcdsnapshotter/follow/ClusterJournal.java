@@ -106,7 +106,7 @@ public final class ClusterJournal implements AutoCloseable {
             + " newest snapshot is of " + settings.snapshotClusterId() + "; take a snapshot of this cluster first");
       }
       JournalWriter writer = JournalWriter.open(settings.dir(), member.clusterId(), settings.snapshotRevision(),
-          settings.segmentBytes());
+          settings.segmentBytes(), settings.keys());
       ClusterJournal journal = new ClusterJournal(cluster, settings, chains, member, writer);
       journal.newSnapshot(settings.snapshotRevision());
       journal.logStart();
@@ -289,7 +289,8 @@ public final class ClusterJournal implements AutoCloseable {
     long oldBase = writer.baseRevision();
     long last = writer.lastRevision();
     writer.close();
-    writer = JournalWriter.newChain(settings.dir(), writer.clusterId(), base, settings.segmentBytes());
+    writer = JournalWriter.newChain(settings.dir(), writer.clusterId(), base, settings.segmentBytes(),
+        settings.keys());
     LOG.warn("cluster {}: etcd compacted revision {} before the journal had it: chain {} ends at revision {} and"
         + " chain {} starts at the full snapshot of revision {}; no restore is possible between revisions {} and {}",
         cluster.name(), gapAt, oldBase, last, base, base, last, base);

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.follow;
 
+import io.etcdsnapshotter.journal.SegmentKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -13,6 +14,7 @@ import java.time.Duration;
  * @param fsyncInterval the longest an appended revision waits to become durable
  * @param segmentBytes the size at which a segment is closed and the next begun
  * @param retryFor how long a broken watch is retried before the journal gives up
+ * @param keys whether segments are sealed, and how the segments written before are read
  */
 public record JournalSettings(Path dir, long snapshotRevision, String snapshotClusterId, Duration fsyncInterval,
-    long segmentBytes, Duration dialTimeout, Duration retryFor) {}
+    long segmentBytes, Duration dialTimeout, Duration retryFor, SegmentKeys keys) {}

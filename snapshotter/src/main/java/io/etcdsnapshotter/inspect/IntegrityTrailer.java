@@ -2,6 +2,7 @@ package io.etcdsnapshotter.inspect;
 
 import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.Sha256;
+import io.etcdsnapshotter.bolt.SnapshotFiles;
 import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.files.ReadOnlyFile;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.etcdsnapshotter.inspect;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.bolt.SnapshotFiles;
 import io.etcdsnapshotter.encryption.DataKeys;
 import java.io.IOException;
 import java.nio.file.Path;

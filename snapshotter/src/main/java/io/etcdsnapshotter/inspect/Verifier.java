@@ -4,6 +4,7 @@ import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.bolt.MetaPage;
 import io.etcdsnapshotter.bolt.ScanSummary;
+import io.etcdsnapshotter.bolt.SnapshotFiles;
 import io.etcdsnapshotter.encryption.DataKeys;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.journal;
 
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,16 +28,22 @@ public final class Chain {
   private final long firstSequence;
   /** Whether the last segment is the chain's last, the only one that may end torn. */
   private final boolean toEnd;
+  /** Opens the records of sealed segments. */
+  private final DataKeys keys;
 
-  private Chain(long baseRevision, List<Path> segments, long firstSequence, boolean toEnd) {
+  private Chain(long baseRevision, List<Path> segments, long firstSequence, boolean toEnd, DataKeys keys) {
     this.baseRevision = baseRevision;
     this.segments = segments;
     this.firstSequence = firstSequence;
     this.toEnd = toEnd;
+    this.keys = keys;
   }
 
-  /** Every chain in {@code dir}, oldest base first; none when the dir does not exist. */
-  public static List<Chain> list(Path dir) throws IOException {
+  /**
+   * Every chain in {@code dir}, oldest base first; none when the dir does not exist. Reading a sealed segment takes
+   * its data key from {@code keys}.
+   */
+  public static List<Chain> list(Path dir, DataKeys keys) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
@@ -49,11 +56,12 @@ public final class Chain {
         }
       }
     }
-    return byBase.entrySet().stream().map(e -> new Chain(e.getKey(), List.copyOf(e.getValue()), 0, true)).toList();
+    return byBase.entrySet().stream().map(e -> new Chain(e.getKey(), List.copyOf(e.getValue()), 0, true, keys))
+        .toList();
   }
 
   /** One segment file taken alone; it may end torn only if its dir holds no later segment of its chain. */
-  public static Chain ofSegment(Path file) throws IOException {
+  public static Chain ofSegment(Path file, DataKeys keys) throws IOException {
     Matcher name = NAME.matcher(file.getFileName().toString());
     if (!name.matches()) {
       throw new IOException(file + " is not named as a journal segment (BASE-SEQUENCE.journal, both 16 hex digits)");
@@ -61,7 +69,7 @@ public final class Chain {
     long base = Long.parseUnsignedLong(name.group(1), 16);
     long sequence = Long.parseUnsignedLong(name.group(2), 16);
     Path next = file.resolveSibling(segmentName(base, sequence + 1));
-    return new Chain(base, List.of(file), sequence, !Files.exists(next));
+    return new Chain(base, List.of(file), sequence, !Files.exists(next), keys);
   }
 
   static String segmentName(long baseRevision, long sequence) {
@@ -70,6 +78,10 @@ public final class Chain {
 
   public long baseRevision() {
     return baseRevision;
+  }
+
+  DataKeys keys() {
+    return keys;
   }
 
   List<Path> segments() {
@@ -91,7 +103,7 @@ public final class Chain {
   public long lastRevision() throws IOException {
     long[] last = {-1};
     for (int i = segments.size() - 1; i >= 0 && last[0] < 0; i--) {
-      Segment.read(segments.get(i), isLast(i), (record, offset) -> {
+      Segment.read(segments.get(i), isLast(i), keys, (record, offset) -> {
         if (record instanceof RevisionRecord r) {
           last[0] = r.revision();
         }
@@ -138,7 +150,7 @@ public final class Chain {
       long sequence = Long.parseUnsignedLong(check.file.getFileName().toString().substring(17, 33), 16);
       check(sequence == firstSequence + i, check.file, 0, "segment " + Long.toHexString(firstSequence + i)
           + " of the chain is missing before it");
-      check.last = Segment.read(check.file, isLast(i), check);
+      check.last = Segment.read(check.file, isLast(i), keys, check);
       if (check.last.header() == null || check.last.stopped()) {
         break;
       }

@@ -38,7 +38,7 @@ public record ChainSummary(long baseRevision, long clusterId, long firstRevision
   public static ChainSummary glance(Chain chain) throws IOException {
     Span span = new Span();
     long[] clusterId = {0};
-    Segment.read(chain.segments().get(0), chain.isLast(0), new Segment.Visitor() {
+    Segment.read(chain.segments().get(0), chain.isLast(0), chain.keys(), new Segment.Visitor() {
       @Override
       public void header(SegmentHeader header) {
         clusterId[0] = header.clusterId();
@@ -54,7 +54,7 @@ public record ChainSummary(long baseRevision, long clusterId, long firstRevision
     Segment last = null;
     for (int i = chain.segments().size() - 1; i >= 0 && span.lastRevision == 0; i--) {
       Span tail = new Span();
-      Segment read = Segment.read(chain.segments().get(i), chain.isLast(i), (record, offset) -> {
+      Segment read = Segment.read(chain.segments().get(i), chain.isLast(i), chain.keys(), (record, offset) -> {
         tail.add(record);
         return true;
       });

@@ -1,5 +1,7 @@
 package io.etcdsnapshotter.journal;
 
+import io.etcdsnapshotter.encryption.DataKey;
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.Closeable;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * gathered and makes everything appended so far durable at once (group commit), after a time record for the newest
  * revision. Nothing is promised before a sync, so a record still in the buffer when the process dies is one a
  * crash of the machine would have lost as well.
+ * Segments are sealed when {@link SegmentKeys} gives a data key: one per writer, zeroed when it closes.
  * Opening continues the newest chain, its torn tail cut off first, even when it ends before the newest snapshot:
  * etcd usually still has the revisions up to that snapshot's, which only this chain can hold (from its own
  * snapshot), and a {@link #roll} starts the newer snapshot's chain once this one reaches it.
@@ -32,6 +35,10 @@ public final class JournalWriter implements Closeable {
   private final long clusterId;
   private final long baseRevision;
   private final long segmentBytes;
+  private final SegmentKeys keys;
+  /** The data key new segments are sealed under; null when they are plain. */
+  private final DataKey key;
+  private SealedFrames sealed;
   private FileChannel channel;
   private long sequence;
   private long lastRevision;
@@ -40,11 +47,14 @@ public final class JournalWriter implements Closeable {
   private boolean dirty;
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
 
-  private JournalWriter(Path dir, long clusterId, long baseRevision, long segmentBytes) {
+  private JournalWriter(Path dir, long clusterId, long baseRevision, long segmentBytes, SegmentKeys keys)
+      throws IOException {
     this.dir = dir;
     this.clusterId = clusterId;
     this.baseRevision = baseRevision;
     this.segmentBytes = segmentBytes;
+    this.keys = keys;
+    this.key = keys.newKey();
     this.lastRevision = baseRevision;
     this.durableRevision = baseRevision;
   }
@@ -54,17 +64,23 @@ public final class JournalWriter implements Closeable {
    *
    * @param snapshotRevision the revision of the newest full snapshot: where a chain starts in an empty dir
    * @param segmentBytes a segment is closed and the next begun once it is at least this long
+   * @param keys whether new segments are sealed, and how the segments there are read
    */
-  public static JournalWriter open(Path dir, long clusterId, long snapshotRevision, long segmentBytes)
-      throws IOException {
+  public static JournalWriter open(Path dir, long clusterId, long snapshotRevision, long segmentBytes,
+      SegmentKeys keys) throws IOException {
     PrivateFiles.ensureDirectory(dir);
-    List<Chain> chains = Chain.list(dir);
+    List<Chain> chains = Chain.list(dir, keys.reader());
     if (chains.isEmpty()) {
-      return newChain(dir, clusterId, snapshotRevision, segmentBytes);
+      return newChain(dir, clusterId, snapshotRevision, segmentBytes, keys);
     }
     Chain newest = chains.get(chains.size() - 1);
-    JournalWriter writer = new JournalWriter(dir, clusterId, newest.baseRevision(), segmentBytes);
-    writer.resume(newest);
+    JournalWriter writer = new JournalWriter(dir, clusterId, newest.baseRevision(), segmentBytes, keys);
+    try {
+      writer.resume(newest);
+    } catch (IOException | RuntimeException e) {
+      writer.forgetKey();
+      throw e;
+    }
     return writer;
   }
 
@@ -72,15 +88,20 @@ public final class JournalWriter implements Closeable {
    * Starts a chain at {@code base}, the revision of a full snapshot past every revision the journal holds (after a
    * gap: etcd compacted the revisions between before the journal had them).
    */
-  public static JournalWriter newChain(Path dir, long clusterId, long base, long segmentBytes) throws IOException {
-    JournalWriter writer = new JournalWriter(dir, clusterId, base, segmentBytes);
+  public static JournalWriter newChain(Path dir, long clusterId, long base, long segmentBytes, SegmentKeys keys)
+      throws IOException {
+    JournalWriter writer = new JournalWriter(dir, clusterId, base, segmentBytes, keys);
     writer.startSegment(0);
     writer.append(new ChainStart(base, clusterId));
     writer.sync();
     return writer;
   }
 
-  /** Continues {@code chain}, which must be of this writer's cluster, after its last record. */
+  /**
+   * Continues {@code chain}, which must be of this writer's cluster, after its last record: in its last segment when
+   * that and this writer are both plain, else in a new segment (a sealed segment is never continued by another
+   * writer, which would need its data key and record count).
+   */
   private void resume(Chain chain) throws IOException {
     List<Path> segments = chain.segments();
     long[] last = {baseRevision};
@@ -97,7 +118,7 @@ public final class JournalWriter implements Closeable {
     lastRevision = last[0];
     durableRevision = last[0];
     Path file = segments.get(segments.size() - 1);
-    Segment tail = Segment.read(file, true);
+    Segment tail = Segment.read(file, true, chain.keys());
     sequence = segments.size() - 1;
     if (tail.header() == null) {
       Files.delete(file);
@@ -105,14 +126,18 @@ public final class JournalWriter implements Closeable {
       if (sequence == 0) {
         append(new ChainStart(baseRevision, clusterId));
       }
-    } else {
-      channel = FileChannel.open(file, StandardOpenOption.WRITE);
-      if (tail.torn()) {
-        LOG.warn("{}: cut off a torn tail after offset {} (a write the last stop interrupted)", file, tail.end());
-        channel.truncate(tail.end());
-        channel.force(true);
-      }
-      channel.position(tail.end());
+      return;
+    }
+    channel = FileChannel.open(file, StandardOpenOption.WRITE);
+    if (tail.torn()) {
+      LOG.warn("{}: cut off a torn tail after offset {} (a write the last stop interrupted)", file, tail.end());
+      channel.truncate(tail.end());
+      channel.force(true);
+    }
+    channel.position(tail.end());
+    if (key != null || tail.header().sealed() != null) {
+      channel.close();
+      startSegment(sequence + 1);
     }
   }
 
@@ -145,9 +170,20 @@ public final class JournalWriter implements Closeable {
       throw new IOException("cannot start a chain at revision " + base + " from chain " + baseRevision
           + " ending at " + lastRevision + ": a new chain starts within the revisions the old one holds");
     }
-    close();
-    Chain old = Chain.list(dir).stream().filter(c -> c.baseRevision() == baseRevision).findFirst().orElseThrow();
-    JournalWriter next = new JournalWriter(dir, clusterId, base, segmentBytes);
+    sync();
+    channel.close();
+    try {
+      return rollTo(base);
+    } finally {
+      forgetKey();
+    }
+  }
+
+  private JournalWriter rollTo(long base) throws IOException {
+    DataKeys readOld = key == null ? keys.reader() : key.readerOr(keys.reader());
+    Chain old = Chain.list(dir, readOld).stream().filter(c -> c.baseRevision() == baseRevision).findFirst()
+        .orElseThrow();
+    JournalWriter next = new JournalWriter(dir, clusterId, base, segmentBytes, keys);
     next.startSegment(0);
     next.append(new ChainStart(base, clusterId));
     old.read(record -> {
@@ -189,7 +225,7 @@ public final class JournalWriter implements Closeable {
   }
 
   private void append(Record record) throws IOException {
-    ByteBuffer frame = record.frame().encode();
+    ByteBuffer frame = (sealed == null ? record.frame() : sealed.seal(record.frame())).encode();
     if (frame.remaining() > buffer.remaining()) {
       flush();
     }
@@ -228,7 +264,8 @@ public final class JournalWriter implements Closeable {
     sequence = next;
     Path file = dir.resolve(Chain.segmentName(baseRevision, sequence));
     channel = PrivateFiles.createNew(file);
-    write(new SegmentHeader(clusterId, baseRevision).encode());
+    sealed = key == null ? null : SealedFrames.create(key, clusterId, baseRevision);
+    write(new SegmentHeader(clusterId, baseRevision, sealed == null ? null : sealed.header()).encode());
     channel.force(true);
     PrivateFiles.syncDirectory(dir);
     dirty = true;
@@ -239,7 +276,17 @@ public final class JournalWriter implements Closeable {
     try {
       sync();
     } finally {
-      channel.close();
+      try {
+        channel.close();
+      } finally {
+        forgetKey();
+      }
+    }
+  }
+
+  private void forgetKey() {
+    if (key != null) {
+      key.close();
     }
   }
 }

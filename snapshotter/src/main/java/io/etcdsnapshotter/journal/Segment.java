@@ -1,5 +1,6 @@
 package io.etcdsnapshotter.journal;
 
+import io.etcdsnapshotter.encryption.DataKeys;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
  * may end torn (a crash mid-write): a record cut short, a last record whose checksum fails, or zeros where the file
  * was extended but not written. Its good records are visited and {@link #end()} says where they stop. Anything else
  * damaged is an error naming the file and offset, never skipped: records after it were acknowledged as durable.
+ * A sealed segment's records are authenticated and decrypted on the way: one that fails is damage too, whatever its
+ * checksums say.
  *
  * @param header null when the last segment was cut within its header: it holds nothing
  * @param end the length of the good bytes (where the visitor stopped, if it did)
@@ -29,43 +32,60 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
   }
 
   /** The segment's header and extent, every record checked but none kept. */
-  static Segment read(Path file, boolean last) throws IOException {
-    return read(file, last, (record, offset) -> true);
+  static Segment read(Path file, boolean last, DataKeys keys) throws IOException {
+    return read(file, last, keys, (record, offset) -> true);
   }
 
-  static Segment read(Path file, boolean last, Visitor visitor) throws IOException {
+  /** Reads the segment, a sealed one's records opened with the data key {@code keys} gives. */
+  static Segment read(Path file, boolean last, DataKeys keys, Visitor visitor) throws IOException {
     try (SegmentInput bytes = new SegmentInput(file)) {
       if (bytes.size() > Integer.MAX_VALUE) {
         throw new IOException("journal segment " + file + " is " + bytes.size() + " bytes, larger than a segment"
             + " can be");
       }
-      return read(file, bytes, last, visitor);
+      SegmentHeader header = header(file, bytes, last);
+      if (header == null) {
+        return new Segment(file, null, 0, bytes.size() > 0, false);
+      }
+      visitor.header(header);
+      SealedFrames sealed = header.sealed() == null ? null : SealedFrames.open(header, keys, file);
+      return records(file, header, sealed, bytes, last, visitor);
     }
   }
 
-  private static Segment read(Path file, SegmentInput bytes, boolean last, Visitor visitor) throws IOException {
-    if (bytes.size() < SegmentHeader.SIZE || last && zerosFrom(bytes, 0)) {
+  /** The header; null when the chain's last segment was cut within it (it holds nothing then). */
+  private static SegmentHeader header(Path file, SegmentInput bytes, boolean last) throws IOException {
+    if (bytes.size() < SegmentHeader.PREFIX || last && zerosFrom(bytes, 0)) {
       if (!last) {
         throw corrupt(file, 0, "it is shorter than its header");
       }
-      return new Segment(file, null, 0, bytes.size() > 0, false);
+      return null;
     }
-    ByteBuffer head = bytes.bytes(0, SegmentHeader.SIZE);
-    if (SegmentHeader.version(head) != SegmentHeader.VERSION) {
+    ByteBuffer head = bytes.bytes(0, SegmentHeader.PREFIX);
+    if (!SegmentHeader.known(SegmentHeader.version(head))) {
       throw new IOException("journal segment " + file + " has format version " + SegmentHeader.version(head)
           + ", which this release does not know; read it with the release that wrote it");
     }
-    SegmentHeader header = SegmentHeader.decode(head);
+    int length = SegmentHeader.length(head);
+    if (length < 0) {
+      throw corrupt(file, 0, "its header gives an impossible length for its encryption header");
+    }
+    if (bytes.size() < length) {
+      if (!last) {
+        throw corrupt(file, 0, "it is shorter than its header");
+      }
+      return null;
+    }
+    SegmentHeader header = SegmentHeader.decode(bytes.bytes(0, length), length);
     if (header == null) {
       throw corrupt(file, 0, "its header's checksum fails");
     }
-    visitor.header(header);
-    return records(file, header, bytes, last, visitor);
+    return header;
   }
 
-  private static Segment records(Path file, SegmentHeader header, SegmentInput bytes, boolean last,
-      Visitor visitor) throws IOException {
-    int at = SegmentHeader.SIZE;
+  private static Segment records(Path file, SegmentHeader header, SealedFrames sealed, SegmentInput bytes,
+      boolean last, Visitor visitor) throws IOException {
+    int at = header.size();
     int size = (int) bytes.size();
     while (at < size) {
       String damage = null;
@@ -94,14 +114,14 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
       }
       Record record;
       try {
-        record = Record.decode(frame);
+        record = Record.decode(sealed == null ? frame : sealed.open(frame));
       } catch (IOException e) {
         throw corrupt(file, at, e.getMessage());
       }
       if (!visitor.record(record, at)) {
         return new Segment(file, header, at, false, true);
       }
-      at += frame.size();
+      at += Frame.HEADER + length;
     }
     return new Segment(file, header, at, false, false);
   }

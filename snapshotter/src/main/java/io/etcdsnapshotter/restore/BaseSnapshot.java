@@ -1,5 +1,7 @@
 package io.etcdsnapshotter.restore;
 
+import io.etcdsnapshotter.bolt.SnapshotFiles;
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.journal.Chain;
 import io.etcdsnapshotter.journal.TimeRecord;
 import io.etcdsnapshotter.volume.KeptSnapshots;
@@ -30,13 +32,13 @@ public final class BaseSnapshot {
   private record Reach(long base, long last, long from) {}
 
   /** @param toTime null to restore to {@code toRevision}; else the newest revision the journal had received then */
-  public static Choice choose(Path file, Path journalDir, long toRevision, Instant toTime,
-      KeptSnapshots.Opener opener) throws IOException {
-    List<KeptSnapshots.Kept> kept = KeptSnapshots.of(file, opener);
+  public static Choice choose(Path file, Path journalDir, long toRevision, Instant toTime, DataKeys keys)
+      throws IOException {
+    List<KeptSnapshots.Kept> kept = KeptSnapshots.of(file, each -> SnapshotFiles.openBolt(each, keys));
     if (kept.isEmpty()) {
       throw new NoSuchFileException(file + " is not a snapshot file");
     }
-    List<Chain> chains = Chain.list(journalDir);
+    List<Chain> chains = Chain.list(journalDir, keys);
     long target = toTime == null ? toRevision : receivedBy(chains, journalDir, toTime);
     List<Reach> reaches = new ArrayList<>();
     for (Chain chain : chains) {
@@ -52,15 +54,15 @@ public final class BaseSnapshot {
       if (at <= target && reaches.stream().anyMatch(r -> r.base() <= at && r.last() >= target)) {
         LOG.info("restoring {} (revision {}) and the journal in {} up to revision {}", snapshot.file(), at,
             journalDir, target);
-        return new Choice(snapshot.file(), at, new PointInTime(journalDir, target));
+        return new Choice(snapshot.file(), at, new PointInTime(journalDir, target, keys));
       }
     }
     throw new IOException(notCovered(target, file, journalDir, reaches));
   }
 
   /** The newest revision the journal in {@code journalDir} had received by {@code time}. */
-  public static long revisionAt(Path journalDir, Instant time) throws IOException {
-    return receivedBy(Chain.list(journalDir), journalDir, time);
+  public static long revisionAt(Path journalDir, Instant time, DataKeys keys) throws IOException {
+    return receivedBy(Chain.list(journalDir, keys), journalDir, time);
   }
 
   /** The newest revision a time record stamped at or before {@code time}, in any chain. */

@@ -62,7 +62,7 @@ final class JournalReplay {
 
   /** The newest chain that continues the snapshot and reaches {@code to}, from its last segments. */
   private Chain chainReaching(long after, long to) throws IOException {
-    List<Chain> chains = Chain.list(target.journalDir());
+    List<Chain> chains = target.chains();
     List<String> reach = new ArrayList<>();
     for (int i = chains.size() - 1; i >= 0; i--) {
       Chain chain = chains.get(i);

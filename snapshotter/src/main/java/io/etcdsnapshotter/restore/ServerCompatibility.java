@@ -1,8 +1,8 @@
 package io.etcdsnapshotter.restore;
 
 import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.bolt.SnapshotFiles;
 import io.etcdsnapshotter.encryption.DataKeys;
-import io.etcdsnapshotter.inspect.SnapshotFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,7 +1,8 @@
 package io.etcdsnapshotter.volume;
 
 import io.etcdsnapshotter.OneLine;
-import io.etcdsnapshotter.bolt.BoltFile;
+import io.etcdsnapshotter.bolt.SnapshotFiles;
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.journal.Chain;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,17 +27,31 @@ public final class ChainRetention {
   /**
    * Deletes the chains of the cluster whose snapshot is {@code file} that continue none of its kept snapshots. A
    * failure is logged, never thrown: the snapshot that prompted it stands either way. Nothing is deleted while any
-   * kept snapshot's revision cannot be read here (an encrypted file): it might be the base of any chain.
+   * kept snapshot's revision cannot be read here (an encrypted file without {@code keys}, which a snapshot run
+   * never has: the journal, which reads sealed segments, prunes those): it might be the base of any chain.
    */
-  public static void prune(Path file) {
+  public static void prune(Path file, DataKeys keys) {
     Path journal = KeptSnapshots.journalDir(file);
     try {
-      List<Chain> chains = journal == null ? List.of() : Chain.list(journal);
+      List<Chain> chains = journal == null ? List.of() : Chain.list(journal, keys);
       if (chains.size() > 1) {
-        prune(journal, chains, KeptSnapshots.of(file, BoltFile::open));
+        prune(journal, chains, KeptSnapshots.of(file, each -> SnapshotFiles.openBolt(each, keys)));
       }
     } catch (IOException e) {
-      LOG.warn("kept every journal chain in {}: {}", journal, OneLine.message(e));
+      if (keys == DataKeys.NONE && encrypted(file)) {
+        LOG.info("left the journal chains in {} to the journal to prune: the snapshots are encrypted, and this run"
+            + " reads none of them (it has no kms:Decrypt)", journal);
+      } else {
+        LOG.warn("kept every journal chain in {}: {}", journal, OneLine.message(e));
+      }
+    }
+  }
+
+  private static boolean encrypted(Path file) {
+    try {
+      return SnapshotFiles.isEncrypted(file);
+    } catch (IOException e) {
+      return false;
     }
   }
 

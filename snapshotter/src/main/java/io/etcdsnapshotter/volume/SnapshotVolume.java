@@ -1,6 +1,7 @@
 package io.etcdsnapshotter.volume;
 
 import io.etcdsnapshotter.Bytes;
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.files.LockFile;
 import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
@@ -97,7 +98,7 @@ public final class SnapshotVolume implements AutoCloseable {
       LOG.info("giving up older generation {} to make room for {}", old, name);
       Files.deleteIfExists(old);
     }
-    ChainRetention.prune(file);
+    ChainRetention.prune(file, DataKeys.NONE);
     free = Files.getFileStore(dir).getUsableSpace();
     if (free < needed) {
       throw tooSmall(needed, free, 0);
@@ -122,7 +123,7 @@ public final class SnapshotVolume implements AutoCloseable {
     }
     PrivateFiles.replace(part.path(), target);
     generations.prune(target, keep);
-    ChainRetention.prune(target);
+    ChainRetention.prune(target, DataKeys.NONE);
   }
 
   @Override

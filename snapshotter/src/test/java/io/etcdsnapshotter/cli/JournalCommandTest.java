@@ -23,19 +23,6 @@ class JournalCommandTest {
   }
 
   @Test
-  void aConfigThatEncryptsTheSnapshotsIsRefusedSinceSegmentsWouldHoldPlaintext() throws Exception {
-    Path config = Files.writeString(dir.resolve("config.yaml"), "encryption:\n  kmsKeyId:"
-        + " arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\n");
-    CliRun run = CliRun.of("journal", "--dir", dir.resolve("volume").toString(), "--config", config.toString(),
-        "--cluster", "main=http://127.0.0.1:1");
-    assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(run.err().lines()).singleElement().asString()
-        .contains("the journal does not encrypt its segments").contains("in plaintext on the volume")
-        .contains("run journal with a config without encryption");
-    assertThat(dir.resolve("volume")).doesNotExist();
-  }
-
-  @Test
   void anFsyncIntervalOfZeroIsRefused() {
     CliRun run = CliRun.of("journal", "--dir", dir.toString(), "--fsync-interval", "0s");
     assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);

@@ -7,6 +7,7 @@ import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcdsnapshotter.journal.JournalWriter;
 import io.etcdsnapshotter.journal.RevisionRecord;
+import io.etcdsnapshotter.journal.SegmentKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class JournalVerifyTest {
   @BeforeEach
   void writeAChain() throws IOException {
     journal = dir.resolve("journal/main");
-    try (JournalWriter writer = JournalWriter.open(journal, CLUSTER, 100, 400)) {
+    try (JournalWriter writer = JournalWriter.open(journal, CLUSTER, 100, 400, SegmentKeys.PLAIN)) {
       for (long revision = 101; revision <= 140; revision++) {
         writer.append(revision(revision));
         if (revision % 10 == 0) {
@@ -78,7 +79,7 @@ class JournalVerifyTest {
 
   @Test
   void aRevisionGapIsNamedByFileAndOffset() throws IOException {
-    try (JournalWriter writer = JournalWriter.open(journal, CLUSTER, 100, 400)) {
+    try (JournalWriter writer = JournalWriter.open(journal, CLUSTER, 100, 400, SegmentKeys.PLAIN)) {
       writer.append(revision(145));
     }
     CliRun verify = CliRun.of("verify", journal.toString());

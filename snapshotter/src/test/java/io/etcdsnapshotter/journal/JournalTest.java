@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import java.io.IOException;
@@ -25,7 +26,7 @@ class JournalTest {
   @Test
   void recordsReadBackAsWrittenAcrossSegmentsInPrivateFiles() throws IOException {
     List<RevisionRecord> written = new ArrayList<>();
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 300)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 300, SegmentKeys.PLAIN)) {
       for (long rev = 101; rev <= 120; rev++) {
         RevisionRecord record = revision(rev, rev % 3 == 0 ? 3 : 1);
         writer.append(record);
@@ -33,7 +34,7 @@ class JournalTest {
       }
     }
     assertThat(revisions(dir)).isEqualTo(written);
-    Chain chain = Chain.list(dir).get(0);
+    Chain chain = Chain.list(dir, DataKeys.NONE).get(0);
     assertThat(chain.baseRevision()).isEqualTo(100);
     assertThat(chain.segments()).hasSizeGreaterThan(3);
     for (Path segment : chain.segments()) {
@@ -49,7 +50,7 @@ class JournalTest {
   @Test
   void recordsAcrossAndLargerThanTheReadWindowReadBackAsWritten() throws IOException {
     List<RevisionRecord> written = new ArrayList<>();
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 64 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 64 << 20, SegmentKeys.PLAIN)) {
       for (long rev = 101; rev <= 160; rev++) {
         int valueBytes = rev == 130 ? 3 << 20 : 70_000 + (int) rev * 997;
         RevisionRecord record = revision(rev, "x".repeat(valueBytes));
@@ -57,18 +58,18 @@ class JournalTest {
         written.add(record);
       }
     }
-    assertThat(Chain.list(dir).get(0).segments()).hasSize(1);
+    assertThat(Chain.list(dir, DataKeys.NONE).get(0).segments()).hasSize(1);
     assertThat(revisions(dir)).isEqualTo(written);
   }
 
   @Test
   void onlyTheFirstRevisionMayBeFurtherFromTheBaseThanOne() throws IOException {
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 0, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 0, 1 << 20, SegmentKeys.PLAIN)) {
       writer.append(revision(2, 1));
       writer.append(revision(3, 1));
     }
     assertThat(revisions(dir)).extracting(RevisionRecord::revision).containsExactly(2L, 3L);
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 0, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 0, 1 << 20, SegmentKeys.PLAIN)) {
       writer.append(revision(5, 1));
     }
     assertThatThrownBy(() -> revisions(dir)).hasMessageContaining("revision 5 follows 3");
@@ -77,7 +78,7 @@ class JournalTest {
   @Test
   void leaseRecordsReadBackStampedNoEarlierThanTheRevisionsBeforeThem() throws IOException {
     java.util.TreeMap<Long, Long> granted = new java.util.TreeMap<>(java.util.Map.of(7L, 60L, 9L, 3600L));
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 1 << 20, SegmentKeys.PLAIN)) {
       writer.appendLeases(100, true, granted, List.of());
       writer.append(revision(101, 1));
       writer.append(revision(102, 1));
@@ -90,23 +91,23 @@ class JournalTest {
 
   @Test
   void aTornLastRecordIsCutOffAtEveryByteAndTheJournalContinues() throws IOException {
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN)) {
       writer.append(revision(11, 2));
       writer.sync();
     }
-    Path segment = Chain.list(dir).get(0).segments().get(0);
+    Path segment = Chain.list(dir, DataKeys.NONE).get(0).segments().get(0);
     long good = Files.size(segment);
     RevisionRecord last = revision(12, 3);
     int frame = last.frame().size();
     byte[] full;
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN)) {
       writer.append(last);
     }
     full = Files.readAllBytes(segment);
     for (int cut = 0; cut < frame; cut++) {
       Files.write(segment, java.util.Arrays.copyOf(full, (int) good + cut));
       assertThat(revisions(dir)).as("cut at " + cut).extracting(RevisionRecord::revision).containsExactly(11L);
-      try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+      try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN)) {
         assertThat(writer.lastRevision()).isEqualTo(11);
         writer.append(revision(12, 1));
       }
@@ -116,12 +117,12 @@ class JournalTest {
 
   @Test
   void zerosAfterTheLastRecordAreATornTail() throws IOException {
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN)) {
       writer.append(revision(11, 1));
     }
-    Path segment = Chain.list(dir).get(0).segments().get(0);
+    Path segment = Chain.list(dir, DataKeys.NONE).get(0).segments().get(0);
     Files.write(segment, new byte[4096], StandardOpenOption.APPEND);
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN)) {
       writer.append(revision(12, 1));
     }
     assertThat(revisions(dir)).extracting(RevisionRecord::revision).containsExactly(11L, 12L);
@@ -129,12 +130,12 @@ class JournalTest {
 
   @Test
   void aFlippedBitBeforeTheLastRecordIsAnErrorNamingFileAndOffsetNeverAMisread() throws IOException {
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN)) {
       writer.append(revision(11, 2));
       writer.append(revision(12, 2));
       writer.append(revision(13, 2));
     }
-    Path segment = Chain.list(dir).get(0).segments().get(0);
+    Path segment = Chain.list(dir, DataKeys.NONE).get(0).segments().get(0);
     byte[] original = Files.readAllBytes(segment);
     List<Integer> revisionFrames = revisionFrameOffsets(original);
     int secondStart = revisionFrames.get(1);
@@ -145,7 +146,7 @@ class JournalTest {
       Files.write(segment, damaged);
       assertThatThrownBy(() -> revisions(dir)).as("bit " + bit)
           .hasMessageContaining(segment.toString()).hasMessageContaining("corrupt at offset " + secondStart);
-      assertThatThrownBy(() -> JournalWriter.open(dir, CLUSTER, 10, 1 << 20).close())
+      assertThatThrownBy(() -> JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN).close())
           .hasMessageContaining("corrupt at offset " + secondStart);
     }
     Files.write(segment, original);
@@ -154,12 +155,12 @@ class JournalTest {
 
   @Test
   void aDamagedSegmentThatIsNotTheLastIsCorruptEvenAtItsEnd() throws IOException {
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 100)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 100, SegmentKeys.PLAIN)) {
       for (long rev = 11; rev <= 15; rev++) {
         writer.append(revision(rev, 1));
       }
     }
-    Path first = Chain.list(dir).get(0).segments().get(0);
+    Path first = Chain.list(dir, DataKeys.NONE).get(0).segments().get(0);
     try (FileChannel channel = FileChannel.open(first, StandardOpenOption.WRITE)) {
       channel.truncate(Files.size(first) - 1);
     }
@@ -169,33 +170,33 @@ class JournalTest {
 
   @Test
   void anotherClustersJournalIsRefused() throws IOException {
-    JournalWriter.open(dir, CLUSTER, 10, 1 << 20).close();
-    assertThatThrownBy(() -> JournalWriter.open(dir, CLUSTER + 1, 10, 1 << 20))
+    JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN).close();
+    assertThatThrownBy(() -> JournalWriter.open(dir, CLUSTER + 1, 10, 1 << 20, SegmentKeys.PLAIN))
         .hasMessageContaining("holds the journal of cluster cdf818194e3a8c32");
   }
 
   /** The revisions up to a newer snapshot's can only be held by the chain before it, so that chain goes on. */
   @Test
   void aChainEndingBeforeANewerSnapshotIsContinuedAndANewChainStartsPastAGap() throws IOException {
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN)) {
       writer.append(revision(11, 1));
     }
-    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 50, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 50, 1 << 20, SegmentKeys.PLAIN)) {
       assertThat(writer.baseRevision()).isEqualTo(10);
       assertThat(writer.lastRevision()).isEqualTo(11);
       writer.append(revision(12, 1));
     }
-    try (JournalWriter writer = JournalWriter.newChain(dir, CLUSTER, 50, 1 << 20)) {
+    try (JournalWriter writer = JournalWriter.newChain(dir, CLUSTER, 50, 1 << 20, SegmentKeys.PLAIN)) {
       writer.append(revision(51, 1));
     }
-    assertThat(Chain.list(dir)).extracting(Chain::baseRevision).containsExactly(10L, 50L);
-    assertThat(Chain.list(dir)).extracting(Chain::lastRevision).containsExactly(12L, 51L);
+    assertThat(Chain.list(dir, DataKeys.NONE)).extracting(Chain::baseRevision).containsExactly(10L, 50L);
+    assertThat(Chain.list(dir, DataKeys.NONE)).extracting(Chain::lastRevision).containsExactly(12L, 51L);
   }
 
   @Test
   void aRollCopiesTheRevisionsAfterTheNewBaseAndLeavesTheOldChainWhole() throws IOException {
     java.util.TreeMap<Long, Long> granted = new java.util.TreeMap<>(java.util.Map.of(7L, 60L));
-    JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 300);
+    JournalWriter writer = JournalWriter.open(dir, CLUSTER, 10, 300, SegmentKeys.PLAIN);
     for (long rev = 11; rev <= 20; rev++) {
       writer.append(revision(rev, 2));
       if (rev == 12 || rev == 16) {
@@ -209,7 +210,7 @@ class JournalTest {
       assertThat(next.durableRevision()).isEqualTo(20);
       next.append(revision(21, 1));
     }
-    List<Chain> chains = Chain.list(dir);
+    List<Chain> chains = Chain.list(dir, DataKeys.NONE);
     assertThat(chains).extracting(Chain::baseRevision).containsExactly(10L, 15L);
     List<Record> old = new ArrayList<>();
     chains.get(0).read(old::add);
@@ -222,7 +223,7 @@ class JournalTest {
         revision(17, 2), revision(18, 2), revision(19, 2), revision(20, 2), revision(21, 1));
     assertThat(copied).filteredOn(r -> r instanceof LeaseRecord)
         .containsExactly(new LeaseRecord(16, false, granted, List.of()));
-    try (JournalWriter resumed = JournalWriter.open(dir, CLUSTER, 15, 300)) {
+    try (JournalWriter resumed = JournalWriter.open(dir, CLUSTER, 15, 300, SegmentKeys.PLAIN)) {
       assertThat(resumed.baseRevision()).as("a restart continues the new chain").isEqualTo(15);
       assertThat(resumed.lastRevision()).isEqualTo(21);
     }
@@ -239,7 +240,7 @@ class JournalTest {
     return new RevisionRecord(rev, list);
   }
 
-  private static RevisionRecord revision(long rev, String value) {
+  static RevisionRecord revision(long rev, String value) {
     KeyValue kv = KeyValue.newBuilder().setKey(ByteString.copyFromUtf8("/k/" + rev))
         .setValue(ByteString.copyFromUtf8(value)).setCreateRevision(rev).setModRevision(rev).setVersion(1).build();
     return new RevisionRecord(rev, List.of(Event.newBuilder().setKv(kv).build()));
@@ -249,7 +250,7 @@ class JournalTest {
   private static List<Integer> revisionFrameOffsets(byte[] segment) {
     java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(segment);
     List<Integer> offsets = new ArrayList<>();
-    for (int at = SegmentHeader.SIZE; at < segment.length; at += Frame.HEADER + Frame.length(bytes, at)) {
+    for (int at = SegmentHeader.PREFIX; at < segment.length; at += Frame.HEADER + Frame.length(bytes, at)) {
       if (segment[at + Frame.HEADER - 1] == RevisionRecord.TYPE) {
         offsets.add(at);
       }
@@ -263,7 +264,7 @@ class JournalTest {
 
   private static List<Record> all(Path dir) throws IOException {
     List<Record> records = new ArrayList<>();
-    for (Chain chain : Chain.list(dir)) {
+    for (Chain chain : Chain.list(dir, DataKeys.NONE)) {
       chain.read(records::add);
     }
     return records;

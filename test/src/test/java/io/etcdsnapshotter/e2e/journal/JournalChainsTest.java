@@ -13,7 +13,6 @@ import io.etcdsnapshotter.e2e.process.Polling;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -22,11 +21,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalChainsTest {
   private static final Duration WAIT = JournalVolume.WAIT;
   private static final EtcdVersion VERSION = EtcdVersion.V3_6;
-  private static final Pattern REVISION = Pattern.compile("\"revision\" : (\\d+)");
-  private static final Pattern SEGMENT = Pattern.compile("([0-9a-f]{16})-[0-9a-f]{16}\\.journal");
 
   @TempDir Path dir;
 
@@ -53,7 +47,7 @@ class JournalChainsTest {
       JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
       put(client, "/seed", "s");
       volume.snapshot("--keep", "1");
-      long first = snapshotRevision(volume);
+      long first = volume.snapshotRevision();
       long inOldChain;
       long afterNew;
       long newBase;
@@ -67,7 +61,7 @@ class JournalChainsTest {
         writer.start();
         inOldChain = put(client, "/old", "o");
         volume.snapshot("--keep", "1");
-        newBase = snapshotRevision(volume);
+        newBase = volume.snapshotRevision();
         Polling.await("a new chain from revision " + newBase, WAIT,
             () -> journal.stderr().contains("new chain " + newBase + " from the full snapshot"), journal::stderr);
         Thread.sleep(500);
@@ -82,7 +76,7 @@ class JournalChainsTest {
             .hasSize(1);
       }
       assertThat(newBase).isGreaterThan(inOldChain);
-      assertThat(chainBases(volume)).containsExactly(first, newBase);
+      assertThat(volume.chainBases()).containsExactly(first, newBase);
       Path older = generation(volume);
       volume.assertRestoredAsAt(inOldChain, older);
       volume.assertRestoredAsAt(newBase, older);
@@ -99,7 +93,7 @@ class JournalChainsTest {
       long missed = put(client, "/b", "while the journal was stopped");
       put(client, "/a", "changed while it was stopped");
       volume.snapshot("--keep", "1");
-      long newBase = snapshotRevision(volume);
+      long newBase = volume.snapshotRevision();
       put(client, "/c", "after the snapshot, before the journal's start");
       long last;
       try (RunningProcess journal = volume.follow()) {
@@ -112,7 +106,7 @@ class JournalChainsTest {
         assertThat(journal.stderr()).doesNotContain("no restore is possible").doesNotContain("taking a full snapshot");
       }
       assertThat(missed).isGreaterThan(stopped.durable()).isLessThan(newBase);
-      assertThat(chainBases(volume)).containsExactly(stopped.snapshot(), newBase);
+      assertThat(volume.chainBases()).containsExactly(stopped.snapshot(), newBase);
       assertThat(volume.assertRestoredAsAt(missed).stdout()).as("from the older snapshot and its chain")
           .contains("/generations/snapshot.").contains("(revision " + stopped.snapshot() + ") to revision " + missed);
       assertThat(volume.assertRestoredAsAt(last).stdout()).as("from the new snapshot and its chain")
@@ -131,7 +125,7 @@ class JournalChainsTest {
       long compacted = put(client, "/b", "compacted to");
       put(client, "/a", "changed while it was stopped");
       volume.snapshot("--keep", "1");
-      long newBase = snapshotRevision(volume);
+      long newBase = volume.snapshotRevision();
       put(client, "/c", "after the snapshot, before the journal's start");
       client.getKVClient().compact(compacted).get(60, TimeUnit.SECONDS);
       String index = Files.readString(volume.volume().resolve("snapshots.json"));
@@ -153,7 +147,7 @@ class JournalChainsTest {
       assertThat(compacted).isGreaterThan(missed).isLessThan(newBase);
       assertThat(Files.readString(volume.volume().resolve("snapshots.json"))).as("no snapshot taken").isEqualTo(index);
       assertThat(generationNames(volume)).as("no snapshot taken").isEqualTo(generations);
-      assertThat(chainBases(volume)).containsExactly(stopped.snapshot(), newBase);
+      assertThat(volume.chainBases()).containsExactly(stopped.snapshot(), newBase);
       volume.assertRefused(missed, "revision " + missed + " is not covered (it falls in a gap between chains: one"
           + " ends at " + stopped.durable() + ", the next starts at its snapshot's revision " + newBase + "): ",
           stopped.snapshot() + "-" + stopped.durable() + " and " + newBase + "-" + last);
@@ -169,7 +163,7 @@ class JournalChainsTest {
       JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
       put(client, "/a", "1");
       volume.snapshot();
-      long first = snapshotRevision(volume);
+      long first = volume.snapshotRevision();
       long ended;
       try (RunningProcess journal = volume.follow()) {
         ended = put(client, "/b", "0");
@@ -185,7 +179,7 @@ class JournalChainsTest {
       try (RunningProcess journal = volume.startJournal()) {
         Polling.await("a new chain after the gap", WAIT, () -> journal.stderr().contains("no restore is possible"),
             journal::stderr);
-        newBase = snapshotRevision(volume);
+        newBase = volume.snapshotRevision();
         assertThat(journal.stderr().lines().filter(l -> l.contains("no restore is possible")))
             .singleElement().asString().contains("WARN")
             .contains("chain " + first + " ends at revision " + ended)
@@ -198,7 +192,7 @@ class JournalChainsTest {
         JournalVolume.stop(journal, last);
       }
       assertThat(newBase).isGreaterThanOrEqualTo(compacted);
-      assertThat(chainBases(volume)).containsExactly(newBase);
+      assertThat(volume.chainBases()).containsExactly(newBase);
       volume.assertRestoredAsAt(last);
     }
   }
@@ -226,8 +220,8 @@ class JournalChainsTest {
             .contains("start journal again");
         assertThat(Jar.hasStackTrace(result)).isFalse();
       }
-      assertThat(chainBases(volume)).containsExactly(first);
-      assertThat(snapshotRevision(volume)).isEqualTo(first);
+      assertThat(volume.chainBases()).containsExactly(first);
+      assertThat(volume.snapshotRevision()).isEqualTo(first);
     }
   }
 
@@ -248,40 +242,14 @@ class JournalChainsTest {
         }
         // Each snapshot replaces the one before (no generations kept), so only the newest chain can restore.
         Polling.await("only the chain of the snapshot on the volume", WAIT,
-            () -> chainBases(volume).equals(Set.of(snapshotRevision(volume))), journal::stderr);
+            () -> volume.chainBases().equals(Set.of(volume.snapshotRevision())), journal::stderr);
         last = put(client, "/last", "l");
         JournalVolume.stop(journal, last);
       }
-      assertThat(chainBases(volume).stream().max(Long::compare).orElseThrow())
-          .as("the newest chain continues the newest snapshot").isEqualTo(snapshotRevision(volume));
+      assertThat(volume.chainBases().stream().max(Long::compare).orElseThrow())
+          .as("the newest chain continues the newest snapshot").isEqualTo(volume.snapshotRevision());
       volume.assertRestoredAsAt(last);
     }
-  }
-
-  /** The revision snapshots.json records for the one cluster's newest snapshot. */
-  private static long snapshotRevision(JournalVolume volume) {
-    try {
-      Matcher m = REVISION.matcher(Files.readString(volume.volume().resolve("snapshots.json")));
-      assertThat(m.find()).isTrue();
-      return Long.parseLong(m.group(1));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Set<Long> chainBases(JournalVolume volume) {
-    Set<Long> bases = new TreeSet<>();
-    try (Stream<Path> files = Files.list(volume.journalDir())) {
-      for (Path file : files.toList()) {
-        Matcher m = SEGMENT.matcher(file.getFileName().toString());
-        if (m.matches()) {
-          bases.add(Long.parseLong(m.group(1), 16));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bases;
   }
 
   private static List<String> generationNames(JournalVolume volume) throws IOException {
@@ -305,7 +273,7 @@ class JournalChainsTest {
   private static StoppedJournal followThenStop(JournalVolume volume, Client client) throws Exception {
     put(client, "/seed", "s");
     volume.snapshot("--keep", "1");
-    long first = snapshotRevision(volume);
+    long first = volume.snapshotRevision();
     try (RunningProcess journal = volume.follow()) {
       long ended = put(client, "/a", "journalled");
       JournalVolume.stop(journal, ended);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.PutOption;
+import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
@@ -14,6 +15,8 @@ import io.etcdsnapshotter.e2e.process.Polling;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
 import io.etcdsnapshotter.e2e.restore.RestoredCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +26,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A snapshot volume in {@code dir}/volume of one source cluster (as {@code main}, with auth), filled by the jar's
@@ -34,15 +41,44 @@ import java.util.function.Consumer;
  */
 final class JournalVolume {
   static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Pattern REVISION = Pattern.compile("\"revision\" : (\\d+)");
+  private static final Pattern SEGMENT = Pattern.compile("([0-9a-f]{16})-[0-9a-f]{16}\\.journal");
 
   private final EtcdVersion version;
   private final Path dir;
   private final EtcdCluster source;
+  /** Credentials for KMS, and the flags that write and read with it; none for a plain volume. */
+  private final Map<String, String> environment;
+  private final List<String> writeFlags;
+  private final List<String> readFlags;
 
   JournalVolume(EtcdVersion version, Path dir, EtcdCluster source) {
+    this(version, dir, source, Map.of(), List.of(), List.of());
+  }
+
+  private JournalVolume(EtcdVersion version, Path dir, EtcdCluster source, Map<String, String> environment,
+      List<String> writeFlags, List<String> readFlags) {
     this.version = version;
     this.dir = dir;
     this.source = source;
+    this.environment = environment;
+    this.writeFlags = writeFlags;
+    this.readFlags = readFlags;
+  }
+
+  /** The same volume with snapshots and journal encrypted under {@code keyArn}, a key of {@code moto}'s KMS. */
+  JournalVolume encrypted(MotoServer moto, String keyArn) throws IOException {
+    Path config = Files.writeString(dir.resolve("encrypted.yaml"), "encryption:\n  kmsKeyId: " + keyArn
+        + "\n  endpoint: " + moto.endpoint() + "\n");
+    return new JournalVolume(version, dir, source, MotoServer.CREDENTIALS, List.of("--config", config.toString()),
+        List.of("--kms-endpoint", moto.endpoint().toString()));
+  }
+
+  /** A read-only command of the jar (status, verify) on the volume, with KMS access when it is encrypted. */
+  ProcessResult read(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(readFlags);
+    return Jar.run(environment, all.toArray(String[]::new));
   }
 
   Path volume() {
@@ -60,7 +96,7 @@ final class JournalVolume {
   ProcessResult snapshot(String... extra) {
     List<String> args = new ArrayList<>(List.of("snapshot", "--dir", volume().toString()));
     args.addAll(List.of(extra));
-    ProcessResult saved = Jar.run(withAuth(args.toArray(String[]::new)));
+    ProcessResult saved = Jar.run(environment, withAuth(args.toArray(String[]::new)));
     assertThat(saved.exitCode()).as(saved.toString()).isZero();
     return saved;
   }
@@ -69,7 +105,7 @@ final class JournalVolume {
     List<String> args = new ArrayList<>(List.of("journal", "--dir", volume().toString(), "--fsync-interval", "200ms",
         "--segment-size-mib", "1"));
     args.addAll(List.of(extra));
-    return Jar.start(withAuth(args.toArray(String[]::new)));
+    return Jar.start(environment, withAuth(args.toArray(String[]::new)));
   }
 
   /** The journal started and following: it logs where it starts just before it creates its watch. */
@@ -90,9 +126,37 @@ final class JournalVolume {
 
   private String[] withAuth(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(writeFlags);
     all.addAll(List.of("--cluster", "main=" + source.endpoints(), "--user", EtcdCluster.USER, "--password-file",
         EtcdCluster.writePasswordFile(dir.resolve("password")).toString()));
     return all.toArray(String[]::new);
+  }
+
+  /** The revision snapshots.json records for the one cluster's newest snapshot. */
+  long snapshotRevision() {
+    try {
+      Matcher m = REVISION.matcher(Files.readString(volume().resolve("snapshots.json")));
+      assertThat(m.find()).isTrue();
+      return Long.parseLong(m.group(1));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The base revisions of the chains in the journal dir, from the segments' names. */
+  Set<Long> chainBases() {
+    Set<Long> bases = new TreeSet<>();
+    try (Stream<Path> files = Files.list(journalDir())) {
+      for (Path file : files.toList()) {
+        Matcher m = SEGMENT.matcher(file.getFileName().toString());
+        if (m.matches()) {
+          bases.add(Long.parseLong(m.group(1), 16));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bases;
   }
 
   static List<String> toRevision(long revision) {
@@ -120,7 +184,7 @@ final class JournalVolume {
         "--initial-cluster", RestoredCluster.initialCluster(members),
         "--initial-advertise-peer-urls", node.peerUrl()));
     args.addAll(extra);
-    return Jar.run(args.toArray(String[]::new));
+    return read(args.toArray(String[]::new));
   }
 
   /** A restore to {@code revision} into {@code dataDir}, for a restore expected to fail or a dry run. */

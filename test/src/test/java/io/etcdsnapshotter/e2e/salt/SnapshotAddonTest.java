@@ -237,6 +237,26 @@ class SnapshotAddonTest {
         .containsExactly(Map.entry("eks.amazonaws.com/role-arn", "arn:aws:iam::123456789012:role/etcd-snapshot"));
   }
 
+  /** The journal seals its segments under the snapshots' key: continuous mode takes the same encryption pillar. */
+  @Test
+  void continuousModeWithEncryptionRunsTheJournalWithTheKmsKeyInItsConfig() throws Exception {
+    String key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    Map<String, HasMetadata> addon = render("""
+        enable_etcd_snapshot: true
+        etcd_snapshot_hostname: m1
+        etcd_snapshot:
+          continuous:
+            enabled: true
+          encryption:
+            kms_key_id: %s
+        """.formatted(key));
+
+    assertThat(addon).containsKey("Deployment/etcd-snapshot").doesNotContainKey("CronJob/etcd-snapshot");
+    ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
+    assertThat(yaml(config.getData().get("config.yaml"))).containsEntry("encryption",
+        Map.of("kmsKeyId", key, "useInstanceMetadata", false));
+  }
+
   @Test
   void zonePillarPinsTheCronJobToTheMastersOfThatZoneAndDefaultStorageClassAddsGp2() throws Exception {
     Map<String, HasMetadata> addon = render("""
@@ -555,7 +575,6 @@ class SnapshotAddonTest {
       fsync in words            | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true, fsync_interval: 1 second}}} | etcd_snapshot:continuous:fsync_interval "1 second" is not a duration from 100ms to 1m
       snapshots every minute    | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true, snapshot_interval: 1m}}} | etcd_snapshot:continuous:snapshot_interval "1m" is not a duration from 10m to 7d
       snapshot interval no unit | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true, snapshot_interval: 3600}}} | etcd_snapshot:continuous:snapshot_interval "3600" is not a duration from 10m to 7d
-      continuous and encrypted  | {etcd_snapshot_hostname: m1, etcd_snapshot: {continuous: {enabled: true}, encryption: {kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/1'}}} | etcd_snapshot:continuous:enabled is true while etcd_snapshot:encryption:kms_key_id is set: the journal does not encrypt its segments
       """)
   void pillarMistakeFailsWithItsMessageAndWritesNoManifest(String mistake, String flowPillar, String message)
       throws Exception {

@@ -1,7 +1,5 @@
-package io.etcdsnapshotter.inspect;
+package io.etcdsnapshotter.bolt;
 
-import io.etcdsnapshotter.bolt.BoltFile;
-import io.etcdsnapshotter.bolt.FileAccess;
 import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.encryption.SealedFile;
 import io.etcdsnapshotter.files.ReadOnlyFile;
@@ -21,6 +19,13 @@ public final class SnapshotFiles {
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
+    }
+  }
+
+  /** Whether the file is one the snapshot command encrypted. */
+  public static boolean isEncrypted(Path path) throws IOException {
+    try (FileChannel channel = FileAccess.openReadOnly(path)) {
+      return SealedFile.isEncrypted(channel);
     }
   }
 
