@@ -6,6 +6,7 @@ import io.etcdsnapshotter.bolt.BucketScanVisitor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
@@ -18,7 +19,8 @@ import java.util.TreeSet;
  * new members, the buckets etcd needs are created if missing, meta gets consistent_index = N and term = 1, and an
  * optional bump adds an empty key revision above the latest one and schedules a compaction at it (etcd 3.5.10+).
  * With a journal, the key bucket also gets the journal's revisions up to the target and the lease bucket becomes the
- * leases alive then.
+ * leases alive then; with a bump as well, only each key's last event of those revisions, since etcd compacts the rest
+ * away on its first start anyway.
  * Everything else, the storage and cluster versions of etcd 3.6+ included, stays as it is, as etcdutl keeps it.
  * On the way it hashes the content the restored db must read back.
  */
@@ -30,6 +32,8 @@ final class BackendCopy implements BucketScanVisitor {
   private final Cluster cluster;
   private final long bumpRevision;
   private final PointInTime pointInTime;
+  /** Where a replay marked compacted sorts the journal's keys. */
+  private final Path scratch;
   private final ContentHash expected = new ContentHash();
   private final TreeSet<byte[]> missing = new TreeSet<>(Arrays::compareUnsigned);
   private final SortedMap<byte[], byte[]> meta = pairs();
@@ -41,12 +45,14 @@ final class BackendCopy implements BucketScanVisitor {
   /** The main revision of the last key-bucket key: with tombstones, the highest revision in the snapshot. */
   private long latestRevision;
 
-  private BackendCopy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision, PointInTime pointInTime) {
+  private BackendCopy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision, PointInTime pointInTime,
+      Path scratch) {
     this.source = source;
     this.target = target;
     this.cluster = cluster;
     this.bumpRevision = bumpRevision;
     this.pointInTime = pointInTime;
+    this.scratch = scratch;
     missing.addAll(List.of(Backend.KEY, Backend.META, Backend.MEMBERS, Backend.MEMBERS_REMOVED, Backend.CLUSTER));
     if (pointInTime != null) {
       missing.add(Backend.LEASE);
@@ -57,11 +63,12 @@ final class BackendCopy implements BucketScanVisitor {
    * @param bumpRevision 0 for none; otherwise the revision gap, marked compacted
    * @param pointInTime null for none; otherwise the journal's revisions after the snapshot's are appended up to its
    *     target (the bump, if any, then goes above it)
+   * @param scratch a private dir for temporary files
    * @return the content the restored db must hold, as etcd's status hashes it
    */
   static ContentHash copy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision,
-      PointInTime pointInTime) throws IOException {
-    BackendCopy copy = new BackendCopy(source, target, cluster, bumpRevision, pointInTime);
+      PointInTime pointInTime, Path scratch) throws IOException {
+    BackendCopy copy = new BackendCopy(source, target, cluster, bumpRevision, pointInTime, scratch);
     source.scan(copy);
     copy.closeBucket();
     copy.createMissingBefore(null);
@@ -160,7 +167,9 @@ final class BackendCopy implements BucketScanVisitor {
       keys.add(key, value);
     };
     if (pointInTime != null) {
-      JournalReplay.Replayed replayed = JournalReplay.replay(pointInTime, source, latestRevision, added);
+      JournalReplay.Replayed replayed = bumpRevision > 0
+          ? JournalReplay.replayLatest(pointInTime, source, latestRevision, added, scratch)
+          : JournalReplay.replay(pointInTime, source, latestRevision, added);
       latestRevision = Math.max(latestRevision, replayed.revision());
       leases = replayed.leases();
     }

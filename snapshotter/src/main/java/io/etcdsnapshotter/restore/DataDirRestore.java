@@ -173,7 +173,7 @@ public final class DataDirRestore {
       }
       long start = System.nanoTime();
       ContentHash expected = BackendCopy.copy(source, db, request.cluster(), request.bumpRevision(),
-          request.pointInTime());
+          request.pointInTime(), root);
       if (encrypted) {
         check.await(); // the commit rewrites the meta pages the SHA-256 of a decrypted db reads
       }

@@ -7,7 +7,9 @@ import io.etcdsnapshotter.journal.LeaseRecord;
 import io.etcdsnapshotter.journal.RevisionRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -21,11 +23,20 @@ final class JournalReplay {
   private final PointInTime target;
   private final PairSink sink;
   private final Leases leases;
+  /** Where the first of two readings gathers the events' keys; null when this reading writes pairs. */
+  private final SupersededEvents keys;
+  /** The events left out: none, or those a first reading found superseded. */
+  private final BitSet superseded;
+  /** The number of the next event, from 0 at the first revision replayed. */
+  private int events;
 
-  private JournalReplay(PointInTime target, PairSink sink, Leases leases) {
+  private JournalReplay(PointInTime target, PairSink sink, Leases leases, SupersededEvents keys,
+      BitSet superseded) {
     this.target = target;
     this.sink = sink;
     this.leases = leases;
+    this.keys = keys;
+    this.superseded = superseded;
   }
 
   /** The revision a restore ends at, and the lease bucket at that revision. */
@@ -42,9 +53,30 @@ final class JournalReplay {
    */
   static Replayed replay(PointInTime target, BoltFile source, long snapshotRevision, PairSink sink)
       throws IOException {
+    return replay(target, source, snapshotRevision, sink, new BitSet());
+  }
+
+  /**
+   * As {@link #replay}, leaving out every event a later event of the same key supersedes: all etcd keeps of them
+   * when it compacts past the target, as it does on the first start of a restore marked compacted. Written, they
+   * would make the db larger than the source's, after hours of overwrites larger than etcd's space quota, and slower
+   * to write. The journal is read twice, first for the keys alone; their sort spills to {@code scratch}.
+   */
+  static Replayed replayLatest(PointInTime target, BoltFile source, long snapshotRevision, PairSink sink,
+      Path scratch) throws IOException {
+    BitSet superseded;
+    try (SupersededEvents keys = new SupersededEvents(scratch, SupersededEvents.DEFAULT_BUFFER)) {
+      new JournalReplay(target, null, Leases.of(source), keys, null).replay(snapshotRevision, target.toRevision());
+      superseded = keys.result();
+    }
+    return replay(target, source, snapshotRevision, sink, superseded);
+  }
+
+  private static Replayed replay(PointInTime target, BoltFile source, long snapshotRevision, PairSink sink,
+      BitSet superseded) throws IOException {
     long to = target.toRevision();
     Leases leases = Leases.of(source);
-    new JournalReplay(target, sink, leases).replay(snapshotRevision, to);
+    new JournalReplay(target, sink, leases, null, superseded).replay(snapshotRevision, to);
     return new Replayed(to, leases);
   }
 
@@ -112,13 +144,17 @@ final class JournalReplay {
         throw new IOException("the journal's revision " + revision + " holds an event of revision " + modRevision
             + "; move the chain aside and start a new chain from a new snapshot");
       }
+      int number = events++;
       if (delete) {
         leases.deleted(key);
-        sink.pair(Backend.tombstone(revision, sub[0]),
-            ByteBuffer.wrap(KeyValue.newBuilder().setKey(key).build().toByteArray()));
       } else {
         leases.put(key, lease, revision);
-        sink.pair(Backend.revision(revision, sub[0]), keyValue);
+      }
+      if (keys != null) {
+        keys.add(key, number);
+      } else if (!superseded.get(number)) {
+        sink.pair(delete ? Backend.tombstone(revision, sub[0]) : Backend.revision(revision, sub[0]),
+            delete ? ByteBuffer.wrap(KeyValue.newBuilder().setKey(key).build().toByteArray()) : keyValue);
       }
       sub[0]++;
     });
