@@ -1,13 +1,16 @@
 package io.etcdsnapshotter.restore;
 
+import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.bolt.BoltCopy;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.bolt.BucketScanVisitor;
+import io.etcdsnapshotter.volume.KeptSnapshots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -32,8 +35,8 @@ final class BackendCopy implements BucketScanVisitor {
   private final Cluster cluster;
   private final long bumpRevision;
   private final PointInTime pointInTime;
-  /** Where a replay marked compacted sorts the journal's keys. */
-  private final Path scratch;
+  /** The journal's superseded events, found beside the copy for a replay marked compacted; else null. */
+  private Background<BitSet> superseded;
   private final ContentHash expected = new ContentHash();
   private final TreeSet<byte[]> missing = new TreeSet<>(Arrays::compareUnsigned);
   private final SortedMap<byte[], byte[]> meta = pairs();
@@ -45,14 +48,12 @@ final class BackendCopy implements BucketScanVisitor {
   /** The main revision of the last key-bucket key: with tombstones, the highest revision in the snapshot. */
   private long latestRevision;
 
-  private BackendCopy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision, PointInTime pointInTime,
-      Path scratch) {
+  private BackendCopy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision, PointInTime pointInTime) {
     this.source = source;
     this.target = target;
     this.cluster = cluster;
     this.bumpRevision = bumpRevision;
     this.pointInTime = pointInTime;
-    this.scratch = scratch;
     missing.addAll(List.of(Backend.KEY, Backend.META, Backend.MEMBERS, Backend.MEMBERS_REMOVED, Backend.CLUSTER));
     if (pointInTime != null) {
       missing.add(Backend.LEASE);
@@ -68,10 +69,22 @@ final class BackendCopy implements BucketScanVisitor {
    */
   static ContentHash copy(BoltFile source, BoltCopy target, Cluster cluster, long bumpRevision,
       PointInTime pointInTime, Path scratch) throws IOException {
-    BackendCopy copy = new BackendCopy(source, target, cluster, bumpRevision, pointInTime, scratch);
-    source.scan(copy);
-    copy.closeBucket();
-    copy.createMissingBefore(null);
+    BackendCopy copy = new BackendCopy(source, target, cluster, bumpRevision, pointInTime);
+    if (pointInTime != null && bumpRevision > 0) {
+      long after = KeptSnapshots.revision(source);
+      // On a second core while the snapshot's pages are copied: the copy reads the db, this the journal.
+      copy.superseded = Background.start("journal keys", () -> JournalReplay.superseded(pointInTime, after, scratch));
+    }
+    try {
+      source.scan(copy);
+      copy.closeBucket();
+      copy.createMissingBefore(null);
+    } catch (IOException | RuntimeException e) {
+      if (copy.superseded != null) {
+        copy.superseded.cancel(); // its spilled keys are in the scratch dir the failure deletes
+      }
+      throw e;
+    }
     return copy.expected;
   }
 
@@ -167,9 +180,9 @@ final class BackendCopy implements BucketScanVisitor {
       keys.add(key, value);
     };
     if (pointInTime != null) {
-      JournalReplay.Replayed replayed = bumpRevision > 0
-          ? JournalReplay.replayLatest(pointInTime, source, latestRevision, added, scratch)
-          : JournalReplay.replay(pointInTime, source, latestRevision, added);
+      JournalReplay.Replayed replayed = superseded == null
+          ? JournalReplay.replay(pointInTime, source, latestRevision, added)
+          : JournalReplay.replay(pointInTime, source, latestRevision, added, superseded.await());
       latestRevision = Math.max(latestRevision, replayed.revision());
       leases = replayed.leases();
     }

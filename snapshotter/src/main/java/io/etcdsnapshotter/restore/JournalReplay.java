@@ -23,7 +23,7 @@ final class JournalReplay {
   private final PointInTime target;
   private final PairSink sink;
   private final Leases leases;
-  /** Where the first of two readings gathers the events' keys; null when this reading writes pairs. */
+  /** Where a reading for {@link #superseded} gathers the events' keys; null when this reading writes pairs. */
   private final SupersededEvents keys;
   /** The events left out: none, or those a first reading found superseded. */
   private final BitSet superseded;
@@ -56,28 +56,27 @@ final class JournalReplay {
     return replay(target, source, snapshotRevision, sink, new BitSet());
   }
 
-  /**
-   * As {@link #replay}, leaving out every event a later event of the same key supersedes: all etcd keeps of them
-   * when it compacts past the target, as it does on the first start of a restore marked compacted. Written, they
-   * would make the db larger than the source's, after hours of overwrites larger than etcd's space quota, and slower
-   * to write. The journal is read twice, first for the keys alone; their sort spills to {@code scratch}.
-   */
-  static Replayed replayLatest(PointInTime target, BoltFile source, long snapshotRevision, PairSink sink,
-      Path scratch) throws IOException {
-    BitSet superseded;
-    try (SupersededEvents keys = new SupersededEvents(scratch, SupersededEvents.DEFAULT_BUFFER)) {
-      new JournalReplay(target, null, Leases.of(source), keys, null).replay(snapshotRevision, target.toRevision());
-      superseded = keys.result();
-    }
-    return replay(target, source, snapshotRevision, sink, superseded);
-  }
-
-  private static Replayed replay(PointInTime target, BoltFile source, long snapshotRevision, PairSink sink,
+  /** As {@link #replay}, leaving out the events numbered in {@code superseded} (see {@link #superseded}). */
+  static Replayed replay(PointInTime target, BoltFile source, long snapshotRevision, PairSink sink,
       BitSet superseded) throws IOException {
     long to = target.toRevision();
     Leases leases = Leases.of(source);
     new JournalReplay(target, sink, leases, null, superseded).replay(snapshotRevision, to);
     return new Replayed(to, leases);
+  }
+
+  /**
+   * The events a later event of the same key supersedes, numbered as a replay numbers them: all etcd keeps of them
+   * when it compacts past the target, as it does on the first start of a restore marked compacted. Written, they
+   * would make the db larger than the source's, after hours of overwrites larger than etcd's space quota, and slower
+   * to write. Reads the journal's keys alone, neither values nor leases nor the snapshot, so it can run beside the
+   * copy of the snapshot; their sort spills to {@code scratch}.
+   */
+  static BitSet superseded(PointInTime target, long snapshotRevision, Path scratch) throws IOException {
+    try (SupersededEvents keys = new SupersededEvents(scratch, SupersededEvents.DEFAULT_BUFFER)) {
+      new JournalReplay(target, null, null, keys, null).replay(snapshotRevision, target.toRevision());
+      return keys.result();
+    }
   }
 
   private void replay(long after, long to) throws IOException {
@@ -117,8 +116,8 @@ final class JournalReplay {
   }
 
   /**
-   * Streams the chain's revisions in (after, to], which it holds without a gap, and applies its lease records; reads
-   * on past {@code to} for lease records only while a lease is pending. Returns the last revision streamed.
+   * Streams the chain's revisions in (after, to], which it holds without a gap, and applies its lease records (when
+   * it follows leases); reads on past {@code to} for lease records only while a lease is pending. Returns the last revision streamed.
    */
   private long stream(Chain chain, long after, long to) throws IOException {
     long[] reached = {after};
@@ -126,12 +125,14 @@ final class JournalReplay {
       if (record instanceof RevisionRecord r && r.revision() > after && r.revision() <= to) {
         pairsOf(r);
         reached[0] = r.revision();
-      } else if (record instanceof LeaseRecord l && l.revision() <= to) {
-        leases.apply(l);
-      } else if (record instanceof LeaseRecord l) {
-        leases.applyAfter(l);
+      } else if (record instanceof LeaseRecord l && leases != null) {
+        if (l.revision() <= to) {
+          leases.apply(l);
+        } else {
+          leases.applyAfter(l);
+        }
       }
-      return reached[0] < to || leases.pending();
+      return reached[0] < to || leases != null && leases.pending();
     });
     return reached[0];
   }
@@ -145,14 +146,16 @@ final class JournalReplay {
             + "; move the chain aside and start a new chain from a new snapshot");
       }
       int number = events++;
+      if (keys != null) {
+        keys.add(key, number);
+        return;
+      }
       if (delete) {
         leases.deleted(key);
       } else {
         leases.put(key, lease, revision);
       }
-      if (keys != null) {
-        keys.add(key, number);
-      } else if (!superseded.get(number)) {
+      if (!superseded.get(number)) {
         sink.pair(delete ? Backend.tombstone(revision, sub[0]) : Backend.revision(revision, sub[0]),
             delete ? ByteBuffer.wrap(KeyValue.newBuilder().setKey(key).build().toByteArray()) : keyValue);
       }
