@@ -21,9 +21,10 @@ import java.util.PriorityQueue;
 
 /**
  * Which of a run of events (numbered in order from 0) are superseded: for each key, every event but its last. Keys
- * gather in a buffer of bounded size; each full buffer is sorted, its superseded events marked at once, and only the
- * last event of each of its keys is spilled to a file in {@code dir}; the files, one per buffer and so in time
- * order, are merged by key at the end, where a key's event in the latest file wins. Memory is one buffer and a bit
+ * gather in a buffer of bounded size, each once: a key met again in it supersedes its earlier event there and
+ * takes its place (a hash table over the buffer finds it), so overwrites of the same keys fill no buffer. A full
+ * buffer is sorted by key and spilled to a file in {@code dir}; the files, one per buffer and so in time order, are
+ * merged by key at the end, where a key's event in the latest file wins. Memory is one buffer, its table and a bit
  * per event however many keys the events touch.
  */
 final class SupersededEvents implements Closeable {
@@ -36,6 +37,8 @@ final class SupersededEvents implements Closeable {
   private int used;
   private int[] entries = new int[1024];
   private int count;
+  /** Open addressing over the entries: 1 + the entry's index, 0 for a free slot; at most half full. */
+  private int[] table = new int[2048];
   private final BitSet superseded = new BitSet();
   private final List<Path> runs = new ArrayList<>();
 
@@ -46,6 +49,13 @@ final class SupersededEvents implements Closeable {
 
   /** Event {@code number}, which follows every number added before, changes {@code key}. */
   void add(ByteString key, int number) throws IOException {
+    int slot = slotOf(key);
+    if (table[slot] != 0) {
+      int at = entries[table[slot] - 1];
+      superseded.set(getInt(at + 4));
+      putInt(at + 4, number);
+      return;
+    }
     int size = ENTRY_HEAD + key.size();
     if (size > buffer.length - used) {
       spill();
@@ -61,42 +71,82 @@ final class SupersededEvents implements Closeable {
     putInt(used + 4, number);
     key.copyTo(buffer, used + ENTRY_HEAD);
     used += size;
+    if (count * 2 > table.length) {
+      rehash(table.length * 2);
+    } else {
+      table[slotOf(key)] = count;
+    }
+  }
+
+  /** The slot holding {@code key}'s entry, or the free slot where it belongs. */
+  private int slotOf(ByteString key) {
+    int mask = table.length - 1;
+    for (int slot = spread(key.hashCode()) & mask; ; slot = (slot + 1) & mask) {
+      int entry = table[slot];
+      if (entry == 0 || sameKey(entries[entry - 1], key)) {
+        return slot;
+      }
+    }
+  }
+
+  private boolean sameKey(int at, ByteString key) {
+    int length = getInt(at);
+    if (length != key.size()) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (buffer[at + ENTRY_HEAD + i] != key.byteAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void rehash(int slots) {
+    table = new int[slots];
+    int mask = slots - 1;
+    for (int i = 0; i < count; i++) {
+      int at = entries[i];
+      int slot = spread(hash(at)) & mask;
+      while (table[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      table[slot] = i + 1;
+    }
+  }
+
+  /**
+   * Mixes all of a hash's bits into its low ones: keys that differ in their last characters only (names numbered in
+   * order) have polynomial hashes in runs, which linear probing would pile into long clusters.
+   */
+  private static int spread(int hash) {
+    int h = hash * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  /** {@link ByteString#hashCode} of the key at {@code at}, computed from the buffer. */
+  private int hash(int at) {
+    return ByteString.copyFrom(buffer, at + ENTRY_HEAD, getInt(at)).hashCode();
   }
 
   /** The numbers of the events some later event of the same key supersedes. */
   BitSet result() throws IOException {
-    if (runs.isEmpty()) {
-      lastOfEachKey();
-      return superseded;
+    if (!runs.isEmpty()) {
+      spill();
+      merge();
     }
-    spill();
-    merge();
     return superseded;
-  }
-
-  /** Sorts the buffer by key, marks all but each key's last event, and leaves the last ones in entries[0, n). */
-  private int lastOfEachKey() {
-    sortByKey();
-    int kept = 0;
-    for (int i = 0; i < count; i++) {
-      if (i + 1 < count && compareKeys(entries[i], entries[i + 1]) == 0) {
-        superseded.set(getInt(entries[i] + 4));
-      } else {
-        entries[kept++] = entries[i];
-      }
-    }
-    return kept;
   }
 
   private void spill() throws IOException {
     if (count == 0) {
       return;
     }
-    int kept = lastOfEachKey();
+    sortByKey();
     Path run = dir.resolve("keys-" + runs.size());
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
         Channels.newOutputStream(PrivateFiles.createNew(run)), 1 << 16))) {
-      for (int i = 0; i < kept; i++) {
+      for (int i = 0; i < count; i++) {
         int at = entries[i];
         out.writeInt(getInt(at));
         out.writeInt(getInt(at + 4));
@@ -106,6 +156,7 @@ final class SupersededEvents implements Closeable {
     runs.add(run);
     used = 0;
     count = 0;
+    table = new int[table.length];
   }
 
   /** Each key's entries across the runs, in key order: all but the one of the latest run are superseded. */
@@ -144,7 +195,7 @@ final class SupersededEvents implements Closeable {
     }
   }
 
-  /** A stable merge sort of the entries by key: equal keys stay in the order of their events. */
+  /** A merge sort of the entries, each key's only one in the buffer, by key. */
   private void sortByKey() {
     int[] scratch = new int[count];
     for (int width = 1; width < count; width *= 2) {
