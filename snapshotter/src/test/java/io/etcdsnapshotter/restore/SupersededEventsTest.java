@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,5 +53,20 @@ class SupersededEventsTest {
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left).as("spilled runs are deleted").isEmpty();
     }
+  }
+
+  /** Keys of one hash ("Aa" and "BB" hash alike) are told apart by their bytes. */
+  @Test
+  void keysOfOneHashStayApart() throws IOException {
+    List<String> keys = List.of("AaAa", "AaBB", "BBAa", "BBBB", "AaAa", "BBBB", "AaBB");
+    assertThat(keys.stream().map(k -> ByteString.copyFromUtf8(k).hashCode()).distinct()).hasSize(1);
+    BitSet superseded;
+    try (SupersededEvents found = new SupersededEvents(dir, 1 << 16)) {
+      for (int i = 0; i < keys.size(); i++) {
+        found.add(ByteString.copyFromUtf8(keys.get(i)), i);
+      }
+      superseded = found.result();
+    }
+    assertThat(superseded.stream().boxed()).containsExactly(0, 1, 3);
   }
 }
