@@ -9,6 +9,7 @@ import io.etcdsnapshotter.config.SnapshotConfig;
 import io.etcdsnapshotter.files.PrivateFiles;
 import io.etcdsnapshotter.follow.ClusterJournal;
 import io.etcdsnapshotter.follow.JournalSettings;
+import io.etcdsnapshotter.journal.SegmentKeys;
 import io.etcdsnapshotter.metrics.JournalFigures;
 import io.etcdsnapshotter.metrics.MetricsExport;
 import io.etcdsnapshotter.volume.ChainRetention;
@@ -46,7 +47,7 @@ public final class ContinuousBackup implements AutoCloseable {
   private final JournalOptions options;
   private final InProcessSnapshots snapshots;
   /** Sealed segments when the config encrypts the snapshots. */
-  private final JournalKeys keys;
+  private final SegmentKeys keys;
   private final List<ClusterJournal> journals = new ArrayList<>();
   /** Index polls and metrics. */
   private final ScheduledExecutorService timer = Background.timer("continuous backup");
@@ -69,7 +70,7 @@ public final class ContinuousBackup implements AutoCloseable {
     this.config = config;
     this.options = options;
     this.snapshots = new InProcessSnapshots(config);
-    this.keys = new JournalKeys(config.encryption());
+    this.keys = JournalKeys.of(config.encryption());
   }
 
   /**

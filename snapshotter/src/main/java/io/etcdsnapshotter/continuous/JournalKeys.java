@@ -13,23 +13,15 @@ import java.io.IOException;
  * The data keys of a journal whose config encrypts the snapshots: the segments are sealed as well, one data key
  * from KMS's GenerateDataKey per chain a writer starts or continues, so no plaintext reaches the volume. Resuming a
  * chain, rolling to the next one and chain retention read what was written before, which takes kms:Decrypt; each
- * data key is asked for once and kept, zeroed at close, since a chain's segments share one. Without an encryption
- * section the segments are plain and KMS is never asked.
+ * data key is asked for once and kept, zeroed at close, since a chain's segments share one.
  */
-final class JournalKeys implements SegmentKeys, AutoCloseable {
-  /** Null: plain segments. */
+final class JournalKeys implements SegmentKeys {
   private final EncryptionConfig config;
   private final Kms kms;
   private final RememberedKeys reader;
 
-  /** {@code config}: the config's encryption section, or null. */
-  JournalKeys(EncryptionConfig config) {
+  private JournalKeys(EncryptionConfig config) {
     this.config = config;
-    if (config == null) {
-      kms = null;
-      reader = null;
-      return;
-    }
     this.kms = Kms.connect(config.region(), config.endpoint(), config.useInstanceMetadata());
     this.reader = new RememberedKeys((keyId, encrypted) -> {
       try {
@@ -40,11 +32,13 @@ final class JournalKeys implements SegmentKeys, AutoCloseable {
     });
   }
 
+  /** Sealed segments under the config's encryption section; plain ones, KMS never asked, without one. */
+  static SegmentKeys of(EncryptionConfig config) {
+    return config == null ? SegmentKeys.PLAIN : new JournalKeys(config);
+  }
+
   @Override
   public DataKey newKey() throws IOException {
-    if (config == null) {
-      return null;
-    }
     try {
       Kms.GeneratedKey key = kms.generateDataKey(config.kmsKeyId());
       return new DataKey(key.keyArn(), key.plaintext(), key.encrypted());
@@ -55,14 +49,12 @@ final class JournalKeys implements SegmentKeys, AutoCloseable {
 
   @Override
   public DataKeys reader() {
-    return config == null ? DataKeys.NONE : reader;
+    return reader;
   }
 
   @Override
   public void close() {
-    if (config != null) {
-      reader.close();
-      kms.close();
-    }
+    reader.close();
+    kms.close();
   }
 }

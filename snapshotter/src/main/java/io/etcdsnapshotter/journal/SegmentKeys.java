@@ -3,9 +3,12 @@ package io.etcdsnapshotter.journal;
 import io.etcdsnapshotter.encryption.DataKey;
 import io.etcdsnapshotter.encryption.DataKeys;
 
-/** Whether a journal's new segments are sealed, under which data key, and how the segments written are read. */
-public interface SegmentKeys {
-  /** Plain segments written; sealed ones read only if nothing but plain ones is met. */
+/**
+ * Whether a journal's new segments are sealed, under which data key, and how the segments written are read; closed
+ * when the journal stops (what it holds to ask for keys is let go).
+ */
+public interface SegmentKeys extends AutoCloseable {
+  /** Plain segments written; reading a sealed one fails, naming its key. */
   SegmentKeys PLAIN = new SegmentKeys() {
     @Override
     public DataKey newKey() {
@@ -26,4 +29,7 @@ public interface SegmentKeys {
 
   /** Recovers the data keys of the segments already written (from KMS, as a restore would). */
   DataKeys reader();
+
+  @Override
+  default void close() {}
 }
