@@ -34,15 +34,13 @@ record Frame(byte type, byte[] payload) {
     return valid ? length : -1;
   }
 
-  /** The record at {@code at}, whose header is valid and whose bytes are all there; null if its body is damaged. */
-  static Frame body(ByteBuffer segment, int at, int length) {
+  /**
+   * The type and payload of the record at {@code at}, whose header is valid and whose bytes are all there, as a view
+   * of {@code segment} (not copied); null if its body is damaged.
+   */
+  static ByteBuffer body(ByteBuffer segment, int at, int length) {
     ByteBuffer body = segment.slice(at + HEADER - 1, length + 1);
-    if (segment.getInt(at + 4) != crc(body)) {
-      return null;
-    }
-    byte[] payload = new byte[length];
-    segment.get(at + HEADER, payload);
-    return new Frame(segment.get(at + HEADER - 1), payload);
+    return segment.getInt(at + 4) == crc(body.duplicate()) ? body : null;
   }
 
   private static int bodyCrc(byte type, ByteBuffer payload) {

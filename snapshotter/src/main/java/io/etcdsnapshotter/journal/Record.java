@@ -1,8 +1,12 @@
 package io.etcdsnapshotter.journal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
-/** What a frame means; each kind encodes and decodes its own payload. */
+/**
+ * What a frame means; each kind encodes and decodes its own payload. A record read back from a segment is valid
+ * while it is visited; {@link #kept} gives one to hold longer.
+ */
 public sealed interface Record permits ChainStart, RevisionRecord, TimeRecord, LeaseRecord {
   byte type();
 
@@ -12,13 +16,23 @@ public sealed interface Record permits ChainStart, RevisionRecord, TimeRecord, L
     return new Frame(type(), payload());
   }
 
-  static Record decode(Frame frame) throws IOException {
-    return switch (frame.type()) {
-      case ChainStart.TYPE -> ChainStart.decode(frame.payload());
-      case RevisionRecord.TYPE -> RevisionRecord.decode(frame.payload());
-      case TimeRecord.TYPE -> TimeRecord.decode(frame.payload());
-      case LeaseRecord.TYPE -> LeaseRecord.decode(frame.payload());
-      default -> throw new IOException("unknown record type " + frame.type());
+  /** This record, or a copy of it that stays valid after its visit. */
+  default Record kept() {
+    return this;
+  }
+
+  /** The record of a frame's type and payload (bytes 0 to its limit), which a revision record keeps as a view. */
+  static Record decode(byte type, ByteBuffer payload) throws IOException {
+    if (type == RevisionRecord.TYPE) {
+      return RevisionRecord.decode(payload);
+    }
+    byte[] bytes = new byte[payload.limit()];
+    payload.get(0, bytes);
+    return switch (type) {
+      case ChainStart.TYPE -> ChainStart.decode(bytes);
+      case TimeRecord.TYPE -> TimeRecord.decode(bytes);
+      case LeaseRecord.TYPE -> LeaseRecord.decode(bytes);
+      default -> throw new IOException("unknown record type " + type);
     };
   }
 }

@@ -14,9 +14,11 @@ import java.util.List;
  * Every event of one revision, in etcd's order (sub-revision 0, 1, ...): etcd's own mvccpb Event messages, so the
  * key, value, create and mod revision, version and lease are kept exactly as etcd stored them.
  * Payload: [revision u64] then per event [length u32][Event].
- * A record read back keeps its payload and parses its events only when asked: reading a chain for its revisions
- * (resume, verify, status) needs none of them, and a restore takes each event's KeyValue bytes as they lie in the
- * payload ({@link #forEachEvent}), which is what etcd writes to its key bucket.
+ * A record read back is a view of its payload where it lies in the reading's window, parsed only when asked: reading
+ * a chain for its revisions (resume, verify, status) needs none of its events, and a restore takes each event's
+ * KeyValue bytes as they lie ({@link #forEachEvent}), which is what etcd writes to its key bucket. Gigabytes of
+ * journal are read that way without copying a byte of them. The view is valid only while the record is visited;
+ * {@link #kept} copies it for a visitor that holds records longer, and a view used after its visit fails loudly.
  */
 public final class RevisionRecord implements Record {
   static final byte TYPE = 2;
@@ -28,16 +30,23 @@ public final class RevisionRecord implements Record {
 
   private final long revision;
   private List<Event> events;
-  private byte[] payload;
+  /** The payload, bytes 0 to its limit; null until a record made from events is encoded. */
+  private ByteBuffer payload;
+  /** Whether {@link #payload} is a view of a reading's window, valid while the record is visited. */
+  private final boolean view;
+  /** Whether the visit is over. */
+  private boolean expired;
 
   public RevisionRecord(long revision, List<Event> events) {
     this.revision = revision;
     this.events = List.copyOf(events);
+    this.view = false;
   }
 
-  private RevisionRecord(long revision, byte[] payload) {
+  private RevisionRecord(long revision, ByteBuffer payload, boolean view) {
     this.revision = revision;
     this.payload = payload;
+    this.view = view;
   }
 
   public long revision() {
@@ -47,10 +56,11 @@ public final class RevisionRecord implements Record {
   /** The events, parsed (once) from the payload of a record read back. */
   public List<Event> events() throws IOException {
     if (events == null) {
+      ByteBuffer bytes = view();
       List<Event> parsed = new ArrayList<>();
-      for (int at = 8; at < payload.length; at += 4 + length(at)) {
+      for (int at = 8; at < bytes.remaining(); at += 4 + length(bytes, at)) {
         try {
-          parsed.add(Event.parseFrom(CodedInputStream.newInstance(payload, at + 4, length(at))));
+          parsed.add(Event.parseFrom(CodedInputStream.newInstance(bytes.slice(at + 4, length(bytes, at)))));
         } catch (InvalidProtocolBufferException e) {
           throw new IOException("revision " + revision + " holds an event that does not parse: " + e.getMessage(), e);
         }
@@ -67,18 +77,28 @@ public final class RevisionRecord implements Record {
 
   /** Shows each event in order, without parsing or copying its value. */
   public void forEachEvent(EventVisitor visitor) throws IOException {
-    byte[] bytes = payload();
+    ByteBuffer bytes = view();
     try {
-      for (int at = 8; at < bytes.length; at += 4 + length(at)) {
-        visitEvent(bytes, at + 4, length(at), visitor);
+      for (int at = 8; at < bytes.remaining(); at += 4 + length(bytes, at)) {
+        visitEvent(bytes.slice(at + 4, length(bytes, at)), visitor);
       }
     } catch (InvalidProtocolBufferException e) {
       throw new IOException("revision " + revision + " holds an event that does not parse: " + e.getMessage(), e);
     }
   }
 
-  private void visitEvent(byte[] bytes, int from, int length, EventVisitor visitor) throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(bytes, from, length);
+  /** The number of events, from the payload's framing. */
+  public int eventCount() {
+    ByteBuffer bytes = view();
+    int count = 0;
+    for (int at = 8; at < bytes.remaining(); at += 4 + length(bytes, at)) {
+      count++;
+    }
+    return count;
+  }
+
+  private void visitEvent(ByteBuffer event, EventVisitor visitor) throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(event);
     boolean delete = false;
     int kvAt = -1;
     int kvLength = 0;
@@ -87,7 +107,7 @@ public final class RevisionRecord implements Record {
         delete = in.readEnum() == Event.EventType.DELETE_VALUE;
       } else if (WireFormat.getTagFieldNumber(tag) == EVENT_KV && WireFormat.getTagWireType(tag) == 2) {
         kvLength = in.readRawVarint32();
-        kvAt = from + in.getTotalBytesRead();
+        kvAt = in.getTotalBytesRead();
         in.skipRawBytes(kvLength);
       } else {
         in.skipField(tag);
@@ -96,12 +116,11 @@ public final class RevisionRecord implements Record {
     if (kvAt < 0) {
       throw new IOException("revision " + revision + " holds an event without a key-value");
     }
-    visitKeyValue(bytes, kvAt, kvLength, delete, visitor);
+    visitKeyValue(event.slice(kvAt, kvLength), delete, visitor);
   }
 
-  private static void visitKeyValue(byte[] bytes, int from, int length, boolean delete, EventVisitor visitor)
-      throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(bytes, from, length);
+  private static void visitKeyValue(ByteBuffer keyValue, boolean delete, EventVisitor visitor) throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(keyValue.duplicate());
     ByteString key = ByteString.EMPTY;
     long modRevision = 0;
     long lease = 0;
@@ -118,11 +137,34 @@ public final class RevisionRecord implements Record {
         in.skipField(tag);
       }
     }
-    visitor.event(delete, ByteBuffer.wrap(bytes, from, length).slice(), key, modRevision, lease);
+    visitor.event(delete, keyValue, key, modRevision, lease);
   }
 
-  private int length(int at) {
-    return ByteBuffer.wrap(payload).getInt(at);
+  private static int length(ByteBuffer payload, int at) {
+    return payload.getInt(at);
+  }
+
+  /** The payload, checked to be still where it was read. */
+  private ByteBuffer view() {
+    if (expired) {
+      throw new IllegalStateException("revision " + revision + " was read as a view of a journal segment and used"
+          + " after its visit; keep it with kept()");
+    }
+    if (payload == null) {
+      payload();
+    }
+    return payload;
+  }
+
+  /** This record with a payload of its own, for a visitor that keeps it past its visit. */
+  @Override
+  public RevisionRecord kept() {
+    return view ? new RevisionRecord(revision, ByteBuffer.wrap(payload()), false) : this;
+  }
+
+  /** The reading's window moves on: the view must not be read again. */
+  void expire() {
+    expired = view;
   }
 
   @Override
@@ -137,26 +179,35 @@ public final class RevisionRecord implements Record {
       ByteBuffer out = ByteBuffer.allocate(8 + encoded.stream().mapToInt(e -> 4 + e.length).sum());
       out.putLong(revision);
       encoded.forEach(e -> out.putInt(e.length).put(e));
-      payload = out.array();
+      payload = out.flip();
+      return out.array();
     }
-    return payload;
+    ByteBuffer bytes = view();
+    if (bytes.hasArray() && bytes.arrayOffset() == 0 && bytes.array().length == bytes.limit()) {
+      return bytes.array();
+    }
+    byte[] copy = new byte[bytes.limit()];
+    bytes.get(0, copy);
+    return copy;
   }
 
-  /** Checks the event framing (lengths within the payload); the events themselves parse when asked for. */
-  static RevisionRecord decode(byte[] payload) throws IOException {
-    if (payload.length < 8) {
-      throw new IOException("a revision record of " + payload.length + " bytes, too short for its revision");
+  /**
+   * The record whose payload is {@code payload}'s bytes 0 to its limit, a view of a reading's window (not copied)
+   * valid until {@link #expire}. Checks the event framing (lengths within the payload); the events parse when asked for.
+   */
+  static RevisionRecord decode(ByteBuffer payload) throws IOException {
+    int size = payload.limit();
+    if (size < 8) {
+      throw new IOException("a revision record of " + size + " bytes, too short for its revision");
     }
-    ByteBuffer in = ByteBuffer.wrap(payload);
-    long revision = in.getLong();
-    while (in.hasRemaining()) {
-      int length = in.remaining() < 4 ? -1 : in.getInt();
-      if (length < 0 || length > in.remaining()) {
-        throw new IOException("an event of " + length + " bytes where " + in.remaining() + " are left");
+    for (int at = 8; at < size; ) {
+      int length = size - at < 4 ? -1 : payload.getInt(at);
+      if (length < 0 || length > size - at - 4) {
+        throw new IOException("an event of " + length + " bytes where " + Math.max(0, size - at - 4) + " are left");
       }
-      in.position(in.position() + length);
+      at += 4 + length;
     }
-    return new RevisionRecord(revision, payload);
+    return new RevisionRecord(payload.getLong(0), payload, true);
   }
 
   @Override

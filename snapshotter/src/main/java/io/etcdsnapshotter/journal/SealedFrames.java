@@ -6,7 +6,6 @@ import io.etcdsnapshotter.encryption.SealedRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * The frames of a sealed segment, in order: each record's frame goes to disk as a frame of type {@link #TYPE}
@@ -46,14 +45,17 @@ final class SealedFrames {
     return new Frame(TYPE, records.seal(next++, body));
   }
 
-  Frame open(Frame sealed) throws IOException {
-    if (sealed.type() != TYPE) {
-      throw new IOException("a record of type " + sealed.type() + " is not sealed, in a sealed segment");
+  /** The plain type and payload of a sealed frame's {@code body} (its type and payload, as framed). */
+  ByteBuffer open(ByteBuffer body) throws IOException {
+    if (body.get(0) != TYPE) {
+      throw new IOException("a record of type " + body.get(0) + " is not sealed, in a sealed segment");
     }
-    byte[] body = records.open(next++, sealed.payload());
-    if (body.length == 0) {
+    byte[] sealed = new byte[body.limit() - 1];
+    body.get(1, sealed);
+    byte[] plain = records.open(next++, sealed);
+    if (plain.length == 0) {
       throw new IOException("a sealed record holds no type");
     }
-    return new Frame(body[0], Arrays.copyOfRange(body, 1, body.length));
+    return ByteBuffer.wrap(plain);
   }
 }

@@ -90,7 +90,7 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
     while (at < size) {
       String damage = null;
       int length = size - at < Frame.HEADER ? -2 : Frame.length(bytes.bytes(at, Frame.HEADER), 0);
-      Frame frame = null;
+      ByteBuffer body = null;
       if (length == -2) {
         damage = "a record header cut short";
       } else if (length == -1) {
@@ -100,7 +100,7 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
         }
       } else if ((long) at + Frame.HEADER + length > size) {
         damage = "a record cut short";
-      } else if ((frame = Frame.body(bytes.bytes(at, Frame.HEADER + length), 0, length)) == null) {
+      } else if ((body = Frame.body(bytes.bytes(at, Frame.HEADER + length), 0, length)) == null) {
         if (at + Frame.HEADER + length < size) {
           throw corrupt(file, at, "a record's checksum fails");
         }
@@ -112,18 +112,34 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
         }
         return new Segment(file, header, at, true, false);
       }
-      Record record;
-      try {
-        record = Record.decode(sealed == null ? frame : sealed.open(frame));
-      } catch (IOException e) {
-        throw corrupt(file, at, e.getMessage());
-      }
-      if (!visitor.record(record, at)) {
+      if (!visit(file, at, body, sealed, visitor)) {
         return new Segment(file, header, at, false, true);
       }
       at += Frame.HEADER + length;
     }
     return new Segment(file, header, at, false, false);
+  }
+
+  /**
+   * Hands the record of {@code body} (its framed type and payload, opened first in a sealed segment) to the visitor;
+   * false when the visitor stops.
+   */
+  private static boolean visit(Path file, long at, ByteBuffer body, SealedFrames sealed, Visitor visitor)
+      throws IOException {
+    Record record;
+    try {
+      ByteBuffer plain = sealed == null ? body : sealed.open(body);
+      record = Record.decode(plain.get(0), plain.slice(1, plain.limit() - 1));
+    } catch (IOException e) {
+      throw corrupt(file, at, e.getMessage());
+    }
+    try {
+      return visitor.record(record, at);
+    } finally {
+      if (record instanceof RevisionRecord revision) {
+        revision.expire(); // its payload may be a view of the window, which moves on
+      }
+    }
   }
 
   static IOException corrupt(Path file, long offset, String problem) {

@@ -10,14 +10,15 @@ import java.nio.file.Path;
  * A segment's bytes, read front to back through one window. A restore reads gigabytes of journal: mapped, each
  * segment's pages would count as the reader's memory until the mapping is collected (4 GB of RSS for a 4 GB
  * journal), and each page would cost a fault; read in large windows, memory stays one window and the kernel reads
- * ahead.
+ * ahead. The window is on the heap: records are parsed where they lie in it, and protobuf parses a heap array in
+ * place but copies out of a direct buffer first, which cost more than the JDK's copy of each read into the heap.
  */
 final class SegmentInput implements Closeable {
   private static final int WINDOW = 1 << 20;
 
   private final FileChannel channel;
   private final long size;
-  private ByteBuffer window = ByteBuffer.allocateDirect(WINDOW).limit(0);
+  private ByteBuffer window = ByteBuffer.allocate(WINDOW).limit(0);
   /** The file offset of the window's first byte. */
   private long start;
 

@@ -29,6 +29,8 @@ final class JournalReplay {
   private final BitSet superseded;
   /** The number of the next event, from 0 at the first revision replayed. */
   private int events;
+  /** The number of the first event at or after {@link #events} not superseded, once looked up. */
+  private int nextKept = -1;
 
   private JournalReplay(PointInTime target, PairSink sink, Leases leases, SupersededEvents keys,
       BitSet superseded) {
@@ -138,6 +140,9 @@ final class JournalReplay {
   }
 
   private void pairsOf(RevisionRecord record) throws IOException {
+    if (keys == null && allSuperseded(record)) {
+      return;
+    }
     long revision = record.revision();
     int[] sub = {0};
     record.forEachEvent((delete, keyValue, key, modRevision, lease) -> {
@@ -161,5 +166,24 @@ final class JournalReplay {
       }
       sub[0]++;
     });
+  }
+
+  /**
+   * Whether every event of the record is superseded, so the record is passed over unparsed: after hours of
+   * overwrites, nearly all. The first reading checked its events; a key's leases follow from its last event alone.
+   */
+  private boolean allSuperseded(RevisionRecord record) {
+    if (superseded.isEmpty()) {
+      return false;
+    }
+    if (nextKept < events) {
+      nextKept = superseded.nextClearBit(events); // a scan over millions of set bits, not to be repeated per record
+    }
+    int count = record.eventCount();
+    if (nextKept < events + count) {
+      return false;
+    }
+    events += count;
+    return true;
   }
 }

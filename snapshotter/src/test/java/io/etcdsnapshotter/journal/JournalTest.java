@@ -46,6 +46,34 @@ class JournalTest {
     assertThat(all).filteredOn(r -> r instanceof TimeRecord).isNotEmpty();
   }
 
+  /**
+   * A record read back is a view of the read window, which moves on: held past its visit, its use fails loudly
+   * rather than read another record's bytes; kept, it stays whole.
+   */
+  @Test
+  void aRecordHeldPastItsVisitFailsUnlessKept() throws IOException {
+    List<RevisionRecord> written = new ArrayList<>();
+    try (JournalWriter writer = JournalWriter.open(dir, CLUSTER, 100, 64 << 20, SegmentKeys.PLAIN)) {
+      for (long rev = 101; rev <= 130; rev++) {
+        RevisionRecord record = revision(rev, "v".repeat(100_000));
+        writer.append(record);
+        written.add(record);
+      }
+    }
+    List<RevisionRecord> held = new ArrayList<>();
+    List<RevisionRecord> kept = new ArrayList<>();
+    Chain.list(dir, DataKeys.NONE).get(0).read(record -> {
+      if (record instanceof RevisionRecord revision) {
+        held.add(revision);
+        kept.add(revision.kept());
+      }
+      return true;
+    });
+    assertThat(kept).isEqualTo(written);
+    assertThatThrownBy(() -> held.get(0).events()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("revision 101").hasMessageContaining("kept()");
+  }
+
   /** Segments are read through a window of 1 MiB: records across its edges, and one larger than it, read whole. */
   @Test
   void recordsAcrossAndLargerThanTheReadWindowReadBackAsWritten() throws IOException {
@@ -213,11 +241,11 @@ class JournalTest {
     List<Chain> chains = Chain.list(dir, DataKeys.NONE);
     assertThat(chains).extracting(Chain::baseRevision).containsExactly(10L, 15L);
     List<Record> old = new ArrayList<>();
-    chains.get(0).read(old::add);
+    chains.get(0).read(r -> old.add(r.kept()));
     assertThat(old).filteredOn(r -> r instanceof RevisionRecord).extracting(r -> ((RevisionRecord) r).revision())
         .containsExactly(11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
     List<Record> copied = new ArrayList<>();
-    chains.get(1).read(copied::add);
+    chains.get(1).read(r -> copied.add(r.kept()));
     assertThat(copied.get(0)).isEqualTo(new ChainStart(15, CLUSTER));
     assertThat(copied).filteredOn(r -> r instanceof RevisionRecord).containsExactly(revision(16, 2),
         revision(17, 2), revision(18, 2), revision(19, 2), revision(20, 2), revision(21, 1));
@@ -265,7 +293,7 @@ class JournalTest {
   private static List<Record> all(Path dir) throws IOException {
     List<Record> records = new ArrayList<>();
     for (Chain chain : Chain.list(dir, DataKeys.NONE)) {
-      chain.read(records::add);
+      chain.read(r -> records.add(r.kept()));
     }
     return records;
   }

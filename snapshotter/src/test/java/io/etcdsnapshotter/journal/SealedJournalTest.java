@@ -153,7 +153,7 @@ class SealedJournalTest {
     for (Chain chain : Chain.list(dir, reader)) {
       chain.read(r -> {
         if (r instanceof RevisionRecord rev) {
-          records.add(rev);
+          records.add(rev.kept());
         }
         return true;
       });
