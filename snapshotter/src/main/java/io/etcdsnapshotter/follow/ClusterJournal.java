@@ -7,6 +7,7 @@ import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.LeaseTimeToLiveRequest;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.WatchCreateRequest;
+import io.etcd.jetcd.api.WatchProgressRequest;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.etcdsnapshotter.Background;
@@ -71,6 +72,10 @@ public final class ClusterJournal implements AutoCloseable {
   private volatile int watchId;
   /** When the watch broke and has not delivered since; null while it delivers. */
   private volatile Instant brokenSince;
+  /** When the current watch last delivered anything (System.nanoTime), or began. */
+  private volatile long deliveredAt;
+  /** Whether etcd has been asked for its progress since the watch last delivered. */
+  private volatile boolean progressAsked;
   private volatile boolean closing;
   /** The leases alive at the last good poll; null before the first, which lists them all. */
   private Set<Long> knownLeases;
@@ -141,10 +146,14 @@ public final class ClusterJournal implements AutoCloseable {
     long from = lastRevision() + 1;
     List<Event> partial = new ArrayList<>();
     int id = ++watchId;
+    deliveredAt = System.nanoTime();
+    progressAsked = false;
     requests = member.channel().watch().watch(new StreamObserver<>() {
       @Override
       public void onNext(WatchResponse response) {
         if (id == watchId) {
+          deliveredAt = System.nanoTime();
+          progressAsked = false;
           received(response, from, partial);
         }
       }
@@ -352,6 +361,10 @@ public final class ClusterJournal implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs every fsync interval. Whatever it throws ends the journal (to be restarted whole): a scheduled task that
+   * threw an Error would otherwise never run again, and the journal would go on receiving without ever syncing.
+   */
   private void sync() {
     try {
       pollLeases();
@@ -360,10 +373,40 @@ public final class ClusterJournal implements AutoCloseable {
         writer.sync();
       }
       syncedAt = now;
+      checkDelivering();
     } catch (IOException | RuntimeException e) {
       fail("cannot fsync the journal in " + settings.dir() + ": " + OneLine.message(e));
+    } catch (Error e) {
+      fail("stopped by " + e);
+      throw e;
     }
   }
+
+  /**
+   * A watch stream can stop delivering without breaking: a connection half open, a stream whose flow control never
+   * reopens. Quiet for a dial timeout, etcd is asked for its progress on the stream, which it answers at once on a
+   * live one; still quiet for two more, the watch is taken as broken and resumed on a new connection.
+   */
+  private synchronized void checkDelivering() {
+    boolean gap;
+    synchronized (chainLock) {
+      gap = gapAt > 0; // no watch until the snapshot past the gap
+    }
+    if (gap || brokenSince != null || closing) {
+      return;
+    }
+    long quiet = System.nanoTime() - deliveredAt;
+    long timeout = settings.dialTimeout().toNanos();
+    if (quiet > 3 * timeout) {
+      broken(new IOException("the watch delivered nothing for " + TimeUnit.NANOSECONDS.toSeconds(quiet)
+          + " s, not even the progress etcd was asked for"));
+    } else if (quiet > timeout && !progressAsked) {
+      progressAsked = true;
+      requests.onNext(WatchRequest.newBuilder().setProgressRequest(WatchProgressRequest.getDefaultInstance())
+          .build());
+    }
+  }
+
 
   /**
    * Records the leases granted (with their granted TTL) and gone since the last poll; the first poll of each start

@@ -24,6 +24,7 @@ import io.etcdsnapshotter.e2e.process.Polling;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
 import io.etcdsnapshotter.e2e.restore.RestoredCluster;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -243,6 +244,30 @@ class JournalEndToEndTest {
         assertThat(etcdctl.ok("lease", "list")).as("revoked leases, one the snapshot held")
             .doesNotContain(Long.toHexString(revoked)).doesNotContain(Long.toHexString(old));
       });
+    }
+  }
+
+  /**
+   * A watch whose connection stays open but passes nothing more (the network between dropping its packets) never
+   * stops the journal for good: etcd, asked for its progress, does not answer, so the watch is resumed on a new
+   * connection and what etcd took meanwhile is journaled.
+   */
+  @Test
+  void aWatchThatStopsDeliveringIsResumedOnANewConnection() throws Exception {
+    VERSION.assumeInstalled();
+    try (EtcdCluster cluster = EtcdCluster.start(VERSION, 1, Security.AUTH); Client client = cluster.client();
+        FreezingProxy proxy = FreezingProxy.to(URI.create(cluster.endpoints()))) {
+      JournalVolume volume = new JournalVolume(VERSION, dir, cluster);
+      put(client, "/a", "1");
+      volume.snapshot();
+      try (RunningProcess journal = volume.startJournalVia(proxy.url(), "--dial-timeout", "3s")) {
+        volume.awaitDurable(put(client, "/b", "2"), journal);
+        proxy.freeze();
+        long last = put(client, "/c", "3");
+        volume.awaitDurable(last, journal);
+        assertThat(journal.stderr()).contains("the watch delivered nothing for");
+        JournalVolume.stop(journal, last);
+      }
     }
   }
 

@@ -102,10 +102,15 @@ final class JournalVolume {
   }
 
   RunningProcess startJournal(String... extra) {
+    return startJournalVia(source.endpoints(), extra);
+  }
+
+  /** The journal reaching the source through {@code endpoints} (a proxy to it). */
+  RunningProcess startJournalVia(String endpoints, String... extra) {
     List<String> args = new ArrayList<>(List.of("journal", "--dir", volume().toString(), "--fsync-interval", "200ms",
         "--segment-size-mib", "1"));
     args.addAll(List.of(extra));
-    return Jar.start(environment, withAuth(args.toArray(String[]::new)));
+    return Jar.start(environment, withAuth(endpoints, args.toArray(String[]::new)));
   }
 
   /** The journal started and following: it logs where it starts just before it creates its watch. */
@@ -125,9 +130,13 @@ final class JournalVolume {
   }
 
   private String[] withAuth(String... args) {
+    return withAuth(source.endpoints(), args);
+  }
+
+  private String[] withAuth(String endpoints, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(writeFlags);
-    all.addAll(List.of("--cluster", "main=" + source.endpoints(), "--user", EtcdCluster.USER, "--password-file",
+    all.addAll(List.of("--cluster", "main=" + endpoints, "--user", EtcdCluster.USER, "--password-file",
         EtcdCluster.writePasswordFile(dir.resolve("password")).toString()));
     return all.toArray(String[]::new);
   }
