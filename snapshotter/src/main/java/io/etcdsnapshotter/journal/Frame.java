@@ -15,10 +15,16 @@ record Frame(byte type, byte[] payload) {
   static final int MAX_PAYLOAD = 64 << 20;
 
   ByteBuffer encode() {
-    ByteBuffer out = ByteBuffer.allocate(HEADER + payload.length);
-    out.putInt(payload.length).putInt(bodyCrc(type, ByteBuffer.wrap(payload)));
-    out.putInt(crc(out.array(), 0, 8)).put(type).put(payload);
+    ByteBuffer out = ByteBuffer.allocate(size());
+    writeTo(out);
     return out.flip();
+  }
+
+  /** Puts the encoded frame at {@code out}'s position, which must have {@link #size} bytes left. */
+  void writeTo(ByteBuffer out) {
+    int at = out.position();
+    out.putInt(payload.length).putInt(bodyCrc(type, ByteBuffer.wrap(payload)));
+    out.putInt(crc(out.slice(at, 8))).put(type).put(payload);
   }
 
   int size() {

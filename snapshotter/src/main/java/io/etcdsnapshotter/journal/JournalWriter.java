@@ -225,14 +225,14 @@ public final class JournalWriter implements Closeable {
   }
 
   private void append(Record record) throws IOException {
-    ByteBuffer frame = (sealed == null ? record.frame() : sealed.seal(record.frame())).encode();
-    if (frame.remaining() > buffer.remaining()) {
+    Frame frame = sealed == null ? record.frame() : sealed.seal(record.frame());
+    if (frame.size() > buffer.remaining()) {
       flush();
     }
-    if (frame.remaining() > buffer.capacity()) {
-      write(frame);
+    if (frame.size() > buffer.capacity()) {
+      write(frame.encode());
     } else {
-      buffer.put(frame);
+      frame.writeTo(buffer);
     }
     dirty = true;
   }

@@ -510,7 +510,8 @@ class SnapshotAddonTest {
         .isGreaterThanOrEqualTo(15L);
     Container container = pod.getContainers().get(0);
     assertThat(container.getCommand()).containsExactly("java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m",
-        "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/app/etcd-snapshotter.jsa", "-jar",
+        "-XX:+ExitOnOutOfMemoryError", "-XX:-TieredCompilation", "-XX:CICompilerCount=1",
+        "-XX:TrimNativeHeapInterval=5000", "-XX:SharedArchiveFile=/app/etcd-snapshotter.jsa", "-jar",
         "/app/etcd-snapshotter.jar", "journal", "--config", "/etc/etcd-snapshot/config.yaml", "--fsync-interval",
         "500ms", "--snapshot-interval", "2h", "--log-format", "json");
     assertThat(container.getResources().getRequests()).containsEntry("memory", new Quantity("128Mi"));
