@@ -102,7 +102,7 @@ class CheckTest {
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
     assertThat(Jar.messages(run)).as(run.toString()).singleElement().satisfies(line -> assertThat(line)
         .contains("cluster main", "quorum lost", "1 of 3 voters answer"));
-    assertThat(Jar.hasStackTrace(run)).isFalse();
+    assertThat(Jar.hasStackTrace(run)).as(run.toString()).isFalse();
   }
 
   @Test
