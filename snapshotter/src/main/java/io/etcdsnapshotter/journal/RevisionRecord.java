@@ -152,7 +152,7 @@ public final class RevisionRecord implements Record {
           + " after its visit; keep it with kept()");
     }
     if (payload == null) {
-      payload();
+      payload = ByteBuffer.wrap(encode());
     }
     return payload;
   }
@@ -175,11 +175,6 @@ public final class RevisionRecord implements Record {
 
   @Override
   public byte[] payload() {
-    if (payload == null) {
-      byte[] encoded = encode();
-      payload = ByteBuffer.wrap(encoded);
-      return encoded;
-    }
     ByteBuffer bytes = view();
     if (bytes.hasArray() && bytes.arrayOffset() == 0 && bytes.array().length == bytes.limit()) {
       return bytes.array();
