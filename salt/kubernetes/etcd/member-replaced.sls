@@ -87,7 +87,8 @@ etcd-replace-{{ name }}-pending:
 
 {%-     if automatic %}
 
-{#- Sent once per loss: at the look that made etcd_recovery:failures in a row (the jar's exit 4). #}
+{#- Sent once per loss: at the look that made etcd_recovery:failures in a row (the jar's exit 4). Retried: Salt gives
+    the connection to the event bus one second, which a loaded master can miss, and the event is sent only this once. #}
 etcd-recovery-{{ name }}-quorum-lost:
   event.send:
     - name: etcd-snapshotter/etcd/quorum-lost
@@ -100,6 +101,9 @@ etcd-recovery-{{ name }}-quorum-lost:
     - onfail:
       - cmd: etcd-replace-{{ name }}-pending
     - onlyif: test -e {{ reported|quote }}
+    - retry:
+        attempts: 5
+        interval: 2
 {%-     endif %}
 
 etcd-replace-{{ name }}-stop:

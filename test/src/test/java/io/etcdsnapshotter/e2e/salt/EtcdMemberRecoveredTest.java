@@ -142,8 +142,8 @@ class EtcdMemberRecoveredTest {
     StateRun installed = one.salt().apply(SCHEDULE, one.pillar());
 
     assertThat(installed.succeeded()).as("%s", installed).isTrue();
-    Polling.await("a look after the one that reported quorum lost", RECOVERED,
-        () -> looks(record) >= 3,
+    Polling.await("the event, and a look after the one that sent it", RECOVERED,
+        () -> looks(record) >= 3 && !events.received().isEmpty(),
         () -> "events " + events.received() + "\nminion log:\n" + minion.log());
     minion.close();
     List<JsonNode> received = events.received();
