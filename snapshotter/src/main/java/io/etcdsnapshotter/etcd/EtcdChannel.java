@@ -14,10 +14,12 @@ import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.DefaultSelectStrategyFactory;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.SelectStrategyFactory;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
@@ -25,6 +27,7 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -49,10 +52,19 @@ public final class EtcdChannel implements AutoCloseable {
   }
 
   public static EtcdChannel open(ClusterConfig cluster, URI endpoint, Duration dialTimeout) throws IOException {
+    return open(cluster, endpoint, dialTimeout, Duration.ZERO);
+  }
+
+  /**
+   * A channel whose loop polls its socket at most once per {@code readPace} (zero: at every message), for a stream
+   * of small messages whose delivery may wait that long; see {@link PacedPoll}.
+   */
+  public static EtcdChannel open(ClusterConfig cluster, URI endpoint, Duration dialTimeout, Duration readPace)
+      throws IOException {
     // Callbacks run on the event loop: the blocking stubs' only hand messages over, and the snapshot stream's
     // handles each of its tens of thousands of chunks where it arrives. A fixed 4 MiB window keeps etcd sending
     // without the pings of grpc-java's window tuning.
-    EventLoopGroup loop = eventLoop();
+    EventLoopGroup loop = eventLoop(readPace);
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
         .eventLoopGroup(loop)
         .channelType(loop instanceof EpollEventLoopGroup ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -76,9 +88,12 @@ public final class EtcdChannel implements AutoCloseable {
    * A loop of the channel's own, ended with it. grpc-java's shared one outlives the last channel by a second, and
    * a JVM that exits while a thread waits in epoll gives that thread 0.3 s first: every run paid it at its end.
    */
-  private static EventLoopGroup eventLoop() {
+  private static EventLoopGroup eventLoop(Duration readPace) {
     DefaultThreadFactory threads = new DefaultThreadFactory("etcd-channel", true);
-    return Epoll.isAvailable() ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
+    SelectStrategyFactory polls = readPace.isZero() ? DefaultSelectStrategyFactory.INSTANCE
+        : () -> new PacedPoll(readPace);
+    return Epoll.isAvailable() ? new EpollEventLoopGroup(1, threads, polls)
+        : new NioEventLoopGroup(1, threads, SelectorProvider.provider(), polls);
   }
 
   /** A maintenance stub carrying the auth token, if any; callers set their own deadline. */

@@ -19,10 +19,16 @@ public final class MemberSelector {
   private MemberSelector() {}
 
   public static EtcdMember firstHealthy(ClusterConfig cluster, Duration dialTimeout) throws IOException {
+    return firstHealthy(cluster, dialTimeout, Duration.ZERO);
+  }
+
+  /** The same, its channel polling at most once per {@code readPace}: see {@link EtcdChannel#open}. */
+  public static EtcdMember firstHealthy(ClusterConfig cluster, Duration dialTimeout, Duration readPace)
+      throws IOException {
     List<String> failures = new ArrayList<>();
     for (URI endpoint : cluster.endpoints()) {
       try {
-        EtcdMember member = probe(cluster, endpoint, dialTimeout);
+        EtcdMember member = probe(cluster, endpoint, dialTimeout, readPace);
         if (member != null) {
           return member;
         }
@@ -35,8 +41,9 @@ public final class MemberSelector {
     throw new IOException("no healthy endpoint (" + String.join(", ", failures) + ")");
   }
 
-  private static EtcdMember probe(ClusterConfig cluster, URI endpoint, Duration dialTimeout) throws IOException {
-    EtcdChannel channel = EtcdChannel.open(cluster, endpoint, dialTimeout);
+  private static EtcdMember probe(ClusterConfig cluster, URI endpoint, Duration dialTimeout, Duration readPace)
+      throws IOException {
+    EtcdChannel channel = EtcdChannel.open(cluster, endpoint, dialTimeout, readPace);
     try {
       StatusResponse status = channel.maintenance()
           .withDeadlineAfter(dialTimeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -104,7 +104,7 @@ public final class ClusterJournal implements AutoCloseable {
   /** Opens the journal (cutting off a torn tail) and starts following; failures later complete {@link #failure}. */
   public static ClusterJournal start(ClusterConfig cluster, JournalSettings settings, Chains chains)
       throws IOException {
-    EtcdMember member = MemberSelector.firstHealthy(cluster, settings.dialTimeout());
+    EtcdMember member = MemberSelector.firstHealthy(cluster, settings.dialTimeout(), settings.readPace());
     try {
       if (!member.clusterIdHex().equals(settings.snapshotClusterId())) {
         throw new IOException("cluster " + cluster.name() + " is etcd cluster " + member.clusterIdHex() + " but its"
@@ -335,7 +335,7 @@ public final class ClusterJournal implements AutoCloseable {
     }
     member.close();
     try {
-      member = MemberSelector.firstHealthy(cluster, settings.dialTimeout());
+      member = MemberSelector.firstHealthy(cluster, settings.dialTimeout(), settings.readPace());
       synchronized (chainLock) {
         if (gapAt > 0) {
           return; // a new chain, after the snapshot, watches again
