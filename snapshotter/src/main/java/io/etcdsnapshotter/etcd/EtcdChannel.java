@@ -42,12 +42,15 @@ public final class EtcdChannel implements AutoCloseable {
   private static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
   private final ManagedChannel channel;
   private final EventLoopGroup loop;
+  /** How the loop polls when it has a read pace; null without one. */
+  private final PacedPoll polls;
   private final Duration dialTimeout;
   private Metadata auth = new Metadata();
 
-  private EtcdChannel(ManagedChannel channel, EventLoopGroup loop, Duration dialTimeout) {
+  private EtcdChannel(ManagedChannel channel, EventLoopGroup loop, PacedPoll polls, Duration dialTimeout) {
     this.channel = channel;
     this.loop = loop;
+    this.polls = polls;
     this.dialTimeout = dialTimeout;
   }
 
@@ -64,7 +67,8 @@ public final class EtcdChannel implements AutoCloseable {
     // Callbacks run on the event loop: the blocking stubs' only hand messages over, and the snapshot stream's
     // handles each of its tens of thousands of chunks where it arrives. A fixed 4 MiB window keeps etcd sending
     // without the pings of grpc-java's window tuning.
-    EventLoopGroup loop = eventLoop(readPace);
+    PacedPoll polls = readPace.isZero() ? null : new PacedPoll(readPace);
+    EventLoopGroup loop = eventLoop(polls);
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
         .eventLoopGroup(loop)
         .channelType(loop instanceof EpollEventLoopGroup ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -77,7 +81,7 @@ public final class EtcdChannel implements AutoCloseable {
     } else {
       builder.usePlaintext();
     }
-    EtcdChannel channel = new EtcdChannel(builder.build(), loop, dialTimeout);
+    EtcdChannel channel = new EtcdChannel(builder.build(), loop, polls, dialTimeout);
     if (cluster.user() != null) {
       channel.authenticate(cluster.user(), password(cluster));
     }
@@ -88,12 +92,21 @@ public final class EtcdChannel implements AutoCloseable {
    * A loop of the channel's own, ended with it. grpc-java's shared one outlives the last channel by a second, and
    * a JVM that exits while a thread waits in epoll gives that thread 0.3 s first: every run paid it at its end.
    */
-  private static EventLoopGroup eventLoop(Duration readPace) {
+  private static EventLoopGroup eventLoop(PacedPoll paced) {
     DefaultThreadFactory threads = new DefaultThreadFactory("etcd-channel", true);
-    SelectStrategyFactory polls = readPace.isZero() ? DefaultSelectStrategyFactory.INSTANCE
-        : () -> new PacedPoll(readPace);
+    SelectStrategyFactory polls = paced == null ? DefaultSelectStrategyFactory.INSTANCE : () -> paced;
     return Epoll.isAvailable() ? new EpollEventLoopGroup(1, threads, polls)
         : new NioEventLoopGroup(1, threads, SelectorProvider.provider(), polls);
+  }
+
+  /**
+   * Whether reads wait out the read pace the channel was opened with: a reader that finds itself behind its stream
+   * turns it off to read the backlog at once, and on again once it has caught up.
+   */
+  public void readPaced(boolean paced) {
+    if (polls != null) {
+      polls.paced(paced);
+    }
   }
 
   /** A maintenance stub carrying the auth token, if any; callers set their own deadline. */

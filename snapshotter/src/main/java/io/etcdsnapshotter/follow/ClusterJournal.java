@@ -13,6 +13,7 @@ import io.etcd.jetcd.api.WatchResponse;
 import io.etcdsnapshotter.Background;
 import io.etcdsnapshotter.OneLine;
 import io.etcdsnapshotter.config.ClusterConfig;
+import io.etcdsnapshotter.etcd.EtcdChannel;
 import io.etcdsnapshotter.etcd.EtcdMember;
 import io.etcdsnapshotter.etcd.FailureCause;
 import io.etcdsnapshotter.etcd.LeaseList;
@@ -148,12 +149,14 @@ public final class ClusterJournal implements AutoCloseable {
     int id = ++watchId;
     deliveredAt = System.nanoTime();
     progressAsked = false;
-    requests = member.channel().watch().watch(new StreamObserver<>() {
+    EtcdChannel channel = member.channel();
+    requests = channel.watch().watch(new StreamObserver<>() {
       @Override
       public void onNext(WatchResponse response) {
         if (id == watchId) {
           deliveredAt = System.nanoTime();
           progressAsked = false;
+          channel.readPaced(caughtUp(response));
           received(response, from, partial);
         }
       }
@@ -176,6 +179,16 @@ public final class ClusterJournal implements AutoCloseable {
         .setKey(ALL_KEYS).setRangeEnd(ALL_KEYS).setStartRevision(from).setProgressNotify(true)
         .setUnknownFields(UnknownFieldSet.newBuilder().addField(CREATE_FRAGMENT,
             UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build())).build());
+  }
+
+  /**
+   * Whether a response comes from a watch that keeps up: etcd stamps those with the revision of their events, and
+   * the batches of a watch catching up with its current revision, past theirs.
+   */
+  private static boolean caughtUp(WatchResponse response) {
+    int events = response.getEventsCount();
+    return events == 0
+        || response.getHeader().getRevision() <= response.getEvents(events - 1).getKv().getModRevision();
   }
 
   private void received(WatchResponse response, long from, List<Event> partial) {

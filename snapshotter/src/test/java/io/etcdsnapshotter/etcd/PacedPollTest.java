@@ -33,4 +33,17 @@ class PacedPollTest {
     assertThat(ready).as("what a poll that does not block found ready").isEqualTo(3);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
   }
+
+  @Test
+  void aReaderBehindItsStreamTurnsThePaceOffToReadTheBacklogAtOnce() throws Exception {
+    PacedPoll polls = new PacedPoll(Duration.ofMinutes(1));
+    polls.calculateStrategy(() -> 0, false);
+    long start = System.nanoTime();
+
+    polls.paced(false);
+    int strategy = polls.calculateStrategy(() -> 0, false);
+
+    assertThat(strategy).as("a poll that blocks until something is ready").isEqualTo(SelectStrategy.SELECT);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+  }
 }
