@@ -37,7 +37,10 @@ class JournalRpoTest {
   private static final EtcdVersion VERSION = EtcdVersion.V3_6;
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Duration FSYNC = Duration.ofSeconds(1);
-  /** Time for the watch to deliver, the fsync to finish and a loaded test machine to schedule both. */
+  /**
+   * Time for the watch to deliver (its read pace, 50 ms, among it), the fsync to finish and a loaded test machine
+   * to schedule both.
+   */
   private static final Duration SLACK = Duration.ofMillis(1000);
 
   @TempDir Path dir;

@@ -2,7 +2,6 @@ package io.etcdsnapshotter.e2e.process;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Last line of defence against leaked processes: fixtures kill what they start in close(), and this shutdown
@@ -12,7 +11,7 @@ final class ProcessReaper {
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ProcessReaper::killTree), "process-reaper"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ProcessTree::kill), "process-reaper"));
   }
 
   private ProcessReaper() {}
@@ -21,15 +20,5 @@ final class ProcessReaper {
     LIVE.add(process);
     process.onExit().thenRun(() -> LIVE.remove(process));
     return process;
-  }
-
-  static void killTree(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-    try {
-      process.waitFor(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -83,7 +83,7 @@ public final class RunningProcess implements AutoCloseable {
 
   /** SIGKILL to the process and everything it started; returns once it is gone. */
   public void kill() {
-    ProcessReaper.killTree(process);
+    ProcessTree.kill(process);
   }
 
   /** SIGTERM, then SIGKILL if it has not ended after {@code grace}. */

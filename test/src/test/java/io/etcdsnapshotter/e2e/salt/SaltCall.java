@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.e2e.Repository;
 import io.etcdsnapshotter.e2e.jar.Jar;
+import io.etcdsnapshotter.e2e.process.ProcessTree;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,8 +88,7 @@ final class SaltCall {
         throw new IllegalStateException("salt-call state.apply " + sls + " did not finish in " + timeout);
       }
     } finally {
-      salt.descendants().forEach(ProcessHandle::destroyForcibly);
-      salt.destroyForcibly();
+      ProcessTree.kill(salt);
     }
     String json = Files.readString(stdout);
     List<StateRun.State> states =

@@ -1,11 +1,11 @@
 package io.etcdsnapshotter.e2e.salt;
 
 import io.etcdsnapshotter.e2e.process.Polling;
+import io.etcdsnapshotter.e2e.process.ProcessTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -62,9 +62,7 @@ final class SaltMinion implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+  public void close() {
+    ProcessTree.kill(process);
   }
 }
