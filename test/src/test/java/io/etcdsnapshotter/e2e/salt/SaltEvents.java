@@ -3,12 +3,12 @@ package io.etcdsnapshotter.e2e.salt;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etcdsnapshotter.e2e.etcd.Json;
 import io.etcdsnapshotter.e2e.process.Polling;
+import io.etcdsnapshotter.e2e.process.ProcessTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a reactor would see: every event whose tag starts with a prefix on a {@link SaltMinion}'s event bus, taken by
@@ -72,8 +72,7 @@ final class SaltEvents implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+  public void close() {
+    ProcessTree.kill(process);
   }
 }
