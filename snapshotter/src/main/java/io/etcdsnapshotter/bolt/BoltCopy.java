@@ -24,8 +24,10 @@ import java.util.function.LongConsumer;
  * the source; the buckets replaced, the rightmost path of a bucket keys are appended to, and a new root are written
  * as new pages after them (appended keys as they come, while the copy still runs: the copy writes below the
  * source's high-water mark, they above it); both metas then point at the new root, so neither leads back to the old
- * content. Pages the new tree no longer reaches are free, as bbolt finds them when it opens a file without a
- * freelist (etcd on Linux).
+ * content. The pages the new tree no longer reaches, and those free in the source, are listed in a freelist page:
+ * without one (etcd writes none on Linux) bbolt finds them by reading every page of the file when etcd opens it,
+ * which on a multi-GiB db is much of etcd's start after a restore. The source must have been {@link BoltFile#scan
+ * scanned} for that; the read-back's scan checks the list against the tree, page by page.
  * A source already written where the db belongs (decrypted there) takes the transaction in place, with no copy.
  *
  * <pre>
@@ -45,6 +47,8 @@ public final class BoltCopy implements Closeable {
   private final SortedMap<byte[], SortedMap<byte[], byte[]>> replaced = new TreeMap<>(Arrays::compareUnsigned);
   /** Each bucket keys were appended to, with its new value (header, and the leaf image if inline). */
   private final SortedMap<byte[], byte[]> appended = new TreeMap<>(Arrays::compareUnsigned);
+  /** Source pages the new tree leaves behind: the old root's, the replaced buckets' and the appended paths'. */
+  private final PageSet dropped = new PageSet();
   /** Created by the first append or the commit: the new pages go after the source's. */
   private BoltPageWriter pages;
 
@@ -115,7 +119,24 @@ public final class BoltCopy implements Closeable {
     for (Map.Entry<byte[], byte[]> bucket : newBuckets().entrySet()) {
       root.add(ByteBuffer.wrap(bucket.getKey()), ByteBuffer.wrap(bucket.getValue()));
     }
-    pages.finish(root.finishTree(), source.txid() + 1);
+    dropSourceFreelist();
+    PageSet sourceInUse = source.inUse();
+    pages.finish(root.finishTree(), source.txid() + 1, source.pageCount(),
+        sourceInUse == null ? null : p -> !sourceInUse.contains(p) || dropped.contains(p));
+  }
+
+  /** The source's own freelist pages, if it has any: the new metas list the free pages anew. */
+  private void dropSourceFreelist() throws IOException {
+    long freelist = source.meta().freelist();
+    if (freelist != MetaPage.NO_FREELIST) {
+      drop(freelist, source.store().load(freelist, null));
+    }
+  }
+
+  private void drop(long pgid, Page page) {
+    for (long p = pgid; p <= pgid + page.overflow; p++) {
+      dropped.add(p);
+    }
   }
 
   private BoltPageWriter pages() {
@@ -133,9 +154,14 @@ public final class BoltCopy implements Closeable {
   /** Every top-level bucket of the new root: name to its value (header, and the leaf image if inline). */
   private SortedMap<byte[], byte[]> newBuckets() throws IOException {
     SortedMap<byte[], byte[]> buckets = new TreeMap<>(Arrays::compareUnsigned);
-    new TreeWalk(source.store(), new PageSet()).walk(source.meta().root(), "the root bucket", (page, i) -> {
-      BucketHeader.root(page, i);
-      buckets.put(Keys.bytes(page.keySlice(i)), Keys.bytes(page.valueSlice(i)));
+    // The old root's pages, and those of each bucket replaced, are left behind.
+    new TreeWalk(source.store(), dropped).walk(source.meta().root(), "the root bucket", (page, i) -> {
+      long root = BucketHeader.root(page, i);
+      byte[] name = Keys.bytes(page.keySlice(i));
+      buckets.put(name, Keys.bytes(page.valueSlice(i)));
+      if (root != 0 && replaced.containsKey(name)) {
+        new TreeWalk(source.store(), dropped).walk(root, "bucket " + page.show(i), (leaf, j) -> { });
+      }
     });
     buckets.putAll(appended);
     for (Map.Entry<byte[], SortedMap<byte[], byte[]>> bucket : replaced.entrySet()) {
@@ -214,12 +240,15 @@ public final class BoltCopy implements Closeable {
       String name = parent.show(i);
       List<Page> path = new ArrayList<>();
       PageStore store = source.store();
-      Page page = store.loadNode(root, null, problem -> parent.corrupt("bucket " + name + " " + problem), null);
+      long pgid = root;
+      Page page = store.loadNode(pgid, null, problem -> parent.corrupt("bucket " + name + " " + problem), null);
+      drop(pgid, page);
       while (page.isBranch()) {
         path.add(page);
         Page branch = page;
-        page = store.loadNode(page.child(page.count - 1), null,
-            problem -> branch.corrupt("last element " + problem), null);
+        pgid = page.child(page.count - 1);
+        page = store.loadNode(pgid, null, problem -> branch.corrupt("last element " + problem), null);
+        drop(pgid, page);
       }
       tree.continueRightmost(path);
       copyLeaf(page);

@@ -18,6 +18,8 @@ public final class BoltFile implements Closeable {
   private final long fileSize;
   private final MetaSelection metas;
   private final PageStore store;
+  /** The pages the last {@link #scan} found in use, freelist pages included; null before a scan. */
+  private PageSet inUse;
 
   private BoltFile(Path path, ReadOnlyFile file, long fileSize, MetaSelection metas) {
     this.path = path;
@@ -141,7 +143,15 @@ public final class BoltFile implements Closeable {
    * page below the high-water mark, reached once, flags, bounds, key order, separators and the freelist if any.
    */
   public ScanSummary scan(BucketScanVisitor visitor) throws IOException {
-    return new Scanner(store, visitor).run(meta());
+    Scanner scanner = new Scanner(store, visitor);
+    ScanSummary summary = scanner.run(meta());
+    inUse = scanner.used();
+    return summary;
+  }
+
+  /** The pages the last {@link #scan} found in use, freelist pages included; null before a scan. */
+  PageSet inUse() {
+    return inUse;
   }
 
   PageStore store() {

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 /**
  * Encodes bbolt pages (format version 2, little-endian, in the layout {@link Page} and {@link MetaPage} define) and
@@ -67,15 +68,54 @@ final class BoltPageWriter {
   }
 
   /**
-   * Writes both meta pages, each pointing at {@code rootPgid} (so neither leads back to an older root), on page
-   * {@code txid % 2}, after flushing every other page. The caller fsyncs.
+   * Writes the freelist, listing the pages below {@code freeBelow} that {@code free} accepts (with no freelist when
+   * {@code free} is null), then both meta pages, each pointing at {@code rootPgid} (so neither leads back to an
+   * older root), on page {@code txid % 2}, after flushing every other page. The caller fsyncs.
    */
-  void finish(long rootPgid, long txid) throws IOException {
+  void finish(long rootPgid, long txid, long freeBelow, LongPredicate free) throws IOException {
     flush();
+    long freelist = free == null ? MetaPage.NO_FREELIST : appendFreelist(freeBelow, free);
     flush.finish();
     for (long t = txid; t <= txid + 1; t++) {
-      writeAt(MetaPage.encode(pageSize, rootPgid, MetaPage.NO_FREELIST, nextPgid, t), (t % 2) * pageSize);
+      writeAt(MetaPage.encode(pageSize, rootPgid, freelist, nextPgid, t), (t % 2) * pageSize);
     }
+  }
+
+  /**
+   * Appends the freelist page (and its overflow) listing the pages in [2, {@code below}) that {@code free} accepts,
+   * ascending, streamed through the output buffer: memory stays at the buffer however many pages are free.
+   */
+  private long appendFreelist(long below, LongPredicate free) throws IOException {
+    long count = 0;
+    for (long p = 2; p < below; p++) {
+      count += free.test(p) ? 1 : 0;
+    }
+    long pgid = nextPgid;
+    long end = (pgid + FreelistPage.pages(count, pageSize)) * pageSize;
+    long at = pgid * pageSize;
+    out.put(FreelistPage.head(pgid, count, pageSize));
+    for (long p = 2; p < below; p++) {
+      if (free.test(p)) {
+        at = out.remaining() < Long.BYTES ? drain(at) : at;
+        out.putLong(p);
+      }
+    }
+    while (at + out.position() < end) { // the rest of the last page: the file ends on a whole page
+      at = out.hasRemaining() ? at : drain(at);
+      out.put(ZEROS, 0, (int) Math.min(Math.min(out.remaining(), ZEROS.length), end - at - out.position()));
+    }
+    drain(at);
+    nextPgid = end / pageSize;
+    return pgid;
+  }
+
+  /** Writes the output buffer at {@code at}; returns where the next bytes go. */
+  private long drain(long at) throws IOException {
+    out.flip();
+    long next = at + out.remaining();
+    writeAt(out, at);
+    out.clear();
+    return next;
   }
 
   /**

@@ -8,8 +8,6 @@ import java.io.IOException;
  * from reachability, so every unreachable page is simply free.
  */
 final class FreelistCheck {
-  private static final int COUNT_IN_FIRST_ID = 0xFFFF;
-
   private final PageStore store;
   private final PageSet used;
 
@@ -42,18 +40,10 @@ final class FreelistCheck {
   }
 
   private PageSet listed(Page page) throws BoltFormatException {
-    long count = page.count;
-    int first = Page.HEADER;
-    if (count == COUNT_IN_FIRST_ID) {
-      count = page.buf.getLong(first);
-      first += 8;
-    }
-    if (count < 0 || count > (page.length - first) / 8) {
-      throw page.corrupt("freelist of " + Long.toUnsignedString(count) + " ids does not fit in the page");
-    }
+    long count = FreelistPage.count(page);
     PageSet free = new PageSet();
     for (int i = 0; i < count; i++) {
-      long id = page.buf.getLong(first + 8 * i);
+      long id = FreelistPage.id(page, count, i);
       if (!store.inRange(id)) {
         throw page.corrupt("freelist lists page " + Long.toUnsignedString(id) + ", outside [2, " + store.pageCount + ")");
       }

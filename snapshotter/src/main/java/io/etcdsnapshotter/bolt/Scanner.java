@@ -71,6 +71,11 @@ final class Scanner {
     };
   }
 
+  /** The pages in use: reachable from the root, and the freelist's own once {@link #run} has checked it. */
+  PageSet used() {
+    return used;
+  }
+
   private TreeWalk walker(int level) {
     while (walkers.size() <= level) {
       walkers.add(new TreeWalk(store, used));

@@ -82,7 +82,7 @@ public final class BoltWriter implements Closeable {
     if (bucket != null) {
       throw new IllegalStateException("bucket still open");
     }
-    pages.finish(root.finishTree(), 2);
+    pages.finish(root.finishTree(), 2, 0, null);
     channel.force(true);
   }
 

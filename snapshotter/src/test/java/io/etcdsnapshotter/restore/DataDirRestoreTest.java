@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.etcdsnapshotter.UsageException;
 import io.etcdsnapshotter.bolt.BoltFile;
 import io.etcdsnapshotter.bolt.BoltWriter;
+import io.etcdsnapshotter.bolt.BucketScanVisitor;
+import io.etcdsnapshotter.bolt.MetaPage;
+import io.etcdsnapshotter.bolt.ScanSummary;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +85,46 @@ class DataDirRestoreTest {
     expected.put(key(revision(30_006, false)), new byte[0]);
     assertThat(hex(readAll(dir.resolve("data/member/snap/db"))).get("key"))
         .isEqualTo(hex(Map.of("key", expected)).get("key"));
+  }
+
+  /**
+   * The restored db lists its free pages (the snapshot's old root, replaced buckets and the bump's old path) in a
+   * freelist, so etcd need not read every page of it to find them when it opens it; every page is then either in
+   * use or listed, never both, as the read-back checks. A db restored so restores again, its freelist freed too.
+   */
+  @Test
+  void theRestoredDbListsItsFreePagesAndRestoresAgain() throws Exception {
+    Map<String, Map<String, byte[]>> source = source();
+    source.get("key").clear();
+    for (int rev = 2; rev <= 30_001; rev++) {
+      source.get("key").put(key(revision(rev, false)), new byte[] {(byte) rev});
+    }
+    DataDirRestore.run(request(snapshot(source, true, 1024), dir.resolve("data"), 5));
+    Path db = dir.resolve("data/member/snap/db");
+    long listed = assertFreelistAccountsForEveryPage(db);
+    assertThat(listed).as("the old root and the key path of 3 levels").isGreaterThanOrEqualTo(4);
+
+    DataDirRestore.run(new RestoreRequest(db, dir.resolve("again"), null, ClusterTest.three(), true, 0, false, null));
+    Path again = dir.resolve("again/member/snap/db");
+    assertThat(assertFreelistAccountsForEveryPage(again)).as("the first freelist is free in the second")
+        .isGreaterThan(listed);
+    assertThat(hex(readAll(again)).get("key")).isEqualTo(hex(readAll(db)).get("key"));
+  }
+
+  /** Returns the free pages the freelist of {@code db} lists, once a full scan found each page used or listed. */
+  private static long assertFreelistAccountsForEveryPage(Path db) throws IOException {
+    try (BoltFile bolt = BoltFile.open(db)) {
+      assertThat(bolt.meta().freelist()).isNotEqualTo(MetaPage.NO_FREELIST);
+      ScanSummary scan = bolt.scan(new BucketScanVisitor() {
+        @Override
+        public void bucket(ByteBuffer name) {}
+
+        @Override
+        public void keyValue(ByteBuffer key, ByteBuffer value) {}
+      });
+      assertThat(scan.reachablePages() + scan.freePages() + 2).isEqualTo(bolt.pageCount());
+      return scan.freePages();
+    }
   }
 
   /** A key bucket small enough to live inside the root page is rewritten as one, with the bump. */
