@@ -43,7 +43,7 @@ final class FreelistCheck {
     long count = FreelistPage.count(page);
     PageSet free = new PageSet();
     for (int i = 0; i < count; i++) {
-      long id = FreelistPage.id(page, count, i);
+      long id = FreelistPage.id(page, i);
       if (!store.inRange(id)) {
         throw page.corrupt("freelist lists page " + Long.toUnsignedString(id) + ", outside [2, " + store.pageCount + ")");
       }

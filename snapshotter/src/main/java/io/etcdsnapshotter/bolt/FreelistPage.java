@@ -14,7 +14,7 @@ final class FreelistPage {
 
   private FreelistPage() {}
 
-  /** Bytes from the page's start to its first id. */
+  /** Bytes from the start of a page of {@code count} ids to its first id, as written. */
   static int idsAt(long count) {
     return Page.HEADER + (count >= COUNT_IN_FIRST_ID ? 8 : 0);
   }
@@ -37,14 +37,19 @@ final class FreelistPage {
   /** The number of ids {@code page} lists, checked to fit in the page. */
   static long count(Page page) throws BoltFormatException {
     long count = page.count == COUNT_IN_FIRST_ID ? page.buf.getLong(Page.HEADER) : page.count;
-    if (count < 0 || count > (page.length - idsAt(count)) / 8) {
+    if (count < 0 || count > (page.length - idsAt(page)) / 8) {
       throw page.corrupt("freelist of " + Long.toUnsignedString(count) + " ids does not fit in the page");
     }
     return count;
   }
 
-  /** Id {@code i} of the {@code count} that {@code page} lists. */
-  static long id(Page page, long count, int i) {
-    return page.buf.getLong(idsAt(count) + 8 * i);
+  /** Id {@code i} of those {@code page} lists. */
+  static long id(Page page, int i) {
+    return page.buf.getLong(idsAt(page) + 8 * i);
+  }
+
+  /** Where the ids of a page read start: the count field says whether the true count comes first. */
+  private static int idsAt(Page page) {
+    return Page.HEADER + (page.count == COUNT_IN_FIRST_ID ? 8 : 0);
   }
 }

@@ -74,11 +74,7 @@ class DataDirRestoreTest {
    */
   @Test
   void bumpAppendsThroughEveryLevelOfADeepKeyTree() throws Exception {
-    Map<String, Map<String, byte[]>> source = source();
-    source.get("key").clear();
-    for (int rev = 2; rev <= 30_001; rev++) {
-      source.get("key").put(key(revision(rev, false)), new byte[] {(byte) rev});
-    }
+    Map<String, Map<String, byte[]>> source = deepKeyTree();
     DataDirRestore.run(request(snapshot(source, true, 1024), dir.resolve("data"), 5));
 
     Map<String, byte[]> expected = new TreeMap<>(source.get("key"));
@@ -94,11 +90,7 @@ class DataDirRestoreTest {
    */
   @Test
   void theRestoredDbListsItsFreePagesAndRestoresAgain() throws Exception {
-    Map<String, Map<String, byte[]>> source = source();
-    source.get("key").clear();
-    for (int rev = 2; rev <= 30_001; rev++) {
-      source.get("key").put(key(revision(rev, false)), new byte[] {(byte) rev});
-    }
+    Map<String, Map<String, byte[]>> source = deepKeyTree();
     DataDirRestore.run(request(snapshot(source, true, 1024), dir.resolve("data"), 5));
     Path db = dir.resolve("data/member/snap/db");
     long listed = assertFreelistAccountsForEveryPage(db);
@@ -354,6 +346,16 @@ class DataDirRestoreTest {
         ClusterTest.three(), false, 0, false, EtcdRelease.parse(server).orElseThrow())))
         .hasMessageContainingAll(message).hasMessageNotContaining("\n");
     assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  /** The source with 30,000 revisions: in 1 KiB pages, two levels of branches above the key tree's leaves. */
+  private static Map<String, Map<String, byte[]>> deepKeyTree() {
+    Map<String, Map<String, byte[]>> source = source();
+    source.get("key").clear();
+    for (int rev = 2; rev <= 30_001; rev++) {
+      source.get("key").put(key(revision(rev, false)), new byte[] {(byte) rev});
+    }
+    return source;
   }
 
   private static RestoreRequest request(Path snapshot, Path dataDir, long bump) {
