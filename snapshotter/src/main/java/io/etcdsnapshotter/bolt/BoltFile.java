@@ -18,7 +18,6 @@ public final class BoltFile implements Closeable {
   private final long fileSize;
   private final MetaSelection metas;
   private final PageStore store;
-  /** The pages the last {@link #scan} found in use, freelist pages included; null before a scan. */
   private PageSet inUse;
 
   private BoltFile(Path path, ReadOnlyFile file, long fileSize, MetaSelection metas) {

@@ -132,16 +132,22 @@ class RestoreEndToEndTest {
     }
   }
 
-  /** The freelist field of the meta page with the higher txid (bbolt's layout: -1 when the db lists none). */
+  /**
+   * The freelist field of the meta page with the higher txid, read as bbolt lays it out (-1 when the db lists none):
+   * pages 0 and 1 of 4 KiB, each a 16-byte page header then the meta, whose freelist and txid are at 32 and 48.
+   */
   private static long freelistPage(Path db) throws Exception {
-    ByteBuffer metas = ByteBuffer.allocate(2 * 4096).order(ByteOrder.LITTLE_ENDIAN);
+    int page = 4096;
+    int freelistAt = 16 + 32;
+    int txidAt = 16 + 48;
+    ByteBuffer metas = ByteBuffer.allocate(2 * page).order(ByteOrder.LITTLE_ENDIAN);
     try (FileChannel file = FileChannel.open(db)) {
       while (metas.hasRemaining() && file.read(metas) >= 0) {
         // a file channel may return fewer bytes than asked
       }
     }
-    int newer = metas.getLong(16 + 48) > metas.getLong(4096 + 16 + 48) ? 0 : 4096;
-    return metas.getLong(newer + 16 + 32);
+    int newer = metas.getLong(txidAt) > metas.getLong(page + txidAt) ? 0 : page;
+    return metas.getLong(newer + freelistAt);
   }
 
   /** The upgrade path: a cluster backed up on etcd 3.5 comes back on the 3.6 that Kubernetes 1.34+ runs. */
