@@ -6,9 +6,10 @@
     Every decision that needs the snapshot files is taken while the states run, not while this file renders, so that
     the files may appear (be mounted) in the same apply:
     - etcd-restore-X-snapshot fails, naming the file, when a snapshot file is missing; nothing else then runs.
-    - etcd-restore-X-pending hashes the snapshot file once (sha256, written 0600 under Salt's cache dir for the states
-      after it) and reports a change only when the data dir does not record that sha256 in its marker file: the
-      cluster is pending. Everything below runs on that change (onchanges) and nothing else.
+    - etcd-restore-X-pending reports a change only when the data dir does not record the snapshot file's sha256 in its
+      marker file: the cluster is pending. Everything below runs on that change (onchanges) and nothing else. The
+      file's sha256 (written 0600 under Salt's cache dir for the states after it) comes from the one read of the file
+      this apply makes: pending's own when the data dir has a marker to compare, else the verify's below.
     - With pillar etcd_restore:to_revision ({CLUSTER: N}) or to_time (one UTC time for all clusters), a cluster is
       restored to that point through its journal on the volume (snapshot_dir/journal/CLUSTER): the jar starts from
       the newest of its snapshot file and generations at or before the point. The point is part of what the marker
@@ -51,8 +52,10 @@
 {%- endif %}
 
 {%- set snapshots = {} %}
+{%- set sha256_files = {} %}
 {%- for name, cluster in etcd.clusters.items() %}
 {%-   do snapshots.update({name: snapshot_dir ~ '/' ~ cluster.snapshot_file}) %}
+{%-   do sha256_files.update({name: sha256_dir ~ '/' ~ name ~ '.sha256'}) %}
 {%- endfor %}
 {%- set tests = [] %}
 {%- for snapshot in snapshots.values() %}{% do tests.append('test -f ' ~ snapshot|quote) %}{% endfor %}
@@ -132,7 +135,7 @@ etcd-restore-{{ name }}-snapshot:
 etcd-restore-{{ name }}-pending:
   cmd.script:
     - source: salt://kubernetes/etcd/files/pending.sh
-    - name: pending.sh {{ args }} {{ (sha256_dir ~ '/' ~ name ~ '.sha256')|quote }}
+    - name: pending.sh {{ args }} {{ sha256_files[name]|quote }}
     - shell: /bin/bash
     - stateful:
       - test_name: pending.sh {{ args }}
@@ -147,8 +150,9 @@ etcd-restore-{{ name }}-pending:
 {#- A point in time is checked by building it in full beside the data dir (a dry run): the chain reaching the point
     and every record up to it, as well as the snapshot, before anything stops. #}
 {%-     set point = restore.points.get(name, []) %}
+{#- Without a point the verify also writes the sha256 the pending state left to it (pending.sh says when). #}
 {%-     set check = ['restore', snapshots[name]] + point + ['--dry-run', '--data-dir', cluster.data_dir ~ '.point-check']
-          if point else ['verify', snapshots[name]] %}
+          if point else ['verify', snapshots[name], '--sha256-file', sha256_files[name]] %}
 etcd-restore-{{ name }}-verify:
   cmd.run:
     - name: {{ java_jar }} {{ check|map('quote')|join(' ') }} --etcd-version {{ etcd.release|quote }}
@@ -160,7 +164,7 @@ etcd-restore-{{ name }}-verify:
 {%-   endfor %}
 
 {%-   for name, cluster in etcd.clusters.items() %}
-{%-     set sha256_file = sha256_dir ~ '/' ~ name ~ '.sha256' %}
+{%-     set sha256_file = sha256_files[name] %}
 {%-     set flags = [
           'restore', snapshots[name],
           '--data-dir', cluster.data_dir,

@@ -5,6 +5,9 @@
 # hashed once per apply. With --point (the restore's point-in-time flags, e.g. "--to-revision 123"), the restore is
 # of SNAPSHOT and that point: the sha256 is then of the snapshot's sha256 and the point, so another point is another
 # restore (and token), and the same one again is none.
+# Without --point and without a MARKER the answer needs no sha256: nothing restored lives there. SNAPSHOT is then
+# not read here (8 GiB take seconds), and SHA256_FILE is removed: the jar's verify, which reads the file anyway,
+# writes it (verify --sha256-file), and the restore refuses to run without it.
 set -euo pipefail
 point=
 if [ "${1:-}" = --point ]; then
@@ -12,6 +15,15 @@ if [ "${1:-}" = --point ]; then
   shift 2
 fi
 snapshot=$1 marker=$2 sha256_file=${3:-}
+json() {
+  local s=${1//\\/\\\\}
+  printf '"%s"' "${s//\"/\\\"}"
+}
+if [ -z "$point" ] && [ ! -e "$marker" ]; then
+  [ -z "$sha256_file" ] || rm -f "$sha256_file"
+  printf '{"changed": true, "comment": %s}\n' "$(json "restore $snapshot into $(dirname "$marker"), which holds no restore")"
+  exit 0
+fi
 # openssl's SHA-256 uses the CPU's SHA instructions: five times faster than coreutils' sha256sum on an 8 GiB file,
 # which sits between the operator and the restore. The digest is the same either way, so markers stay valid.
 if command -v openssl >/dev/null; then
@@ -30,10 +42,6 @@ if [ -n "$sha256_file" ]; then
   mkdir -p -m 0700 "$(dirname "$sha256_file")"
   (umask 077 && printf '%s\n' "$sha" > "$sha256_file.part" && mv -f "$sha256_file.part" "$sha256_file")
 fi
-json() {
-  local s=${1//\\/\\\\}
-  printf '"%s"' "${s//\"/\\\"}"
-}
 if [ "$recorded" = "$sha" ]; then
   printf '{"changed": false, "comment": %s}\n' "$(json "$(dirname "$marker") already holds the restore of $snapshot")"
 else

@@ -14,8 +14,11 @@ import java.util.HexFormat;
 /**
  * The SHA-256 digest etcd appends to a snapshot stream. etcd decides a file has one iff {@code size % 512 == 32}: a
  * bbolt file is a whole number of pages of at least 1 KiB, so a db copied from a data dir never matches.
+ *
+ * @param content the SHA-256 of all the content, trailer included: of a plain file, what {@code sha256sum} prints,
+ *     had at no extra read
  */
-public record IntegrityTrailer(boolean present, String stored, String computed) {
+public record IntegrityTrailer(boolean present, String stored, String computed, String content) {
   public static final int SIZE = 32;
   private static final int CHUNK = 1 << 20;
 
@@ -115,10 +118,21 @@ public record IntegrityTrailer(boolean present, String stored, String computed) 
     /** What the content held once all of it has passed. */
     public IntegrityTrailer result() {
       if (!present) {
-        return new IntegrityTrailer(false, null, null);
+        return new IntegrityTrailer(false, null, null, null);
       }
       HexFormat hex = HexFormat.of();
-      return new IntegrityTrailer(true, hex.formatHex(trailer), hex.formatHex(sha.digest()));
+      MessageDigest whole = copy(sha);
+      whole.update(trailer);
+      return new IntegrityTrailer(true, hex.formatHex(trailer), hex.formatHex(sha.digest()),
+          hex.formatHex(whole.digest()));
+    }
+
+    private static MessageDigest copy(MessageDigest sha) {
+      try {
+        return (MessageDigest) sha.clone();
+      } catch (CloneNotSupportedException e) {
+        throw new IllegalStateException("the JVM's SHA-256 cannot be copied", e);
+      }
     }
   }
 

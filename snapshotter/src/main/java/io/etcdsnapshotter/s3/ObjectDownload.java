@@ -78,14 +78,7 @@ public final class ObjectDownload {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != found.size()) {
       return false;
     }
-    MessageDigest digest = Sha256.digest();
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      byte[] buffer = new byte[READ];
-      for (int read; (read = in.read(buffer)) >= 0; ) {
-        digest.update(buffer, 0, read);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest()).equals(found.sha256());
+    return Sha256.ofFile(file).equals(found.sha256());
   }
 
   private static long copy(InputStream in, FileChannel out, MessageDigest digest) throws IOException {

@@ -7,7 +7,11 @@ import io.etcdsnapshotter.bolt.SnapshotFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,11 +107,29 @@ class VerifyCommandTest {
   }
 
   @Test
-  void aDamagedSnapshotFailsWithOneLine() throws IOException {
+  void theSha256FileHoldsWhatSha256sumPrintsWithOrWithoutATrailer() throws Exception {
+    Path snapshot = SnapshotFixtures.snapshot("3.6");
+    Path db = SnapshotFixtures.write(tmp, "db", SnapshotFixtures.db("3.6"));
+    for (Path file : List.of(snapshot, db)) {
+      Path out = tmp.resolve("cache/etcd-restore/" + file.getFileName() + ".sha256");
+      CliRun run = CliRun.of("verify", file.toString(), "--sha256-file", out.toString());
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(out).hasContent(sha256sum(file) + "\n");
+      assertThat(Files.getPosixFilePermissions(out)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.getPosixFilePermissions(out.getParent()))
+          .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void aDamagedSnapshotFailsWithOneLineAndWritesNoSha256() throws IOException {
     byte[] file = SnapshotFixtures.bytes("3.4");
     file[SnapshotFixtures.indexOf(file, "held-2")] ^= 0x20;
     Path damaged = SnapshotFixtures.write(tmp, "snap.db", file);
-    assertOneLineFailure(CliRun.of("verify", damaged.toString()), "SHA-256 mismatch");
+    Path out = tmp.resolve("snap.db.sha256");
+    assertOneLineFailure(CliRun.of("verify", damaged.toString(), "--sha256-file", out.toString()),
+        "SHA-256 mismatch");
+    assertThat(out).doesNotExist();
   }
 
   @Test
@@ -133,5 +155,9 @@ class VerifyCommandTest {
     CliRun run = CliRun.of("verify", "--help");
     assertThat(run.exit()).isZero();
     assertThat(run.out()).contains("Exit codes:", "without an integrity trailer");
+  }
+
+  private static String sha256sum(Path file) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 }

@@ -12,6 +12,7 @@ import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Json;
 import io.etcdsnapshotter.e2e.etcd.Keyspace;
 import io.etcdsnapshotter.e2e.etcd.Security;
+import io.etcdsnapshotter.e2e.fs.Sha256Sum;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import java.nio.charset.StandardCharsets;
@@ -102,9 +103,13 @@ class EncryptedSnapshotTest {
     assertThat(status.exitCode()).as(status.toString()).isZero();
     assertThat(Json.parse(status.stdout()).path("revision").asLong()).isEqualTo(sourceRevision);
 
-    ProcessResult verify = read("verify", snapshot.toString(), "--restore", "--scratch-dir", dir.toString());
+    Path sha256File = dir.resolve("verified.sha256");
+    ProcessResult verify = read("verify", snapshot.toString(), "--restore", "--scratch-dir", dir.toString(),
+        "--sha256-file", sha256File.toString());
     assertThat(verify.exitCode()).as(verify.toString()).isZero();
     assertThat(verify.stdout()).contains("sha256    ok (").contains("restore ");
+    assertThat(sha256File).as("the digest of the encrypted bytes, as Salt's marker records it, not of the content")
+        .hasContent(Sha256Sum.of(snapshot) + "\n");
   }
 
   @Test

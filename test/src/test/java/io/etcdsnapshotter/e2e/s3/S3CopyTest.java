@@ -9,20 +9,17 @@ import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Json;
 import io.etcdsnapshotter.e2e.etcd.Security;
+import io.etcdsnapshotter.e2e.fs.Sha256Sum;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
 import io.etcdsnapshotter.e2e.restore.RestoredCluster;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -95,7 +92,7 @@ class S3CopyTest {
     S3Object newest = ours("etcd/prod/main/").get(0);
     assertThat(newest.key()).endsWith("-" + index("volume").path("revision").asText() + ".db");
     HeadObjectResponse head = s3.headObject(r -> r.bucket(BUCKET).key(newest.key()));
-    assertThat(head.metadata()).containsEntry("sha256", sha256(work.resolve("volume/snapshot.db")))
+    assertThat(head.metadata()).containsEntry("sha256", Sha256Sum.of(work.resolve("volume/snapshot.db")))
         .containsEntry("created-by", "etcd-snapshotter").containsEntry("cluster-name", CLUSTER_NAME);
     assertThat(head.serverSideEncryption()).isEqualTo(ServerSideEncryption.AWS_KMS);
     assertThat(head.ssekmsKeyId()).contains(kmsKey);
@@ -249,16 +246,4 @@ class S3CopyTest {
     }
   }
 
-  private static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 20];
-      for (int read; (read = in.read(buffer)) >= 0; ) {
-        digest.update(buffer, 0, read);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

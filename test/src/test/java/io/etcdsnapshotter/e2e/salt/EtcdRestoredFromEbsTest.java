@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
+import io.etcdsnapshotter.e2e.fs.Sha256Sum;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -121,9 +119,9 @@ class EtcdRestoredFromEbsTest {
     assertThat(master.etcdDirs()).anyMatch(dir -> dir.startsWith("data.before-restore-"))
         .anyMatch(dir -> dir.startsWith("data-events.before-restore-"));
     assertThat(salt.path("var/etcd/data/.etcd-snapshotter-restored-sha256"))
-        .hasContent(sha256(snapshots.resolve("snapshot.db")));
+        .hasContent(Sha256Sum.of(snapshots.resolve("snapshot.db")) + "\n");
     assertThat(salt.path("var/etcd/data-events/.etcd-snapshotter-restored-sha256"))
-        .hasContent(sha256(snapshots.resolve("snapshot-events.db")));
+        .hasContent(Sha256Sum.of(snapshots.resolve("snapshot-events.db")) + "\n");
     assertThat(stdoutOf(restored, "etcd-snapshot-volume-released")).as("%s", restored).contains("released vol-");
     assertThat(run("mountpoint", "-q", mountPoint().toString()).exitCode()).as("still mounted").isNotZero();
     assertThat(broughtBack()).as("volumes left brought back").isEmpty();
@@ -239,9 +237,6 @@ class EtcdRestoredFromEbsTest {
         .map(state -> String.valueOf(state.changes().get("stdout"))).findFirst().orElse("");
   }
 
-  private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))) + "\n";
-  }
 
   private static Tag tag(String key, String value) {
     return Tag.builder().key(key).value(value).build();

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
+import io.etcdsnapshotter.e2e.fs.Sha256Sum;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,9 +78,10 @@ class EtcdRestoredFromS3Test {
     assertThat(restored.succeeded()).as("%s", restored).isTrue();
     master.assertServesTheSnapshot();
     assertThat(salt.path("var/etcd/data/.etcd-snapshotter-restored-sha256"))
-        .as("the copy restored is the file the run saved").hasContent(sha256(snapshots.resolve("snapshot.db")));
+        .as("the copy restored is the file the run saved")
+        .hasContent(Sha256Sum.of(snapshots.resolve("snapshot.db")) + "\n");
     assertThat(salt.path("var/etcd/data-events/.etcd-snapshotter-restored-sha256"))
-        .hasContent(sha256(snapshots.resolve("snapshot-events.db")));
+        .hasContent(Sha256Sum.of(snapshots.resolve("snapshot-events.db")) + "\n");
     assertThat(DOWNLOADED).as("each fetched copy, every Secret of its cluster, is gone once its cluster runs")
         .allSatisfy(file -> assertThat(salt.path(file)).doesNotExist());
 
@@ -140,7 +138,4 @@ class EtcdRestoredFromS3Test {
   }
 
 
-  private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))) + "\n";
-  }
 }

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.etcdsnapshotter.e2e.Repository;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import io.etcdsnapshotter.e2e.fs.Sha256Sum;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,7 +150,7 @@ class EtcdRestoredTest {
     assertThat(installed).doesNotExist();
     assertNothingStoppedOrMoved(wrongHash);
 
-    StateRun run = salt.apply(SLS, pillar + install.formatted(installed, jar.toUri(), sha256(jar)));
+    StateRun run = salt.apply(SLS, pillar + install.formatted(installed, jar.toUri(), Sha256Sum.of(jar)));
     assertThat(installed).hasSameBinaryContentAs(jar);
     assertThat(run.states()).as("%s", run)
         .filteredOn(state -> state.id().endsWith("-verify")).hasSize(2)
@@ -175,10 +173,6 @@ class EtcdRestoredTest {
     }
   }
 
-  private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
-    return HexFormat.of().formatHex(
-        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-  }
 
   private static byte[] randomBytes() {
     byte[] bytes = new byte[64 * 1024];

@@ -2,14 +2,12 @@ package io.etcdsnapshotter.e2e.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etcdsnapshotter.e2e.etcd.Json;
+import io.etcdsnapshotter.e2e.fs.Sha256Sum;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -48,7 +46,8 @@ final class Volume {
   static Map<String, String> fingerprint(Path dir) {
     Map<String, String> files = new TreeMap<>();
     try (Stream<Path> list = Files.list(dir)) {
-      list.filter(path -> !isBookkeeping(path)).forEach(path -> files.put(name(path), sha256(path)));
+      list.filter(path -> !isBookkeeping(path)).forEach(path -> files.put(name(path),
+          Files.isDirectory(path) ? "directory" : Sha256Sum.of(path)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -57,26 +56,6 @@ final class Volume {
 
   static boolean isBookkeeping(Path path) {
     return name(path).equals(INDEX) || name(path).contains("lock");
-  }
-
-  static String sha256(Path file) {
-    if (Files.isDirectory(file)) {
-      return "directory";
-    }
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      try (var in = Files.newInputStream(file)) {
-        byte[] buffer = new byte[1 << 20];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          digest.update(buffer, 0, n);
-        }
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String name(Path path) {
