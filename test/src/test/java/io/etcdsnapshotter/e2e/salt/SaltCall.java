@@ -57,6 +57,14 @@ final class SaltCall {
     return root;
   }
 
+  /**
+   * The environment every Salt process of a test gets: its temp dir (Python's, which cmd.script copies each script
+   * into) under {@code root}, so that a job killed mid-script leaves nothing in the machine's /tmp.
+   */
+  static Map<String, String> environment(Path root) throws IOException {
+    return Map.of("TMPDIR", Files.createDirectories(root.resolve("tmp")).toString());
+  }
+
   Path path(String relative) {
     return root.resolve(relative);
   }
@@ -81,6 +89,7 @@ final class SaltCall {
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(stdout.toFile())
         .redirectError(stderr.toFile());
+    builder.environment().putAll(environment(root));
     builder.environment().putAll(environment);
     Process salt = builder.start();
     try {

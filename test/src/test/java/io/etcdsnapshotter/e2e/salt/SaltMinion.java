@@ -35,9 +35,12 @@ final class SaltMinion implements AutoCloseable {
         "pidfile: " + run.resolve("salt-minion.pid"),
         "log_level_logfile: info",
         ""));
-    Process process = new ProcessBuilder(Path.of(SaltCall.saltCallPath()).resolveSibling("salt-minion").toString(),
+    ProcessBuilder builder = new ProcessBuilder(
+        Path.of(SaltCall.saltCallPath()).resolveSibling("salt-minion").toString(),
         "--config-dir", config.toString(), "--log-level", "warning")
-        .redirectErrorStream(true).redirectOutput(salt.path("salt/minion-console.log").toFile()).start();
+        .redirectErrorStream(true).redirectOutput(salt.path("salt/minion-console.log").toFile());
+    builder.environment().putAll(SaltCall.environment(salt.root()));
+    Process process = builder.start();
     SaltMinion minion = new SaltMinion(process, log);
     Polling.await("salt-minion's event bus in " + run, STARTUP, () -> {
       if (!process.isAlive()) {
