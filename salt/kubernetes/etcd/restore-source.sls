@@ -58,9 +58,14 @@ etcd-restore-source:
         echo {{ name }}-object "$object"
 {%-     endfor %}
 {%-   else %}
+        # openssl's SHA-256 uses the CPU's SHA instructions: several times faster than coreutils' on a file of GiBs,
+        # which every master reads here before anything stops. The digest is the same either way.
+        sha256() {
+          if command -v openssl >/dev/null; then openssl dgst -sha256 -r < "$1"; else sha256sum < "$1"; fi | cut -d' ' -f1
+        }
 {%-     for name, cluster in etcd.clusters.items() %}
 {%-       set file = (restore.snapshot_dir ~ '/' ~ cluster.snapshot_file)|quote %}
-        if [ -f {{ file }} ]; then echo {{ name }} "$(sha256sum < {{ file }} | cut -d' ' -f1)"; else echo {{ name }} missing; fi
+        if [ -f {{ file }} ]; then sha=$(sha256 {{ file }}); echo {{ name }} "$sha"; else echo {{ name }} missing; fi
 {%-     endfor %}
 {%-   endif %}
     - shell: /bin/bash
