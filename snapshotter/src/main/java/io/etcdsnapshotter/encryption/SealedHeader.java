@@ -13,7 +13,8 @@ import java.util.Arrays;
  *
  * <pre>
  * magic "ETCDSEAL" (8) | version 1 (1) | chunk size (4) | nonce prefix (7, random per file)
- * | key id length (2) | key id (UTF-8: the KMS key's ARN) | encrypted data key length (2) | encrypted data key
+ * | key id length (2) | key id (the KMS key's ARN, printable ASCII) | encrypted data key length (2)
+ * | encrypted data key
  * </pre>
  *
  * The data key is only ever stored as KMS encrypted it. Every chunk authenticates the header's bytes, so no field of
@@ -121,8 +122,13 @@ final class SealedHeader {
       byte[] prefix = new byte[PREFIX_BYTES];
       in.get(prefix);
       byte[] id = field(in, what, kind, "key id");
+      if (!printable(id)) {
+        // A damaged length reads on into the bytes after the id: they must never reach a message, nor KMS.
+        throw new IOException(what + " its encryption header is damaged (a key id of " + id.length + " bytes that"
+            + " are not all printable ASCII, as every KMS key id, alias and ARN is); use another " + kind);
+      }
       byte[] key = field(in, what, kind, "encrypted data key");
-      return new SealedHeader(new String(id, StandardCharsets.UTF_8), key, chunkSize, prefix);
+      return new SealedHeader(new String(id, StandardCharsets.US_ASCII), key, chunkSize, prefix);
     } catch (BufferUnderflowException e) {
       throw new IOException(what + " ends inside its encryption header: it is truncated; use another " + kind, e);
     } catch (IllegalArgumentException e) {
@@ -140,6 +146,15 @@ final class SealedHeader {
     byte[] field = new byte[length];
     in.get(field);
     return field;
+  }
+
+  private static boolean printable(byte[] id) {
+    for (byte b : id) {
+      if (b < 0x21 || b > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Reads until {@code buf} is full or the file ends. */
