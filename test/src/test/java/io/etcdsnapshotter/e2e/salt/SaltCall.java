@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -59,10 +60,13 @@ final class SaltCall {
 
   /**
    * The environment every Salt process of a test gets: its temp dir (Python's, which cmd.script copies each script
-   * into) under {@code root}, so that a job killed mid-script leaves nothing in the machine's /tmp.
+   * into) under {@code root}, so that a job killed mid-script leaves nothing in the machine's /tmp; then {@code
+   * extra}.
    */
-  static Map<String, String> environment(Path root) throws IOException {
-    return Map.of("TMPDIR", Files.createDirectories(root.resolve("tmp")).toString());
+  static Map<String, String> environment(Path root, Map<String, String> extra) throws IOException {
+    Map<String, String> environment = new HashMap<>(extra);
+    environment.putIfAbsent("TMPDIR", Files.createDirectories(root.resolve("tmp")).toString());
+    return environment;
   }
 
   Path path(String relative) {
@@ -89,8 +93,7 @@ final class SaltCall {
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(stdout.toFile())
         .redirectError(stderr.toFile());
-    builder.environment().putAll(environment(root));
-    builder.environment().putAll(environment);
+    builder.environment().putAll(environment(root, environment));
     Process salt = builder.start();
     try {
       if (!salt.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,7 @@ final class SaltMaster implements AutoCloseable {
     Files.writeString(salt.pillar.resolve("top.sls"), top);
     try {
       salt.daemons.add(Processes.start(List.of(bin.resolve("salt-master").toString(), "-c", config.toString(),
-          "-l", "warning"), SaltCall.environment(dir)));
+          "-l", "warning"), SaltCall.environment(dir, Map.of())));
       for (Master master : masters) {
         Path minion = Files.createDirectories(master.salt().path("minion"));
         Files.writeString(minion.resolve("minion"), daemonConfig(minion) + String.join("\n",
@@ -91,10 +90,8 @@ final class SaltMaster implements AutoCloseable {
             // Jobs as threads of the minion, not processes of their own: nothing outlives the minion.
             "multiprocessing: false",
             ""));
-        Map<String, String> minionEnvironment = new HashMap<>(SaltCall.environment(master.salt().root()));
-        minionEnvironment.putAll(environment);
         salt.daemons.add(Processes.start(List.of(bin.resolve("salt-minion").toString(), "-c", minion.toString(),
-            "-l", "warning"), minionEnvironment));
+            "-l", "warning"), SaltCall.environment(master.salt().root(), environment)));
       }
       salt.awaitMinions();
     } catch (RuntimeException | IOException e) {

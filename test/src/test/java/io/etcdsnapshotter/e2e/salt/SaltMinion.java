@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -39,7 +40,7 @@ final class SaltMinion implements AutoCloseable {
         Path.of(SaltCall.saltCallPath()).resolveSibling("salt-minion").toString(),
         "--config-dir", config.toString(), "--log-level", "warning")
         .redirectErrorStream(true).redirectOutput(salt.path("salt/minion-console.log").toFile());
-    builder.environment().putAll(SaltCall.environment(salt.root()));
+    builder.environment().putAll(SaltCall.environment(salt.root(), Map.of()));
     Process process = builder.start();
     SaltMinion minion = new SaltMinion(process, log);
     Polling.await("salt-minion's event bus in " + run, STARTUP, () -> {
