@@ -98,6 +98,13 @@ final class JournalCommand implements Callable<Integer> {
           + " snapshot command (default: ${DEFAULT-VALUE}).")
   String snapshotInterval;
 
+  @Option(names = "--allow-cluster-change",
+      description = "A cluster whose newest snapshot is of another etcd cluster (other cluster ID), as after a"
+          + " restore with a new token, gets a full snapshot first (with --snapshot-interval), which a chain of its"
+          + " own then continues; the old cluster's chains stay for restores before the change (config:"
+          + " allowClusterChange; default: off, and the journal refuses such a cluster).")
+  Boolean allowClusterChange;
+
   @Override
   public Integer call() throws Exception {
     Duration interval = DurationParser.parse(fsyncInterval, "--fsync-interval", MAX_INTERVAL);
@@ -108,7 +115,8 @@ final class JournalCommand implements Callable<Integer> {
       throw new ConfigException("--segment-size-mib must be from 1 to 1024, not " + segmentMib);
     }
     SnapshotConfig config = SnapshotConfigLoader.load(new SnapshotSettings(etcd.config, dir, null, etcd.dialTimeout,
-        null, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, null, null, null, null, null, null, null));
+        null, etcd.clusters, etcd.tls(), etcd.user, etcd.passwordFile, null, allowClusterChange, null, null, null,
+        null, null));
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
     Signal.handle(new Signal("INT"), signal -> stop.countDown());

@@ -176,7 +176,7 @@ final class RestoreCommand implements Callable<Integer> {
         ObjectDownload.Found found = download.find(S3Location.parse(snapshot, "FILE"));
         restored = found.location().toString();
         PointInTime point = !pointInTime ? null : new PointInTime(journalDir,
-            toTime == null ? toRevision : BaseSnapshot.revisionAt(journalDir, toTime, keys), keys);
+            toTime == null ? toRevision : BaseSnapshot.revisionAt(journalDir, toTime, keys), keys, null);
         result = DataDirRestore.run(request(null, target, cluster, new RemoteSnapshot() {
           @Override
           public long size() {

@@ -6,6 +6,8 @@ import io.etcdsnapshotter.UsageException;
 import io.etcdsnapshotter.config.ClusterConfig;
 import io.etcdsnapshotter.config.MetricsConfig;
 import io.etcdsnapshotter.config.SnapshotConfig;
+import io.etcdsnapshotter.etcd.EtcdMember;
+import io.etcdsnapshotter.etcd.MemberSelector;
 import io.etcdsnapshotter.files.PrivateFiles;
 import io.etcdsnapshotter.follow.ClusterJournal;
 import io.etcdsnapshotter.follow.JournalSettings;
@@ -75,7 +77,8 @@ public final class ContinuousBackup implements AutoCloseable {
 
   /**
    * Takes a first snapshot of each cluster that has none when a snapshot interval is set (else that is a usage
-   * error naming the fix), then starts following every cluster.
+   * error naming the fix), then starts following every cluster. With allowClusterChange, a cluster whose newest
+   * snapshot is of another etcd cluster (a restore gave it a new ID) counts as having none.
    */
   public static ContinuousBackup start(SnapshotConfig config, JournalOptions options) throws IOException {
     ContinuousBackup backup = new ContinuousBackup(config, options);
@@ -91,14 +94,22 @@ public final class ContinuousBackup implements AutoCloseable {
 
   private void snapshotThoseWithout() throws IOException {
     SnapshotIndex index = SnapshotIndex.load(config.dir());
-    List<ClusterConfig> without = config.clusters().stream().filter(c -> newest(index, c) == null).toList();
+    List<ClusterConfig> without = new ArrayList<>();
+    for (ClusterConfig cluster : config.clusters()) {
+      SnapshotIndex.Entry entry = newest(index, cluster);
+      if (entry == null || config.allowClusterChange() && replaced(cluster, entry)) {
+        without.add(cluster);
+      }
+    }
     if (without.isEmpty()) {
       return;
     }
     if (options.snapshotInterval() == null) {
-      throw new UsageException("cluster " + without.get(0).name() + " has no snapshot recorded in " + config.dir()
-          + "/snapshots.json for the journal to continue; take one first (snapshot --dir " + config.dir()
-          + "), or give journal --snapshot-interval to take one itself");
+      ClusterConfig first = without.get(0);
+      throw new UsageException("cluster " + first.name() + " has no snapshot " + (newest(index, first) == null ? ""
+          : "of its new etcd cluster ") + "recorded in " + config.dir() + "/snapshots.json for the journal to"
+          + " continue; take one first (snapshot --dir " + config.dir() + "), or give journal --snapshot-interval to"
+          + " take one itself");
     }
     List<String> failures = snapshots.take(without);
     for (int i = 0; i < without.size(); i++) {
@@ -106,6 +117,18 @@ public final class ContinuousBackup implements AutoCloseable {
         throw new IOException("cluster " + without.get(i).name() + ": its first full snapshot, which the journal"
             + " continues, failed: " + failures.get(i));
       }
+    }
+  }
+
+  /** Whether the cluster's endpoints now serve another etcd cluster than the one its newest snapshot is of. */
+  private boolean replaced(ClusterConfig cluster, SnapshotIndex.Entry entry) throws IOException {
+    try (EtcdMember member = MemberSelector.firstHealthy(cluster, config.dialTimeout())) {
+      if (member.clusterIdHex().equals(entry.clusterId)) {
+        return false;
+      }
+      LOG.info("cluster {}: etcd cluster {} now, its newest snapshot is of {}; taking a full snapshot of the new one"
+          + " to continue (allowClusterChange)", cluster.name(), member.clusterIdHex(), entry.clusterId);
+      return true;
     }
   }
 

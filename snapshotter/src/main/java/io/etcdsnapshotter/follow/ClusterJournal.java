@@ -109,7 +109,9 @@ public final class ClusterJournal implements AutoCloseable {
     try {
       if (!member.clusterIdHex().equals(settings.snapshotClusterId())) {
         throw new IOException("cluster " + cluster.name() + " is etcd cluster " + member.clusterIdHex() + " but its"
-            + " newest snapshot is of " + settings.snapshotClusterId() + "; take a snapshot of this cluster first");
+            + " newest snapshot is of " + settings.snapshotClusterId() + "; take a snapshot of this cluster first, or"
+            + " if it was replaced on purpose (a restore with a new token) start journal with --allow-cluster-change"
+            + " and --snapshot-interval to take it");
       }
       JournalWriter writer = JournalWriter.open(settings.dir(), member.clusterId(), settings.snapshotRevision(),
           settings.segmentBytes(), settings.keys());
@@ -349,6 +351,15 @@ public final class ClusterJournal implements AutoCloseable {
     member.close();
     try {
       member = MemberSelector.firstHealthy(cluster, settings.dialTimeout(), settings.readPace());
+      if (member.clusterId() != writer.clusterId()) {
+        // A restore with a new token, or a rebuild, behind the same endpoints: its revisions are not the ones this
+        // chain holds, and appending them would make a history neither cluster had.
+        fail("the endpoints now serve etcd cluster " + member.clusterIdHex() + ", not " + Long.toHexString(
+            writer.clusterId()) + " the journal follows (restored or rebuilt?); the journal ends at revision "
+            + lastRevision() + ". Once a snapshot of the new cluster is on the volume (snapshot"
+            + " --allow-cluster-change), start journal again: it continues that snapshot");
+        return;
+      }
       synchronized (chainLock) {
         if (gapAt > 0) {
           return; // a new chain, after the snapshot, watches again

@@ -80,6 +80,15 @@ public final class Chain {
     return baseRevision;
   }
 
+  /**
+   * The etcd cluster ID (hex, as etcd and {@code snapshots.json} show it) its first segment's header names; null when
+   * that segment was cut within its header (the chain then holds nothing).
+   */
+  public String clusterIdHex() throws IOException {
+    SegmentHeader header = Segment.headerOf(segments.get(0), isLast(0));
+    return header == null ? null : Long.toHexString(header.clusterId());
+  }
+
   DataKeys keys() {
     return keys;
   }

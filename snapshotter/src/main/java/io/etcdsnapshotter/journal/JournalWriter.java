@@ -60,7 +60,9 @@ public final class JournalWriter implements Closeable {
   }
 
   /**
-   * Continues the newest chain in {@code dir}, or starts one at {@code snapshotRevision} when there is none.
+   * Continues the newest chain of etcd cluster {@code clusterId} in {@code dir}, or starts one at {@code
+   * snapshotRevision} when there is none. Chains of another cluster (the one before a restore gave this one a new
+   * ID) stay as they are, for restores to points before the change.
    *
    * @param snapshotRevision the revision of the newest full snapshot: where a chain starts in an empty dir
    * @param segmentBytes a segment is closed and the next begun once it is at least this long
@@ -70,10 +72,20 @@ public final class JournalWriter implements Closeable {
       SegmentKeys keys) throws IOException {
     PrivateFiles.ensureDirectory(dir);
     List<Chain> chains = Chain.list(dir, keys.reader());
-    if (chains.isEmpty()) {
+    Chain newest = null;
+    for (Chain chain : chains) {
+      String cluster = chain.clusterIdHex();
+      if (cluster == null || cluster.equals(Long.toHexString(clusterId))) {
+        newest = chain;
+      } else if (chain.baseRevision() == snapshotRevision) {
+        throw new IOException(dir + " holds a chain from revision " + snapshotRevision + " of etcd cluster " + cluster
+            + ", the revision this cluster's (" + Long.toHexString(clusterId) + ") chain would start at; move that"
+            + " journal dir aside, keeping it for restores of the old cluster (restore --journal DIR)");
+      }
+    }
+    if (newest == null) {
       return newChain(dir, clusterId, snapshotRevision, segmentBytes, keys);
     }
-    Chain newest = chains.get(chains.size() - 1);
     JournalWriter writer = new JournalWriter(dir, clusterId, newest.baseRevision(), segmentBytes, keys);
     try {
       writer.resume(newest);
@@ -98,7 +110,7 @@ public final class JournalWriter implements Closeable {
   }
 
   /**
-   * Continues {@code chain}, which must be of this writer's cluster, after its last record: in its last segment when
+   * Continues {@code chain}, which is of this writer's cluster, after its last record: in its last segment when
    * that and this writer are both plain, else in a new segment (a sealed segment is never continued by another
    * writer, which would need its data key and record count).
    */
@@ -106,10 +118,6 @@ public final class JournalWriter implements Closeable {
     List<Path> segments = chain.segments();
     long[] last = {baseRevision};
     chain.read(record -> {
-      if (record instanceof ChainStart start && start.clusterId() != clusterId) {
-        throw new IOException(dir + " holds the journal of cluster " + Long.toHexString(start.clusterId())
-            + ", not of " + Long.toHexString(clusterId) + "; give each cluster a journal dir of its own");
-      }
       if (record instanceof RevisionRecord r) {
         last[0] = r.revision();
       }

@@ -53,6 +53,13 @@ record Segment(Path file, SegmentHeader header, long end, boolean torn, boolean 
     }
   }
 
+  /** Only the header of the segment (no record is read or opened); null as {@link #header(Path, SegmentInput, boolean)}. */
+  static SegmentHeader headerOf(Path file, boolean last) throws IOException {
+    try (SegmentInput bytes = new SegmentInput(file)) {
+      return header(file, bytes, last);
+    }
+  }
+
   /** The header; null when the chain's last segment was cut within it (it holds nothing then). */
   private static SegmentHeader header(Path file, SegmentInput bytes, boolean last) throws IOException {
     if (bytes.size() < SegmentHeader.PREFIX || last && zerosFrom(bytes, 0)) {

@@ -28,8 +28,15 @@ public final class BaseSnapshot {
   /** The snapshot to restore and the point to replay its journal to. */
   public record Choice(Path snapshot, long snapshotRevision, PointInTime target) {}
 
-  /** A chain's extent, and the revisions from which it can restore: from the oldest kept snapshot it continues. */
-  private record Reach(long base, long last, long from) {}
+  /**
+   * A chain's extent, its etcd cluster (null if unknown), and the revisions from which it can restore: from the
+   * oldest kept snapshot it continues.
+   */
+  private record Reach(long base, long last, long from, String cluster) {
+    boolean continues(KeptSnapshots.Kept snapshot, long target) {
+      return base <= snapshot.revision() && last >= target && snapshot.continuedBy(cluster);
+    }
+  }
 
   /** @param toTime null to restore to {@code toRevision}; else the newest revision the journal had received then */
   public static Choice choose(Path file, Path journalDir, long toRevision, Instant toTime, DataKeys keys)
@@ -43,18 +50,22 @@ public final class BaseSnapshot {
     List<Reach> reaches = new ArrayList<>();
     for (Chain chain : chains) {
       long last = chain.lastRevision();
-      long from = kept.stream().mapToLong(KeptSnapshots.Kept::revision)
+      String cluster = chain.clusterIdHex();
+      // A snapshot of another etcd cluster (the one before a restore, or after it) is never continued by this
+      // chain, whatever their revisions: the result would be a keyspace neither cluster ever had.
+      long from = kept.stream().filter(k -> k.continuedBy(cluster)).mapToLong(KeptSnapshots.Kept::revision)
           .filter(r -> r >= chain.baseRevision() && r <= last).min().orElse(-1);
       if (from >= 0) {
-        reaches.add(new Reach(chain.baseRevision(), last, from));
+        reaches.add(new Reach(chain.baseRevision(), last, from, cluster));
       }
     }
     for (KeptSnapshots.Kept snapshot : kept) {
       long at = snapshot.revision();
-      if (at <= target && reaches.stream().anyMatch(r -> r.base() <= at && r.last() >= target)) {
+      if (at <= target && reaches.stream().anyMatch(r -> r.continues(snapshot, target))) {
         LOG.info("restoring {} (revision {}) and the journal in {} up to revision {}", snapshot.file(), at,
             journalDir, target);
-        return new Choice(snapshot.file(), at, new PointInTime(journalDir, target, keys));
+        return new Choice(snapshot.file(), at, new PointInTime(journalDir, target, keys,
+            snapshot.clusterId()));
       }
     }
     throw new IOException(notCovered(target, file, journalDir, reaches));

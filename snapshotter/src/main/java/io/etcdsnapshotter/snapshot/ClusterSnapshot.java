@@ -55,7 +55,7 @@ final class ClusterSnapshot {
               config.rateLimit().limited() ? ", at most " + config.rateLimit() : "");
       requireSameCluster(member, previous);
       requireTimeForTheRate(member);
-      SnapshotIndex.Entry entry = save(cluster, member, start, key);
+      SnapshotIndex.Entry entry = save(cluster, member, start, key, previous);
       return new ClusterOutcome(cluster.name(), endpoint, entry, null);
     } catch (IOException | RuntimeException e) {
       dropUploadHashes(cluster, e);
@@ -63,8 +63,8 @@ final class ClusterSnapshot {
     }
   }
 
-  private SnapshotIndex.Entry save(ClusterConfig cluster, EtcdMember member, Instant start, FileKeys.FileKey key)
-      throws IOException {
+  private SnapshotIndex.Entry save(ClusterConfig cluster, EtcdMember member, Instant start, FileKeys.FileKey key,
+      SnapshotIndex.Entry previous) throws IOException {
     String name = cluster.fileName();
     volume.ensureRoom(name, member.dbSize());
     DataKey dataKey = key.start();
@@ -81,7 +81,9 @@ final class ClusterSnapshot {
       Duration took = Duration.between(start, Instant.now());
       SnapshotIndex.Entry entry = entry(name, contents, stream, member, start, took);
       entry.kmsKeyId = dataKey == null ? null : dataKey.keyId();
-      termination.commit(() -> volume.commit(part, name), entry);
+      // The file replaced is the one the previous entry describes: a generation kept of it records its cluster.
+      String replacedCluster = previous != null && name.equals(previous.file) ? previous.clusterId : null;
+      termination.commit(() -> volume.commit(part, name, replacedCluster), entry);
       LOG.atInfo().addKeyValue("file", name).addKeyValue("bytes", stream.bytes())
           .addKeyValue("revision", entry.revision).addKeyValue("millis", took.toMillis())
           .log("cluster {}: saved {} ({}, revision {}) in {} ms, of which {} ms checking and flushing",

@@ -6,9 +6,8 @@ import io.etcdsnapshotter.encryption.DataKeys;
 import io.etcdsnapshotter.journal.Chain;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,14 +58,35 @@ public final class ChainRetention {
     if (kept.isEmpty()) {
       return;
     }
-    Set<Long> bases = kept.stream().map(KeptSnapshots.Kept::revision).collect(Collectors.toSet());
-    long current = kept.get(0).revision();
-    for (Chain chain : chains.subList(0, chains.size() - 1)) {
-      if (!bases.contains(chain.baseRevision()) && chain.baseRevision() < current) {
+    KeptSnapshots.Kept current = kept.get(0);
+    List<String> clusters = new ArrayList<>();
+    for (Chain chain : chains) {
+      clusters.add(chain.clusterIdHex());
+    }
+    int newest = newestOf(current, clusters);
+    for (int i = 0; i < chains.size(); i++) {
+      Chain chain = chains.get(i);
+      String cluster = clusters.get(i);
+      boolean based = kept.stream().anyMatch(k -> k.revision() == chain.baseRevision() && k.continuedBy(cluster));
+      boolean ahead = chain.baseRevision() >= current.revision() && current.continuedBy(cluster);
+      if (!based && !ahead && i != newest) {
         LOG.info("deleting the journal chain from revision {} to {} in {}: its snapshot (revision {}) is no longer"
             + " on the volume", chain.baseRevision(), chain.lastRevision(), journal, chain.baseRevision());
         chain.delete();
       }
     }
+  }
+
+  /**
+   * The newest chain that may continue the current snapshot: after a restore gave the cluster a new etcd cluster ID,
+   * the chains of the old one may be based higher, yet the journal appends to the new one's.
+   */
+  private static int newestOf(KeptSnapshots.Kept current, List<String> clusters) {
+    for (int i = clusters.size() - 1; i >= 0; i--) {
+      if (current.continuedBy(clusters.get(i))) {
+        return i;
+      }
+    }
+    return clusters.size() - 1;
   }
 }

@@ -2,6 +2,7 @@ package io.etcdsnapshotter.volume;
 
 import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -28,24 +30,51 @@ final class Generations {
     this.dir = volume.resolve(DIR);
   }
 
-  /** Keeps the current {@code file} as a generation before it is replaced; costs no space until it is. */
-  void keep(Path file) throws IOException {
+  /**
+   * Keeps the current {@code file} as a generation before it is replaced; costs no space until it is. {@code
+   * clusterId}, the etcd cluster ID (hex) the file was taken of, is kept beside it when known (else null): a restore
+   * to a point pairs a generation only with a journal chain of its own cluster.
+   */
+  void keep(Path file, String clusterId) throws IOException {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     PrivateFiles.ensureDirectory(dir);
     Instant written = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
     Path link = dir.resolve(base(file) + "." + STAMP.format(written) + ".db");
-    Files.deleteIfExists(link);
+    delete(link);
+    if (clusterId != null) {
+      PrivateFiles.writeAtomically(clusterFile(link), (clusterId + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
     Files.createLink(link, file);
     PrivateFiles.syncDirectory(dir);
+  }
+
+  /** The etcd cluster ID (hex) {@code generation} was taken of, if it was recorded when it was kept. */
+  static Optional<String> clusterOf(Path generation) throws IOException {
+    Path recorded = clusterFile(generation);
+    if (!Files.isRegularFile(recorded, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    String id = Files.readString(recorded, StandardCharsets.US_ASCII).strip();
+    return id.isEmpty() ? Optional.empty() : Optional.of(id);
+  }
+
+  /** Deletes a generation and what is recorded beside it. */
+  static void delete(Path generation) throws IOException {
+    Files.deleteIfExists(generation);
+    Files.deleteIfExists(clusterFile(generation));
+  }
+
+  private static Path clusterFile(Path generation) {
+    return generation.resolveSibling(generation.getFileName() + ".cluster-id");
   }
 
   /** Deletes the oldest generations of {@code file} until at most {@code keep} remain. */
   void prune(Path file, int keep) throws IOException {
     List<Path> all = list(file);
     for (Path old : all.subList(0, Math.max(0, all.size() - keep))) {
-      Files.deleteIfExists(old);
+      delete(old);
     }
   }
 

@@ -96,7 +96,7 @@ public final class SnapshotVolume implements AutoCloseable {
     }
     for (Path old : giveUp) {
       LOG.info("giving up older generation {} to make room for {}", old, name);
-      Files.deleteIfExists(old);
+      Generations.delete(old);
     }
     ChainRetention.prune(file, DataKeys.NONE);
     free = Files.getFileStore(dir).getUsableSpace();
@@ -113,13 +113,14 @@ public final class SnapshotVolume implements AutoCloseable {
   }
 
   /**
-   * Replaces {@code name} with the finished part, keeping the replaced file as a generation when asked to; the
-   * journal chains of the snapshots no longer kept go with them.
+   * Replaces {@code name} with the finished part, keeping the replaced file as a generation when asked to, with the
+   * etcd cluster ID it was taken of ({@code replacedClusterId}, null if unknown); the journal chains of the
+   * snapshots no longer kept go with them.
    */
-  public void commit(PartFile part, String name) throws IOException {
+  public void commit(PartFile part, String name, String replacedClusterId) throws IOException {
     Path target = file(name);
     if (keep > 0) {
-      generations.keep(target);
+      generations.keep(target, replacedClusterId);
     }
     PrivateFiles.replace(part.path(), target);
     generations.prune(target, keep);

@@ -196,11 +196,40 @@ class JournalTest {
         .hasMessageContaining("not the chain's last");
   }
 
+  /**
+   * After a restore gave the cluster a new ID, its journal begins a chain of its own beside the old cluster's, even
+   * below them (a restore to an older point), and goes on with that one, never with the old cluster's.
+   */
   @Test
-  void anotherClustersJournalIsRefused() throws IOException {
+  void anotherClustersJournalBeginsAChainOfItsOwnAndContinuesIt() throws IOException {
+    try (JournalWriter old = JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN)) {
+      old.append(revision(11, 1));
+      old.append(revision(12, 1));
+    }
+    long restored = CLUSTER + 1;
+    try (JournalWriter writer = JournalWriter.open(dir, restored, 5, 1 << 20, SegmentKeys.PLAIN)) {
+      assertThat(writer.baseRevision()).isEqualTo(5);
+      writer.append(revision(6, 1));
+    }
+    try (JournalWriter writer = JournalWriter.open(dir, restored, 5, 1 << 20, SegmentKeys.PLAIN)) {
+      assertThat(writer.baseRevision()).as("its own chain, though the old cluster's is based higher").isEqualTo(5);
+      assertThat(writer.lastRevision()).isEqualTo(6);
+      writer.append(revision(7, 1));
+    }
+    List<Chain> chains = Chain.list(dir, DataKeys.NONE);
+    assertThat(chains).extracting(Chain::baseRevision).containsExactly(5L, 10L);
+    assertThat(chains.get(0).clusterIdHex()).isEqualTo(Long.toHexString(restored));
+    assertThat(chains.get(0).lastRevision()).isEqualTo(7);
+    assertThat(chains.get(1).clusterIdHex()).isEqualTo("cdf818194e3a8c32");
+    assertThat(chains.get(1).lastRevision()).isEqualTo(12);
+  }
+
+  @Test
+  void anotherClustersChainAtTheSameBaseIsRefused() throws IOException {
     JournalWriter.open(dir, CLUSTER, 10, 1 << 20, SegmentKeys.PLAIN).close();
     assertThatThrownBy(() -> JournalWriter.open(dir, CLUSTER + 1, 10, 1 << 20, SegmentKeys.PLAIN))
-        .hasMessageContaining("holds the journal of cluster cdf818194e3a8c32");
+        .hasMessageContaining("holds a chain from revision 10 of etcd cluster cdf818194e3a8c32")
+        .hasMessageContaining("move that journal dir aside");
   }
 
   /** The revisions up to a newer snapshot's can only be held by the chain before it, so that chain goes on. */

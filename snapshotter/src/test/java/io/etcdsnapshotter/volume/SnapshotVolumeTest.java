@@ -12,10 +12,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotVolumeTest {
+  /** The cluster each content below was "taken of"; none recorded for the rest. */
+  private static final Map<String, String> CLUSTER_OF = Map.of("old cluster", "cdf818194e3a8c32",
+      "restored", "3b4e6a21f00d7c55", "restored again", "3b4e6a21f00d7c55");
+
   @TempDir Path tmp;
 
   @Test
@@ -56,6 +63,30 @@ class SnapshotVolumeTest {
     assertThat(Files.readString(kept.get(0))).isEqualTo("gen2");
     assertThat(Files.readString(kept.get(1))).isEqualTo("gen3");
     assertThat(Files.readString(tmp.resolve("snapshot-events.db"))).isEqualTo("gen4");
+  }
+
+  /**
+   * Each generation remembers the etcd cluster it was taken of, as the run that replaced it knew it, and forgets it
+   * when it goes: a restore to a point never continues it with another cluster's journal.
+   */
+  @Test
+  void aGenerationRemembersTheClusterOfTheFileItKeptUntilItGoes() throws IOException {
+    try (SnapshotVolume volume = SnapshotVolume.open(tmp, 2)) {
+      writeInTurn(volume, "snapshot.db", "old cluster", "restored", "restored again");
+    }
+    Path file = tmp.resolve("snapshot.db");
+    List<Path> kept = new Generations(tmp).list(file);
+    assertThat(kept).hasSize(2);
+    assertThat(Generations.clusterOf(kept.get(0))).contains("cdf818194e3a8c32");
+    assertThat(Generations.clusterOf(kept.get(1))).contains("3b4e6a21f00d7c55");
+    try (SnapshotVolume volume = SnapshotVolume.open(tmp, 1)) {
+      write(volume, "snapshot.db", "a third");
+    }
+    try (Stream<Path> left = Files.list(tmp.resolve("generations"))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("the oldest two went with what they recorded")
+          .hasSize(2).anyMatch(name -> name.endsWith(".db")).anyMatch(name -> name.endsWith(".db.cluster-id"));
+    }
   }
 
   @Test
@@ -123,7 +154,8 @@ class SnapshotVolumeTest {
     try (PartFile part = volume.startPart(name)) {
       part.channel().write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
       part.finish();
-      volume.commit(part, name);
+      Path replaced = volume.file(name);
+      volume.commit(part, name, Files.exists(replaced) ? CLUSTER_OF.get(Files.readString(replaced)) : null);
     }
   }
 }

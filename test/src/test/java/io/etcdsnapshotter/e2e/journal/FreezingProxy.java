@@ -14,11 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP proxy on a free loopback port whose connections can be frozen: they stay open but pass nothing more, as a
  * connection does when the network between drops its packets (a half-open connection, which TCP notices only after
- * hours). Connections made after a freeze pass bytes as usual.
+ * hours). Connections made after a freeze pass bytes as usual. It can also be sent to another etcd, as the same
+ * address serves a rebuilt or restored cluster.
  */
 final class FreezingProxy implements AutoCloseable {
   private final ServerSocket server;
-  private final InetSocketAddress target;
+  private volatile InetSocketAddress target;
   private final List<Link> links = new CopyOnWriteArrayList<>();
 
   private FreezingProxy(InetSocketAddress target) throws IOException {
@@ -37,6 +38,16 @@ final class FreezingProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.getLocalPort();
   }
 
+  /** Closes every connection open now; new ones go to {@code endpoint}. */
+  void switchTo(URI endpoint) throws IOException {
+    target = new InetSocketAddress(endpoint.getHost(), endpoint.getPort());
+    for (Link link : links) {
+      link.client.close();
+      link.upstream.close();
+    }
+    links.clear();
+  }
+
   /** Every connection open now passes nothing more, and is never closed until the proxy is. */
   void freeze() {
     links.forEach(link -> link.frozen = true);
@@ -46,7 +57,8 @@ final class FreezingProxy implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
-        Socket upstream = new Socket(target.getAddress(), target.getPort());
+        InetSocketAddress to = target;
+        Socket upstream = new Socket(to.getAddress(), to.getPort());
         Link link = new Link(client, upstream);
         links.add(link);
         pump(link, client, upstream);

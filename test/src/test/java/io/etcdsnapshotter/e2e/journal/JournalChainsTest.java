@@ -77,7 +77,7 @@ class JournalChainsTest {
       }
       assertThat(newBase).isGreaterThan(inOldChain);
       assertThat(volume.chainBases()).containsExactly(first, newBase);
-      Path older = generation(volume);
+      Path older = volume.onlyGeneration();
       volume.assertRestoredAsAt(inOldChain, older);
       volume.assertRestoredAsAt(newBase, older);
       volume.assertRestoredAsAt(afterNew);
@@ -255,15 +255,6 @@ class JournalChainsTest {
   private static List<String> generationNames(JournalVolume volume) throws IOException {
     try (Stream<Path> files = Files.list(volume.volume().resolve("generations"))) {
       return files.map(f -> f.getFileName().toString()).sorted().toList();
-    }
-  }
-
-  /** The one older snapshot the volume keeps (--keep 1). */
-  private static Path generation(JournalVolume volume) throws Exception {
-    try (Stream<Path> files = Files.list(volume.volume().resolve("generations"))) {
-      List<Path> all = files.toList();
-      assertThat(all).hasSize(1);
-      return all.get(0);
     }
   }
 

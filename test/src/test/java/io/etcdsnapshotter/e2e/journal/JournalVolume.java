@@ -52,15 +52,19 @@ final class JournalVolume {
   private final List<String> writeFlags;
   private final List<String> readFlags;
 
+  /** The etcd endpoints the snapshot and journal commands are given: the source's, or a proxy's to it. */
+  private final String endpoints;
+
   JournalVolume(EtcdVersion version, Path dir, EtcdCluster source) {
-    this(version, dir, source, Map.of(), List.of(), List.of());
+    this(version, dir, source, source.endpoints(), Map.of(), List.of(), List.of());
   }
 
-  private JournalVolume(EtcdVersion version, Path dir, EtcdCluster source, Map<String, String> environment,
-      List<String> writeFlags, List<String> readFlags) {
+  private JournalVolume(EtcdVersion version, Path dir, EtcdCluster source, String endpoints,
+      Map<String, String> environment, List<String> writeFlags, List<String> readFlags) {
     this.version = version;
     this.dir = dir;
     this.source = source;
+    this.endpoints = endpoints;
     this.environment = environment;
     this.writeFlags = writeFlags;
     this.readFlags = readFlags;
@@ -70,8 +74,13 @@ final class JournalVolume {
   JournalVolume encrypted(MotoServer moto, String keyArn) throws IOException {
     Path config = Files.writeString(dir.resolve("encrypted.yaml"), "encryption:\n  kmsKeyId: " + keyArn
         + "\n  endpoint: " + moto.endpoint() + "\n");
-    return new JournalVolume(version, dir, source, MotoServer.CREDENTIALS, List.of("--config", config.toString()),
-        List.of("--kms-endpoint", moto.endpoint().toString()));
+    return new JournalVolume(version, dir, source, endpoints, MotoServer.CREDENTIALS,
+        List.of("--config", config.toString()), List.of("--kms-endpoint", moto.endpoint().toString()));
+  }
+
+  /** The same volume, its snapshot and journal commands reaching {@code source} through {@code proxyEndpoints}. */
+  JournalVolume via(String proxyEndpoints) {
+    return new JournalVolume(version, dir, source, proxyEndpoints, environment, writeFlags, readFlags);
   }
 
   /** A read-only command of the jar (status, verify) on the volume, with KMS access when it is encrypted. */
@@ -102,7 +111,7 @@ final class JournalVolume {
   }
 
   RunningProcess startJournal(String... extra) {
-    return startJournalVia(source.endpoints(), extra);
+    return startJournalVia(endpoints, extra);
   }
 
   /** The journal reaching the source through {@code endpoints} (a proxy to it). */
@@ -130,7 +139,7 @@ final class JournalVolume {
   }
 
   private String[] withAuth(String... args) {
-    return withAuth(source.endpoints(), args);
+    return withAuth(endpoints, args);
   }
 
   private String[] withAuth(String endpoints, String... args) {
@@ -149,6 +158,15 @@ final class JournalVolume {
       return Long.parseLong(m.group(1));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The one older snapshot the volume keeps (--keep 1). */
+  Path onlyGeneration() throws IOException {
+    try (Stream<Path> files = Files.list(volume().resolve("generations"))) {
+      List<Path> all = files.filter(f -> f.getFileName().toString().endsWith(".db")).toList();
+      assertThat(all).hasSize(1);
+      return all.get(0);
     }
   }
 
