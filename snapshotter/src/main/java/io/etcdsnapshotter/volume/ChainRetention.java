@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * continues (the one whose revision is its base) is no longer on the volume, since no restore can use it then; the
  * chain of a snapshot still kept is never touched, nor the newest chain (a running journal may still be appending to
  * it until it starts the next chain; the retention after that deletes it) or one based past the current snapshot
- * (its snapshot may be on its way).
+ * (its snapshot may be on its way). Both of the current snapshot's etcd cluster: after a restore gave the cluster a
+ * new ID, the old cluster's chains go with their snapshots, and a chain continues only snapshots of its own cluster.
  */
 public final class ChainRetention {
   private static final Logger LOG = LoggerFactory.getLogger(ChainRetention.class);
