@@ -53,6 +53,11 @@ class JournalRestoreMemoryTest {
         DataSeeder.fill(cluster, "big", WRITTEN_MIB);
         source.ok("put", "/last", "l");
         last = source.revision();
+        // The replay under a small heap is what this test is about, not the catch-up in SIGTERM's 5 s grace: a
+        // journal still far behind a loaded machine's 256 MiB burst would stop short of the last revision.
+        long target = last;
+        Polling.await("the journal holding revision " + last, WAIT,
+            () -> Jar.run("status", journalDir.toString()).stdout().contains(" to " + target + ","), journal::stderr);
         journal.stop(WAIT);
         ProcessResult stopped = journal.await(WAIT);
         assertThat(stopped.stdout()).as(stopped.toString()).contains("durable up to revision " + last);
