@@ -139,6 +139,24 @@ final class RestoreCommand implements Callable<Integer> {
     return dir;
   }
 
+  /**
+   * Where the journal takes the object {@code found} to: only chains of the object's etcd cluster continue it, and a
+   * time must fall in that cluster's history.
+   */
+  private PointInTime pointAfter(ObjectDownload.Found found, Path journalDir, DataKeys keys) throws IOException {
+    if (toTime == null) {
+      return new PointInTime(journalDir, toRevision, keys, found.clusterId());
+    }
+    BaseSnapshot.Received at = BaseSnapshot.receivedBy(journalDir, toTime, keys);
+    if (!KeptSnapshots.sameCluster(found.clusterId(), at.clusterId())) {
+      throw new IOException("at " + toTime + " the journal in " + journalDir + " followed etcd cluster "
+          + at.clusterId() + " (revision " + at.revision() + "), but " + found.location() + " is a snapshot of"
+          + " cluster " + found.clusterId() + ": name a copy of cluster " + at.clusterId() + " taken before then");
+    }
+    return new PointInTime(journalDir, at.revision(), keys,
+        found.clusterId() != null ? found.clusterId() : at.clusterId());
+  }
+
   @Override
   public Integer call() throws Exception {
     if (bumpRevision < 0) {
@@ -175,8 +193,7 @@ final class RestoreCommand implements Callable<Integer> {
         ObjectDownload download = new ObjectDownload(client);
         ObjectDownload.Found found = download.find(S3Location.parse(snapshot, "FILE"));
         restored = found.location().toString();
-        PointInTime point = !pointInTime ? null : new PointInTime(journalDir,
-            toTime == null ? toRevision : BaseSnapshot.revisionAt(journalDir, toTime, keys), keys, null);
+        PointInTime point = !pointInTime ? null : pointAfter(found, journalDir, keys);
         result = DataDirRestore.run(request(null, target, cluster, new RemoteSnapshot() {
           @Override
           public long size() {

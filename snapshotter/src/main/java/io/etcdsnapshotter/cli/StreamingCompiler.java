@@ -44,6 +44,8 @@ final class StreamingCompiler {
     Path file = null;
     try {
       file = Files.createTempFile("etcd-snapshotter-compiler", ".json");
+      // A run that ends while this daemon thread still works never reaches the finally below.
+      file.toFile().deleteOnExit();
       Files.writeString(file, DIRECTIVES);
       Object added = ManagementFactory.getPlatformMBeanServer().invoke(
           new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",

@@ -46,11 +46,16 @@ public final class BaseSnapshot {
       throw new NoSuchFileException(file + " is not a snapshot file");
     }
     List<Chain> chains = Chain.list(journalDir, keys);
-    long target = toTime == null ? toRevision : receivedBy(chains, journalDir, toTime);
+    // At a time the journal followed one etcd cluster: the point is in that cluster's history, not another's.
+    Received point = toTime == null ? new Received(toRevision, null) : receivedBy(chains, journalDir, toTime);
+    long target = point.revision();
     List<Reach> reaches = new ArrayList<>();
     for (Chain chain : chains) {
       long last = chain.lastRevision();
       String cluster = chain.clusterIdHex();
+      if (!KeptSnapshots.sameCluster(point.clusterId(), cluster)) {
+        continue;
+      }
       // A snapshot of another etcd cluster (the one before a restore, or after it) is never continued by this
       // chain, whatever their revisions: the result would be a keyspace neither cluster ever had.
       long from = kept.stream().filter(k -> k.continuedBy(cluster)).mapToLong(KeptSnapshots.Kept::revision)
@@ -71,30 +76,50 @@ public final class BaseSnapshot {
     throw new IOException(notCovered(target, file, journalDir, reaches));
   }
 
-  /** The newest revision the journal in {@code journalDir} had received by {@code time}. */
-  public static long revisionAt(Path journalDir, Instant time, DataKeys keys) throws IOException {
+  /** A revision the journal had received by some time, and the etcd cluster it came from (null if unknown). */
+  public record Received(long revision, String clusterId) {}
+
+  /** What the journal in {@code journalDir} had received last by {@code time}. */
+  public static Received receivedBy(Path journalDir, Instant time, DataKeys keys) throws IOException {
     return receivedBy(Chain.list(journalDir, keys), journalDir, time);
   }
 
-  /** The newest revision a time record stamped at or before {@code time}, in any chain. */
-  private static long receivedBy(List<Chain> chains, Path journalDir, Instant time) throws IOException {
+  /**
+   * The revision of the last time record stamped at or before {@code time}, in any chain. By stamp, not by revision:
+   * after a restore to an earlier point the new cluster's revisions are lower than those the old one had reached
+   * before it, yet they are what etcd served at that time.
+   */
+  private static Received receivedBy(List<Chain> chains, Path journalDir, Instant time) throws IOException {
     long millis = time.toEpochMilli();
-    long[] newest = {0};
+    TimeRecord newest = null;
+    String cluster = null;
     for (Chain chain : chains) {
-      chain.read(record -> {
-        boolean by = !(record instanceof TimeRecord t) || t.epochMillis() <= millis;
-        if (record instanceof TimeRecord t && by) {
-          newest[0] = Math.max(newest[0], t.revision());
-        }
-        return by;
-      });
+      TimeRecord last = lastStampedBy(chain, millis);
+      if (last != null && (newest == null || last.epochMillis() > newest.epochMillis()
+          || last.epochMillis() == newest.epochMillis() && last.revision() > newest.revision())) {
+        newest = last;
+        cluster = chain.clusterIdHex();
+      }
     }
-    if (newest[0] == 0) {
+    if (newest == null) {
       throw new IOException("the journal in " + journalDir + " holds no revision received by " + time
           + "; give a later time, or restore the snapshot alone");
     }
-    LOG.info("{} is revision {}: the newest the journal had received by then", time, newest[0]);
-    return newest[0];
+    LOG.info("{} is revision {}: the newest the journal had received by then", time, newest.revision());
+    return new Received(newest.revision(), cluster);
+  }
+
+  /** The chain's last time record stamped at or before {@code millis}, or null. */
+  private static TimeRecord lastStampedBy(Chain chain, long millis) throws IOException {
+    TimeRecord[] last = {null};
+    chain.read(record -> {
+      boolean by = !(record instanceof TimeRecord t) || t.epochMillis() <= millis;
+      if (record instanceof TimeRecord t && by) {
+        last[0] = t;
+      }
+      return by;
+    });
+    return last[0];
   }
 
   /** One line: the revisions that can be restored, and the gap the target falls in if it does. */

@@ -35,8 +35,11 @@ public final class ObjectDownload {
     this.s3 = s3;
   }
 
-  /** One object of ours as S3 describes it; {@code eTag} pins the download to this very object. */
-  public record Found(S3Location location, long size, String sha256, String eTag) {}
+  /**
+   * One object of ours as S3 describes it; {@code eTag} pins the download to this very object. {@code clusterId}:
+   * the etcd cluster it is a snapshot of, null for a copy uploaded before copies recorded it.
+   */
+  public record Found(S3Location location, long size, String sha256, String eTag, String clusterId) {}
 
   /** Resolves {@code .../latest} and reads the object's metadata; fails in one line when it is not a copy of ours. */
   public Found find(S3Location location) {
@@ -48,7 +51,8 @@ public final class ObjectDownload {
       throw new AwsException(object + " records no sha256 in its metadata: it is no copy made by etcd-snapshotter"
           + " (or its metadata was replaced), so it cannot be checked; name a copy the snapshot command uploaded");
     }
-    return new Found(object, head.contentLength(), sha256, head.eTag());
+    return new Found(object, head.contentLength(), sha256, head.eTag(),
+        head.metadata().get(SnapshotObjects.ETCD_CLUSTER_ID));
   }
 
   /** Streams the object into {@code file} (created new, 0600) and checks it; throws, one line, when damaged. */

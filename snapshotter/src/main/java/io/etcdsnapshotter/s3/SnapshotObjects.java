@@ -29,6 +29,8 @@ public final class SnapshotObjects {
   public static final String CLUSTER_NAME = "cluster-name";
   public static final String REVISION = "revision";
   public static final String TAKEN_AT = "taken-at";
+  /** The etcd cluster ID (hex) the snapshot was taken from, which the chains of a restore to a point must match. */
+  public static final String ETCD_CLUSTER_ID = "etcd-cluster-id";
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern NAME = Pattern.compile("(\\d{8}T\\d{6}Z)-(\\d+)\\.db");

@@ -103,7 +103,8 @@ final class S3Copy implements AutoCloseable {
     Instant takenAt = Instant.parse(entry.takenAt);
     String key = objects.key(takenAt, entry.revision);
     upload.upload(volume.file(entry.file), partHashes, key, metadata(Map.of(SnapshotObjects.REVISION,
-        entry.revision.toString(), SnapshotObjects.TAKEN_AT, entry.takenAt)));
+        entry.revision.toString(), SnapshotObjects.TAKEN_AT, entry.takenAt,
+        SnapshotObjects.ETCD_CLUSTER_ID, entry.clusterId)));
     List<String> expired = objects.expire(new Retention(config.keep(), config.maxAge()), Instant.now());
     return "cluster " + cluster.cluster() + ": copied " + entry.file + " to s3://" + config.bucket() + "/" + key
         + (expired.isEmpty() ? "" : "; expired " + String.join(", ", expired));

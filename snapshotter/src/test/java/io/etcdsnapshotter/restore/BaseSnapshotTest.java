@@ -9,6 +9,7 @@ import io.etcdsnapshotter.volume.TestVolume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,32 @@ class BaseSnapshotTest {
     Files.delete(generation);
     assertThatThrownBy(() -> choose(28)).hasMessageContaining("revision 28 is not covered")
         .hasMessageContaining("can restore 20-25");
+  }
+
+  @Test
+  void aTimeAfterTheRestoreIsInTheNewClustersHistoryThoughTheOldOneHadReachedHigherRevisions() throws Exception {
+    Path generation = volume.generation("20261201T000000000Z", 12, OLD);
+    volume.current(20, NEW);
+    volume.chain(OLD, 10, 30);
+    Instant beforeTheRestore = between();
+    volume.chain(NEW, 20, 25);
+    BaseSnapshot.Choice now = BaseSnapshot.choose(volume.file(), volume.journal(), 0, Instant.now(), DataKeys.NONE);
+    assertThat(now.snapshot()).isEqualTo(volume.file());
+    assertThat(now.target().toRevision()).as("what etcd served last, not the old cluster's higher revision")
+        .isEqualTo(25);
+    assertThat(now.target().chains()).extracting(Chain::baseRevision).containsExactly(20L);
+    BaseSnapshot.Choice then =
+        BaseSnapshot.choose(volume.file(), volume.journal(), 0, beforeTheRestore, DataKeys.NONE);
+    assertThat(then.snapshot()).isEqualTo(generation);
+    assertThat(then.target().toRevision()).isEqualTo(30);
+  }
+
+  /** A moment strictly after every time record written so far and before any written next. */
+  private static Instant between() throws InterruptedException {
+    Thread.sleep(5);
+    Instant moment = Instant.now();
+    Thread.sleep(5);
+    return moment;
   }
 
   private BaseSnapshot.Choice choose(long revision) throws IOException {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /** Starts commands whose output is kept only while they run. */
 public final class Processes {
@@ -37,10 +38,20 @@ public final class Processes {
   private static Path createLogDir() {
     try {
       Path dir = Files.createTempDirectory("e2e-processes-");
-      dir.toFile().deleteOnExit();
+      // A test that fails before closing its process leaves that process's output behind: gone with the JVM.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "e2e-process-logs"));
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      files.forEach(file -> file.toFile().delete());
+    } catch (IOException e) {
+      return; // the JVM is exiting: a log left in the temp dir is no reason to fail it
+    }
+    dir.toFile().delete();
   }
 }

@@ -93,7 +93,8 @@ class S3CopyTest {
     assertThat(newest.key()).endsWith("-" + index("volume").path("revision").asText() + ".db");
     HeadObjectResponse head = s3.headObject(r -> r.bucket(BUCKET).key(newest.key()));
     assertThat(head.metadata()).containsEntry("sha256", Sha256Sum.of(work.resolve("volume/snapshot.db")))
-        .containsEntry("created-by", "etcd-snapshotter").containsEntry("cluster-name", CLUSTER_NAME);
+        .containsEntry("created-by", "etcd-snapshotter").containsEntry("cluster-name", CLUSTER_NAME)
+        .containsEntry("etcd-cluster-id", index("volume").path("clusterId").asText());
     assertThat(head.serverSideEncryption()).isEqualTo(ServerSideEncryption.AWS_KMS);
     assertThat(head.ssekmsKeyId()).contains(kmsKey);
     assertThat(s3.getObjectAsBytes(r -> r.bucket(BUCKET).key("etcd/prod/snapshots.json")).asUtf8String())
