@@ -57,15 +57,8 @@ public final class RevisionRecord implements Record {
   /** The events, parsed (once) from the payload of a record read back. */
   public List<Event> events() throws IOException {
     if (events == null) {
-      ByteBuffer bytes = view();
       List<Event> parsed = new ArrayList<>();
-      for (int at = 8; at < bytes.remaining(); at += 4 + length(bytes, at)) {
-        try {
-          parsed.add(Event.parseFrom(CodedInputStream.newInstance(bytes.slice(at + 4, length(bytes, at)))));
-        } catch (InvalidProtocolBufferException e) {
-          throw new IOException("revision " + revision + " holds an event that does not parse: " + e.getMessage(), e);
-        }
-      }
+      eachEvent(event -> parsed.add(Event.parseFrom(CodedInputStream.newInstance(event))));
       events = List.copyOf(parsed);
     }
     return events;
@@ -78,24 +71,34 @@ public final class RevisionRecord implements Record {
 
   /** Shows each event in order, without parsing or copying its value. */
   public void forEachEvent(EventVisitor visitor) throws IOException {
-    ByteBuffer bytes = view();
-    try {
-      for (int at = 8; at < bytes.remaining(); at += 4 + length(bytes, at)) {
-        visitEvent(bytes.slice(at + 4, length(bytes, at)), visitor);
-      }
-    } catch (InvalidProtocolBufferException e) {
-      throw new IOException("revision " + revision + " holds an event that does not parse: " + e.getMessage(), e);
-    }
+    eachEvent(event -> visitEvent(event, visitor));
   }
 
   /** The number of events, from the payload's framing. */
   public int eventCount() {
-    ByteBuffer bytes = view();
-    int count = 0;
-    for (int at = 8; at < bytes.remaining(); at += 4 + length(bytes, at)) {
-      count++;
+    int[] count = {0};
+    try {
+      eachEvent(event -> count[0]++);
+    } catch (IOException e) {
+      throw new IllegalStateException("counting reads no event", e);
     }
-    return count;
+    return count[0];
+  }
+
+  private interface EventBytes {
+    void accept(ByteBuffer event) throws IOException;
+  }
+
+  /** Each event's bytes in order, as the payload frames them: [revision u64] then per event [length u32][Event]. */
+  private void eachEvent(EventBytes consumer) throws IOException {
+    ByteBuffer bytes = view();
+    try {
+      for (int at = 8; at < bytes.remaining(); at += 4 + bytes.getInt(at)) {
+        consumer.accept(bytes.slice(at + 4, bytes.getInt(at)));
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new IOException("revision " + revision + " holds an event that does not parse: " + e.getMessage(), e);
+    }
   }
 
   private void visitEvent(ByteBuffer event, EventVisitor visitor) throws IOException {
@@ -139,10 +142,6 @@ public final class RevisionRecord implements Record {
       }
     }
     visitor.event(delete, keyValue, key, modRevision, lease);
-  }
-
-  private static int length(ByteBuffer payload, int at) {
-    return payload.getInt(at);
   }
 
   /** The payload, checked to be still where it was read. */
