@@ -5,12 +5,24 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One etcd cluster to snapshot: its endpoints in the order they are tried, how to authenticate, and the file it
- * is saved to. The names {@code main} and {@code events} keep the historical file names of the saltbase layout.
+ * One etcd cluster to snapshot: its endpoints in the order they are tried, how to authenticate, the file it is
+ * saved to, and how a deliberate restore of it is recognised ({@code restoredBy}, null if not configured). The names
+ * {@code main} and {@code events} keep the historical file names of the saltbase layout.
  */
-public record ClusterConfig(String name, List<URI> endpoints, TlsFiles tls, String user, Path passwordFile) {
+public record ClusterConfig(String name, List<URI> endpoints, TlsFiles tls, String user, Path passwordFile,
+    RestoredBy restoredBy) {
   public static final String MAIN = "main";
   public static final String EVENTS = "events";
+
+  /**
+   * The cluster as kubernetes.etcd.restored bootstraps it from a snapshot file: members {@code initialCluster}
+   * ({@code name=peerURL,...}) and the token {@code <token>-restored-<first 12 hex of the file's sha256>}.
+   */
+  public record RestoredBy(String token, String initialCluster) {
+    public String tokenFor(String sha256) {
+      return token + "-restored-" + sha256.substring(0, 12);
+    }
+  }
 
   public String fileName() {
     return MAIN.equals(name) ? "snapshot.db" : "snapshot-" + name + ".db";

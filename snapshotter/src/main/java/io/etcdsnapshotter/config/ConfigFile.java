@@ -32,6 +32,14 @@ public final class ConfigFile {
     public String key;
     public String user;
     public String passwordFile;
+    public RestoredBy restoredBy;
+  }
+
+  /** How kubernetes.etcd.restored bootstraps this cluster from a snapshot: its token base and initial cluster. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class RestoredBy {
+    public String token;
+    public String initialCluster;
   }
 
   /** The restore drill after each snapshot (off unless enabled); sizeLimit as Kubernetes writes one, e.g. 3Gi. */

@@ -96,9 +96,22 @@ public final class SnapshotConfigLoader {
     TlsFiles tls = flags.tls().orElse(new TlsFiles(path(fromFile.cacert), path(fromFile.cert), path(fromFile.key)));
     String user = first(flags.user(), fromFile.user, null);
     Path password = flags.passwordFile() != null ? flags.passwordFile() : path(fromFile.passwordFile);
-    ClusterConfig cluster = new ClusterConfig(name, endpoints(name, urls), tls, user, password);
+    ClusterConfig cluster = new ClusterConfig(name, endpoints(name, urls), tls, user, password,
+        restoredBy(name, fromFile.restoredBy));
     ClusterConfigCheck.check(cluster);
     return cluster;
+  }
+
+  private static ClusterConfig.RestoredBy restoredBy(String cluster, ConfigFile.RestoredBy entry) {
+    if (entry == null) {
+      return null;
+    }
+    if (entry.token == null || entry.token.isBlank() || entry.initialCluster == null
+        || !entry.initialCluster.contains("=")) {
+      throw new ConfigException("clusters." + cluster + ".restoredBy needs token (the cluster's initial token) and"
+          + " initialCluster (NAME=PEER_URL,...), as kubernetes.etcd.restored bootstraps it");
+    }
+    return new ClusterConfig.RestoredBy(entry.token, entry.initialCluster);
   }
 
   private static List<URI> endpoints(String cluster, String urls) {

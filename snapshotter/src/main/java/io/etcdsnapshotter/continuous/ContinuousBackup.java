@@ -78,7 +78,8 @@ public final class ContinuousBackup implements AutoCloseable {
   /**
    * Takes a first snapshot of each cluster that has none when a snapshot interval is set (else that is a usage
    * error naming the fix), then starts following every cluster. With allowClusterChange, a cluster whose newest
-   * snapshot is of another etcd cluster (a restore gave it a new ID) counts as having none.
+   * snapshot is of another etcd cluster (a restore gave it a new ID) counts as having none; with restoredBy and an
+   * interval too, but its snapshot then refuses the new cluster unless it is a restore from this volume.
    */
   public static ContinuousBackup start(SnapshotConfig config, JournalOptions options) throws IOException {
     ContinuousBackup backup = new ContinuousBackup(config, options);
@@ -97,7 +98,7 @@ public final class ContinuousBackup implements AutoCloseable {
     List<ClusterConfig> without = new ArrayList<>();
     for (ClusterConfig cluster : config.clusters()) {
       SnapshotIndex.Entry entry = newest(index, cluster);
-      if (entry == null || config.allowClusterChange() && replaced(cluster, entry)) {
+      if (entry == null || mayTakeNewCluster(cluster) && replaced(cluster, entry)) {
         without.add(cluster);
       }
     }
@@ -120,6 +121,15 @@ public final class ContinuousBackup implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a snapshot of another etcd cluster behind the cluster's endpoints is to be taken at start: when the change
+   * is allowed, or tried when the snapshot it takes may recognise a deliberate restore (restoredBy) and refuses
+   * anything else.
+   */
+  private boolean mayTakeNewCluster(ClusterConfig cluster) {
+    return config.allowClusterChange() || options.snapshotInterval() != null && cluster.restoredBy() != null;
+  }
+
   /** Whether the cluster's endpoints now serve another etcd cluster than the one its newest snapshot is of. */
   private boolean replaced(ClusterConfig cluster, SnapshotIndex.Entry entry) throws IOException {
     try (EtcdMember member = MemberSelector.firstHealthy(cluster, config.dialTimeout())) {
@@ -127,7 +137,7 @@ public final class ContinuousBackup implements AutoCloseable {
         return false;
       }
       LOG.info("cluster {}: etcd cluster {} now, its newest snapshot is of {}; taking a full snapshot of the new one"
-          + " to continue (allowClusterChange)", cluster.name(), member.clusterIdHex(), entry.clusterId);
+          + " to continue", cluster.name(), member.clusterIdHex(), entry.clusterId);
       return true;
     }
   }

@@ -37,12 +37,25 @@ public record Cluster(List<Member> members, long clusterId, Member local) {
       throw new UsageException("--initial-advertise-peer-urls " + advertised + " differ from --initial-cluster's "
           + localUrls + " for member '" + name + "'; make them the same");
     }
+    List<Member> members = members(urlsByName, token);
+    Member local = members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    return new Cluster(members, clusterIdOf(members), local);
+  }
+
+  /**
+   * The etcd cluster ID a restore with {@code initialCluster} and {@code token} gives the cluster, as etcd derives it
+   * from its members' IDs: the same members and token give the same ID on every master and every time.
+   */
+  public static long idOf(String initialCluster, String token) {
+    return clusterIdOf(members(parseInitialCluster(initialCluster), token));
+  }
+
+  private static List<Member> members(Map<String, List<String>> urlsByName, String token) {
     rejectDuplicateUrls(urlsByName);
     List<Member> members = new ArrayList<>();
     urlsByName.forEach((memberName, urls) -> members.add(Member.of(memberName, urls, token)));
     members.sort(Comparator.comparing(Member::id, Long::compareUnsigned));
-    Member local = members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
-    return new Cluster(members, clusterIdOf(members), local);
+    return members;
   }
 
   /** The smallest member ID: the vote of the restored HardState (not necessarily the local member). */

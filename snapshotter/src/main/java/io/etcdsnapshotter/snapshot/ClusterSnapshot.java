@@ -15,8 +15,10 @@ import io.etcdsnapshotter.volume.SnapshotVolume;
 import io.etcdsnapshotter.s3.HashAsWritten;
 import java.io.IOException;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +55,7 @@ final class ClusterSnapshot {
           .log("cluster {}: streaming from {} (member {}, etcd {}, database {}{})", cluster.name(), endpoint,
               member.memberIdHex(), member.version(), Bytes.human(member.dbSize()),
               config.rateLimit().limited() ? ", at most " + config.rateLimit() : "");
-      requireSameCluster(member, previous);
+      requireSameCluster(cluster, member, previous);
       requireTimeForTheRate(member);
       SnapshotIndex.Entry entry = save(cluster, member, start, key, previous);
       return new ClusterOutcome(cluster.name(), endpoint, entry, null);
@@ -152,14 +154,26 @@ final class ClusterSnapshot {
    * A member of another etcd cluster behind the same endpoints (a rebuilt or restored cluster, or a wrong address)
    * must not silently replace the snapshot of the old one: that may be the only copy left of it.
    */
-  private void requireSameCluster(EtcdMember member, SnapshotIndex.Entry previous) throws IOException {
+  private void requireSameCluster(ClusterConfig cluster, EtcdMember member, SnapshotIndex.Entry previous)
+      throws IOException {
     if (previous == null || previous.clusterId == null || previous.clusterId.equals(member.clusterIdHex())
         || config.allowClusterChange()) {
+      return;
+    }
+    Optional<Path> restoredFrom = DeliberateRestore.restoredFrom(cluster, volume, member.clusterIdHex());
+    if (restoredFrom.isPresent()) {
+      LOG.atWarn().addKeyValue("clusterId", member.clusterIdHex()).addKeyValue("previousClusterId", previous.clusterId)
+          .log("cluster {}: etcd cluster {} is what kubernetes.etcd.restored bootstraps from {} (restoredBy), not the"
+              + " cluster {} the snapshot was taken of: a deliberate restore, so the snapshots go on with it"
+              + " (the old cluster's snapshot stays as a generation when keep is 2 or more)", cluster.name(), member.clusterIdHex(),
+              restoredFrom.get(), previous.clusterId);
       return;
     }
     throw new IOException("etcd cluster ID is " + member.clusterIdHex() + " but the snapshot on the volume"
         + (previous.takenAt == null ? "" : " (taken " + previous.takenAt + ")") + " is of cluster "
         + previous.clusterId + "; previous snapshot kept. If the cluster was replaced on purpose (a restore with a"
-        + " new token, a rebuild), run with --allow-cluster-change (config allowClusterChange: true)");
+        + " new token, a rebuild), run with --allow-cluster-change (config allowClusterChange: true)"
+        + (cluster.restoredBy() == null ? "" : "; restoredBy recognises a restore by kubernetes.etcd.restored from a"
+        + " snapshot on this volume only, and this is none"));
   }
 }

@@ -7,7 +7,10 @@ import io.etcdsnapshotter.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +64,19 @@ public final class SnapshotVolume implements AutoCloseable {
 
   public Path file(String name) {
     return dir.resolve(name);
+  }
+
+  /** The file {@code name}, if there is one, and the generations kept of it, newest first. */
+  public List<Path> snapshotsOf(String name) throws IOException {
+    List<Path> all = new ArrayList<>();
+    Path file = file(name);
+    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      all.add(file);
+    }
+    List<Path> kept = new ArrayList<>(generations.list(file));
+    Collections.reverse(kept);
+    all.addAll(kept);
+    return all;
   }
 
   public PartFile startPart(String name) throws IOException {

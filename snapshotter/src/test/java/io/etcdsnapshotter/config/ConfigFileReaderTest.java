@@ -49,7 +49,7 @@ class ConfigFileReaderTest {
   void anUnknownKeyIsNamedWithTheKeysThatBelongThere() {
     assertThatThrownBy(() -> load("clusters:", "  main:", "    endpoint: http://127.0.0.1:2379"))
         .isInstanceOf(ConfigException.class).hasMessageEndingWith("clusters.main.endpoint (line 3): unknown key; the"
-            + " keys here are cacert, cert, endpoints, key, passwordFile, user");
+            + " keys here are cacert, cert, endpoints, key, passwordFile, restoredBy, user");
   }
 
   @Test

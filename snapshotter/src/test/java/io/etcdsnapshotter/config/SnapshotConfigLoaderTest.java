@@ -55,6 +55,19 @@ class SnapshotConfigLoaderTest {
   }
 
   @Test
+  void restoredByNeedsTheTokenAndTheInitialCluster() throws IOException {
+    Path whole = Files.writeString(tmp.resolve("whole.yaml"), String.join("\n", "clusters:", "  main:",
+        "    endpoints: [http://127.0.0.1:2379]", "    restoredBy: {token: etcd-cluster, initialCluster: "
+            + "m1=https://10.0.0.1:2380}", ""));
+    assertThat(SnapshotConfigLoader.load(flags(whole, List.of())).clusters().get(0).restoredBy())
+        .isEqualTo(new ClusterConfig.RestoredBy("etcd-cluster", "m1=https://10.0.0.1:2380"));
+    Path half = Files.writeString(tmp.resolve("half.yaml"), String.join("\n", "clusters:", "  main:",
+        "    endpoints: [http://127.0.0.1:2379]", "    restoredBy: {token: etcd-cluster}", ""));
+    assertThatThrownBy(() -> SnapshotConfigLoader.load(flags(half, List.of()))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("clusters.main.restoredBy needs token").hasMessageContaining("initialCluster");
+  }
+
+  @Test
   void aClusterChangeIsAllowedOnlyWhenTheFileOrTheFlagSaysSo() throws IOException {
     Path yaml = Files.writeString(tmp.resolve("c.yaml"), "allowClusterChange: true\n");
     assertThat(SnapshotConfigLoader.load(flags(null, List.of())).allowClusterChange()).isFalse();

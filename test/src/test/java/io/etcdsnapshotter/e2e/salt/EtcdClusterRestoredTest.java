@@ -3,8 +3,10 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
+import io.etcdsnapshotter.e2e.etcd.Json;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.Polling;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
@@ -17,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +125,7 @@ class EtcdClusterRestoredTest {
           .asString().contains("from " + newest);
     }
     assertRestoredFromTheSnapshot();
+    assertSnapshotsGoOnWithTheRestoredClusters();
     assertThat(moto.client().describeVolumes(r -> r.filters(Filter.builder().name("tag-key")
         .values("etcd-snapshotter/brought-back-to").build())).volumes()).as("volumes left brought back").isEmpty();
   }
@@ -327,6 +332,37 @@ class EtcdClusterRestoredTest {
     masters[1].etcdctl(version, "main").ok("put", "/registry/pods/default/new", "written after the restore");
     assertThat(masters[2].etcdctl(version, "main").ok("get", "--print-value-only", "/registry/pods/default/new"))
         .isEqualTo("written after the restore\n");
+  }
+
+  /**
+   * A snapshot run on the volume the restore came from, configured as the addon renders it (restoredBy: the pillar's
+   * token and the initial cluster of the masters' manifests), takes each new etcd cluster for what it is, a restore of
+   * that volume's file by kubernetes.etcd.restored, and goes on with it without allow_cluster_change.
+   */
+  private void assertSnapshotsGoOnWithTheRestoredClusters() throws IOException {
+    String oldMain = Json.parse(Files.readString(snapshots.resolve("snapshots.json"))).path("clusters").path("main")
+        .path("clusterId").asText();
+    Path config = Files.writeString(root.resolve("restored-by.yaml"), "clusters:\n"
+        + restoredBy("main", masters[0].mainUrl(), "etcd.manifest", "etcd-cluster")
+        + restoredBy("events", masters[0].eventsUrl(), "etcd-events.manifest", "etcd-cluster-events"));
+    ProcessResult run = Jar.run("snapshot", "--dir", snapshots.toString(), "--config", config.toString());
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode clusters = Json.parse(Files.readString(snapshots.resolve("snapshots.json"))).path("clusters");
+    for (String cluster : List.of("main", "events")) {
+      String now = masters[0].etcdctl(version, cluster).clusterIdHex();
+      assertThat(clusters.path(cluster).path("clusterId").asText()).isEqualTo(now);
+      assertThat(run.stderr()).contains("etcd cluster " + now + " is what kubernetes.etcd.restored bootstraps from");
+    }
+    assertThat(oldMain).isNotEqualTo(clusters.path("main").path("clusterId").asText());
+  }
+
+  /** A cluster's entry of the jar's config, its restoredBy read from the manifest Salt wrote on master-1. */
+  private String restoredBy(String cluster, String url, String manifest, String token) throws IOException {
+    Matcher initial = Pattern.compile("--initial-cluster=([^\"'\\s]+)")
+        .matcher(Files.readString(masters[0].salt().path("etc/kubernetes/manifests/" + manifest)));
+    assertThat(initial.find()).as("--initial-cluster in " + manifest).isTrue();
+    return "  " + cluster + ":\n    endpoints: [" + url + "]\n    restoredBy:\n      token: " + token
+        + "\n      initialCluster: " + initial.group(1) + "\n";
   }
 
   /**

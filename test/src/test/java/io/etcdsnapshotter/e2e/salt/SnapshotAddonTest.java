@@ -153,8 +153,10 @@ class SnapshotAddonTest {
         "commandTimeout", "1800s",
         "drill", Map.of("enabled", true, "dir", "/var/etcd-snapshot-drill", "sizeLimit", "3Gi"),
         "clusters", Map.of(
-            "main", Map.of("endpoints", List.of("http://127.0.0.1:2379")),
-            "events", Map.of("endpoints", List.of("http://127.0.0.1:4002")))));
+            "main", Map.of("endpoints", List.of("http://127.0.0.1:2379"), "restoredBy",
+                Map.of("token", "etcd-cluster", "initialCluster", "m1=http://127.0.0.1:2380")),
+            "events", Map.of("endpoints", List.of("http://127.0.0.1:4002"), "restoredBy",
+                Map.of("token", "etcd-cluster-events", "initialCluster", "m1=http://127.0.0.1:2381")))));
 
     PersistentVolumeClaim pvc = (PersistentVolumeClaim) addon.get("PersistentVolumeClaim/kube-etcd-snapshot-pvc");
     assertThat(pvc.getMetadata().getLabels()).containsEntry("addonmanager.kubernetes.io/mode", "EnsureExists");
@@ -183,6 +185,26 @@ class SnapshotAddonTest {
         .containsEntry("rateLimit", "64MiB");
     assertThat(((CronJob) addon.get("CronJob/etcd-snapshot")).getSpec().getJobTemplate().getSpec()
         .getActiveDeadlineSeconds()).isEqualTo(2 * 600 + 300);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void eachClusterTellsTheJarHowKubernetesEtcdRestoredBootstrapsIt() throws Exception {
+    Map<String, HasMetadata> addon = render("""
+        enable_etcd_snapshot: true
+        etcd_snapshot_hostname: m1
+        etcd:
+          members:
+            - {name: m1, address: 10.0.0.1}
+            - {name: m2, address: 10.0.0.2}
+        """);
+
+    ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
+    Map<String, Object> clusters = (Map<String, Object>) yaml(config.getData().get("config.yaml")).get("clusters");
+    assertThat(clusters).extracting("main").extracting("restoredBy").isEqualTo(Map.of("token", "etcd-cluster",
+        "initialCluster", "m1=http://10.0.0.1:2380,m2=http://10.0.0.2:2380"));
+    assertThat(clusters).extracting("events").extracting("restoredBy").isEqualTo(Map.of(
+        "token", "etcd-cluster-events", "initialCluster", "m1=http://10.0.0.1:2381,m2=http://10.0.0.2:2381"));
   }
 
   @Test
@@ -422,7 +444,8 @@ class SnapshotAddonTest {
         "endpoints", List.of("https://127.0.0.1:2379"),
         "cacert", "/srv/kubernetes/etcd-ca.crt",
         "cert", "/srv/kubernetes/etcd-client.crt",
-        "key", "/srv/kubernetes/etcd-client.key");
+        "key", "/srv/kubernetes/etcd-client.key",
+        "restoredBy", Map.of("token", "etcd-cluster", "initialCluster", "m1=http://127.0.0.1:2380"));
     ConfigMap config = (ConfigMap) addon.get("ConfigMap/etcd-snapshot-config");
     assertThat(yaml(config.getData().get("config.yaml"))).extracting("clusters").extracting("main").isEqualTo(main);
     PodSpec pod = podOf(addon);

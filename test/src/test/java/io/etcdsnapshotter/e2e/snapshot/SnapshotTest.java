@@ -9,14 +9,18 @@ import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Json;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.etcd.SnapshotTool;
+import io.etcdsnapshotter.e2e.fs.Sha256Sum;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
+import io.etcdsnapshotter.e2e.restore.RestoredCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -163,6 +167,56 @@ class SnapshotTest {
     assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
     assertThat(Volume.entry(dir, "main").path("clusterId").asText()).isEqualTo(events.etcdctl().clusterIdHex());
     assertThat(Volume.entry(dir, "main").has("lastFailure")).isFalse();
+  }
+
+  /**
+   * After a restore by kubernetes.etcd.restored (token {@code <token>-restored-<12 hex of the file's sha256>}) from
+   * this volume's snapshot, the new etcd cluster is recognised by its ID alone and the snapshots go on with it, the
+   * old cluster's kept as a generation; a token base other than the cluster's gives another ID and is refused.
+   */
+  @Test
+  void aClusterRestoredFromThisVolumesSnapshotByTheSaltStateIsContinuedWithoutAllowingTheChange(@TempDir Path tmp)
+      throws IOException {
+    Path dir = tmp.resolve("volume");
+    ProcessResult first = SnapshotRun.into(dir).cluster("main", main).run();
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    String sha256 = Sha256Sum.of(dir.resolve("snapshot.db"));
+    List<RestoredCluster.Node> nodes = RestoredCluster.plan(Files.createDirectory(tmp.resolve("restored")), 1);
+    RestoredCluster.Node node = nodes.get(0);
+    String initialCluster = RestoredCluster.initialCluster(nodes);
+    ProcessResult restore = Jar.run("restore", dir.resolve("snapshot.db").toString(), "--data-dir",
+        node.dataDir().toString(), "--name", node.name(), "--initial-cluster", initialCluster,
+        "--initial-advertise-peer-urls", node.peerUrl(), "--initial-cluster-token",
+        "etcd-main-restored-" + sha256.substring(0, 12));
+    assertThat(restore.exitCode()).as(restore.toString()).isZero();
+
+    try (RestoredCluster restored = RestoredCluster.start(version, nodes, tmp)) {
+      String restoredId = restored.etcdctl(node).clusterIdHex();
+      ProcessResult refused = SnapshotRun.into(dir).with("--config",
+          restoredBy(tmp, node, "etcd-other", initialCluster).toString()).run();
+      assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+      assertThat(Jar.messages(refused)).singleElement().asString().contains("cluster ID is " + restoredId)
+          .contains("restoredBy recognises a restore by kubernetes.etcd.restored from a snapshot on this volume only");
+
+      ProcessResult continued = SnapshotRun.into(dir).with("--config",
+          restoredBy(tmp, node, "etcd-main", initialCluster).toString(), "--keep", "2").run();
+      assertThat(continued.exitCode()).as(continued.toString()).isZero();
+      assertThat(continued.stderr()).contains("etcd cluster " + restoredId + " is what kubernetes.etcd.restored"
+          + " bootstraps from " + dir.resolve("snapshot.db"));
+      assertThat(Volume.entry(dir, "main").path("clusterId").asText()).isEqualTo(restoredId);
+      try (Stream<Path> kept = Files.list(dir.resolve("generations"))) {
+        Path generation = kept.filter(p -> p.toString().endsWith(".db")).findFirst().orElseThrow();
+        assertThat(Sha256Sum.of(generation)).as("the old cluster's snapshot, kept").isEqualTo(sha256);
+        assertThat(Files.readString(generation.resolveSibling(generation.getFileName() + ".cluster-id")))
+            .isEqualTo(main.etcdctl().clusterIdHex() + "\n");
+      }
+    }
+  }
+
+  private static Path restoredBy(Path tmp, RestoredCluster.Node node, String token, String initialCluster)
+      throws IOException {
+    return Files.writeString(tmp.resolve(token + ".yaml"), "clusters:\n  main:\n    endpoints: [" + node.clientUrl()
+        + "]\n    restoredBy:\n      token: " + token + "\n      initialCluster: " + initialCluster + "\n");
   }
 
   @Test
