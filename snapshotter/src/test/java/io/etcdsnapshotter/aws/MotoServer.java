@@ -2,10 +2,9 @@ package io.etcdsnapshotter.aws;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.etcdsnapshotter.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,7 +63,7 @@ public final class MotoServer implements AutoCloseable {
     System.setProperty("aws.accessKeyId", "testing");
     System.setProperty("aws.secretAccessKey", "testing");
     for (int attempt = 1; ; attempt++) {
-      MotoServer server = launch(path, freePort());
+      MotoServer server = launch(path, FreePorts.one());
       if (server.awaitReady()) {
         return server;
       }
@@ -105,7 +104,7 @@ public final class MotoServer implements AutoCloseable {
 
   /** A port nothing listens on, for testing what a refused connection looks like. */
   public static int closedPort() {
-    return freePort();
+    return FreePorts.one();
   }
 
   private static MotoServer launch(String path, int port) {
@@ -158,14 +157,6 @@ public final class MotoServer implements AutoCloseable {
       return Files.readString(log);
     } catch (IOException e) {
       return "(log unreadable: " + e.getMessage() + ")";
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

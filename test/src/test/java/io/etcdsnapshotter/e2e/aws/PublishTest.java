@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.etcd.Json;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;

@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.tls.TestCertificates;
 import io.etcdsnapshotter.e2e.tls.TlsMaterial;
 import java.io.IOException;

@@ -7,8 +7,6 @@ import io.etcd.jetcd.Client;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Security;
-import io.etcdsnapshotter.e2e.fs.Sha256Sum;
-import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
 import io.etcdsnapshotter.e2e.restore.RestoredCluster;
@@ -43,12 +41,8 @@ class JournalAfterRestoreTest {
       List<RestoredCluster.Node> nodes = RestoredCluster.plan(Files.createDirectory(dir.resolve("restored")), 1);
       RestoredCluster.Node node = nodes.get(0);
       String initialCluster = RestoredCluster.initialCluster(nodes);
-      ProcessResult restore = Jar.run("restore", volume.snapshotFile().toString(), "--data-dir",
-          node.dataDir().toString(), "--name", node.name(), "--initial-cluster", initialCluster,
-          "--initial-advertise-peer-urls", node.peerUrl(), "--initial-cluster-token",
-          "etcd-main-restored-" + Sha256Sum.of(volume.snapshotFile()).substring(0, 12), "--bump-revision", "1000",
+      RestoredCluster.restoreAsSaltDoes(volume.snapshotFile(), "etcd-main", node, "--bump-revision", "1000",
           "--mark-compacted");
-      assertThat(restore.exitCode()).as(restore.toString()).isZero();
 
       try (RestoredCluster restored = RestoredCluster.start(VERSION, nodes, dir)) {
         String newCluster = restored.etcdctl(node).clusterIdHex();

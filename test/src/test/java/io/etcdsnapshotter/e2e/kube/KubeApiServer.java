@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.etcd.PortTakenException;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;

@@ -1,6 +1,6 @@
 package io.etcdsnapshotter.e2e.metrics;
 
-import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.process.Polling;
 import io.etcdsnapshotter.e2e.process.Processes;
 import io.etcdsnapshotter.e2e.process.RunningProcess;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;

@@ -1,15 +1,18 @@
 package io.etcdsnapshotter.e2e.restore;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
 import io.etcdsnapshotter.e2e.etcd.Etcdctl;
+import io.etcdsnapshotter.e2e.fs.Sha256Sum;
+import io.etcdsnapshotter.e2e.jar.Jar;
+import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
+import io.etcdsnapshotter.testing.FreePorts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,32 +52,31 @@ public final class RestoredCluster implements AutoCloseable {
   }
 
   public static List<Node> plan(Path dir, int size) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < 2 * size; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      List<Node> nodes = new ArrayList<>();
-      for (int i = 0; i < size; i++) {
-        nodes.add(new Node("r" + i, sockets.get(2 * i).getLocalPort(), sockets.get(2 * i + 1).getLocalPort(),
-            dir.resolve("r" + i)));
-      }
-      return nodes;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // released either way when this process no longer holds it
-        }
-      }
+    List<Integer> ports = FreePorts.allocate(2 * size);
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      nodes.add(new Node("r" + i, ports.get(2 * i), ports.get(2 * i + 1), dir.resolve("r" + i)));
     }
+    return nodes;
   }
 
   public static String initialCluster(List<Node> nodes) {
     return nodes.stream().map(n -> n.name() + "=" + n.peerUrl()).collect(Collectors.joining(","));
+  }
+
+  /**
+   * Restores {@code snapshot} into the data dir of the single planned {@code node} as kubernetes.etcd.restored
+   * does: with the token {@code <token>-restored-<12 hex of the file's sha256>}, the one restoredBy recognises;
+   * {@code options} are more restore flags. Fails the test unless the restore succeeds.
+   */
+  public static void restoreAsSaltDoes(Path snapshot, String token, Node node, String... options) throws IOException {
+    List<String> args = new ArrayList<>(List.of("restore", snapshot.toString(), "--data-dir",
+        node.dataDir().toString(), "--name", node.name(), "--initial-cluster", initialCluster(List.of(node)),
+        "--initial-advertise-peer-urls", node.peerUrl(), "--initial-cluster-token",
+        token + "-restored-" + Sha256Sum.of(snapshot).substring(0, 12)));
+    args.addAll(List.of(options));
+    ProcessResult restore = Jar.run(args.toArray(String[]::new));
+    assertThat(restore.exitCode()).as(restore.toString()).isZero();
   }
 
   /** Starts every member and waits until each answers a health check (for 3 members that needs quorum). */

@@ -3,7 +3,7 @@ package io.etcdsnapshotter.e2e.salt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.e2e.Repository;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.fs.Sha256Sum;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.etcdsnapshotter.e2e.salt;
 
 import io.etcdsnapshotter.e2e.Repository;
-import io.etcdsnapshotter.e2e.etcd.FreePorts;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.process.Polling;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;

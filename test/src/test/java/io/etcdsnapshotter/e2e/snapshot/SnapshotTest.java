@@ -184,11 +184,7 @@ class SnapshotTest {
     List<RestoredCluster.Node> nodes = RestoredCluster.plan(Files.createDirectory(tmp.resolve("restored")), 1);
     RestoredCluster.Node node = nodes.get(0);
     String initialCluster = RestoredCluster.initialCluster(nodes);
-    ProcessResult restore = Jar.run("restore", dir.resolve("snapshot.db").toString(), "--data-dir",
-        node.dataDir().toString(), "--name", node.name(), "--initial-cluster", initialCluster,
-        "--initial-advertise-peer-urls", node.peerUrl(), "--initial-cluster-token",
-        "etcd-main-restored-" + sha256.substring(0, 12));
-    assertThat(restore.exitCode()).as(restore.toString()).isZero();
+    RestoredCluster.restoreAsSaltDoes(dir.resolve("snapshot.db"), "etcd-main", node);
 
     try (RestoredCluster restored = RestoredCluster.start(version, nodes, tmp)) {
       String restoredId = restored.etcdctl(node).clusterIdHex();
