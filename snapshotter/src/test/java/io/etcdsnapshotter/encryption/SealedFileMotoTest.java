@@ -126,6 +126,35 @@ class SealedFileMotoTest {
     }
   }
 
+  /**
+   * Page reads going forward through many chunks, as a tree walk's, are served by chunks decrypted ahead of them:
+   * each page holds its own bytes, a damaged chunk read ahead fails the read that reaches it, in the same words as
+   * anywhere else, and the pages after it read again.
+   */
+  @Test
+  void forwardPageReadsMeetADamagedChunkWhereItIs() throws IOException {
+    int chunks = 300;
+    byte[] plain = content(chunks * CHUNK);
+    Path file = seal(plain, dataKey());
+    byte[] bytes = Files.readAllBytes(file);
+    int stride = CHUNK + ChunkCipher.TAG;
+    bytes[bytes.length - (chunks - 200) * stride + 7] ^= 1; // inside chunk 200
+    Files.write(file, bytes);
+
+    try (SealedFile sealed = open(file, kmsKeys())) {
+      for (int page = 0; page < chunks; page++) {
+        byte[] expected = Arrays.copyOfRange(plain, page * CHUNK, (page + 1) * CHUNK);
+        if (page == 200) {
+          assertThatThrownBy(() -> readAt(sealed, 200L * CHUNK, CHUNK)).isInstanceOf(IOException.class)
+              .hasMessage(file + ": encrypted chunk 200 of 300 (content bytes 819200 to 823295) does not decrypt: the"
+                  + " file is damaged or was modified there; use another snapshot");
+        } else {
+          assertThat(readAt(sealed, (long) page * CHUNK, CHUNK)).as("page %d", page).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
   @Test
   void aChunkFromAnotherFileIsRefusedEvenUnderTheSameDataKey() throws IOException {
     try (DataKey key = dataKey()) {
