@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * {@code salt-run state.orchestrate kubernetes.etcd.cluster-restored}. etcd main and events run on the three
  * {@link Master}s on loopback from the manifests of kubernetes.etcd.configured (a {@link Kubelet} per master).
  */
+@ResourceLock(ThreeMasters.LOCK)
 class EtcdClusterRestoredTest {
   private static final String SLS = "kubernetes.etcd.cluster-restored";
   private static final String ZONE = MotoServer.REGION + "b";

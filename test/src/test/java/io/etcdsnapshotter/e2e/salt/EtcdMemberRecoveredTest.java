@@ -23,6 +23,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(value = EtcdVersion.class, names = {"V3_5", "V3_6"})
+@ResourceLock(ThreeMasters.LOCK)
 class EtcdMemberRecoveredTest {
   private static final String LOOK = "kubernetes.etcd.member-recovered";
   private static final String SCHEDULE = "kubernetes.etcd.recovery-schedule";

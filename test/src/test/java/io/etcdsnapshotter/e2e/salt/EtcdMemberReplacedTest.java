@@ -37,6 +37,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,6 +50,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(value = EtcdVersion.class, names = {"V3_5", "V3_6"})
+@ResourceLock(ThreeMasters.LOCK)
 class EtcdMemberReplacedTest {
   private static final String REPLACE = "kubernetes.etcd.member-replaced";
   private static final List<String> CLUSTERS = ThreeMasters.CLUSTERS;

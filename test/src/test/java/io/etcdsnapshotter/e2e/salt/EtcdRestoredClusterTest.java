@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (a {@link Kubelet} per master), the jar snapshots them, kubernetes.etcd.restored is applied on each master in turn,
  * and both clusters come back with quorum and exactly the snapshot's data, on the three {@link Master}s on loopback.
  */
+@ResourceLock(ThreeMasters.LOCK)
 class EtcdRestoredClusterTest {
   private static final int MASTERS = 3;
   /** How long a member the kubelet (re)started may take to answer: a restored one also waits for its peers. */

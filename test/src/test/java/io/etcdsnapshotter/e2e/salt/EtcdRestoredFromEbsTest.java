@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Volume;
@@ -31,6 +32,7 @@ import software.amazon.awssdk.services.ec2.model.Volume;
  * so the state really creates and attaches a volume (in moto), really mounts the files, restores from them and
  * releases both. The mount point does not exist before the apply: the files can only come from the mounted volume.
  */
+@ResourceLock(ThreeMasters.LOCK)
 class EtcdRestoredFromEbsTest {
   private static final String SLS = "kubernetes.etcd.restored";
   private static final String ZONE = MotoServer.REGION + "b";

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * both clusters from them. etcd main and events run from the manifests of kubernetes.etcd.configured (a
  * {@link Kubelet}); the jar's snapshot run copies its files to moto's S3.
  */
+@ResourceLock(ThreeMasters.LOCK)
 class EtcdRestoredFromS3Test {
   private static final String SLS = "kubernetes.etcd.restored";
   private static final String BUCKET = "backups";

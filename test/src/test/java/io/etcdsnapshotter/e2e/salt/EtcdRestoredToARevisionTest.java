@@ -12,12 +12,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Point-in-time restore through the Salt state: the jar's snapshot and journal commands fill the snapshot volume at
  * snapshot_dir from etcd main and events of a {@link OneMaster}, then kubernetes.etcd.restored with pillar
  * etcd_restore:to_revision restores main to a revision after its snapshot (events, given none, from its snapshot).
  */
+@ResourceLock(ThreeMasters.LOCK)
 class EtcdRestoredToARevisionTest {
   private static final String SLS = "kubernetes.etcd.restored";
   private static final Duration WAIT = Duration.ofSeconds(60);

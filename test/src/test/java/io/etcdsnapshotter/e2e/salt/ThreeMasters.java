@@ -38,6 +38,11 @@ final class ThreeMasters implements AutoCloseable {
   static final int COUNT = 3;
   /** How long a member the kubelet (re)started may take to answer. */
   static final Duration STARTUP = Duration.ofSeconds(60);
+  /**
+   * Held by every test class that runs three masters (six etcd members and three salt-calls at a time): two such
+   * classes side by side would ask more of two cores than the members' start-up allows.
+   */
+  static final String LOCK = "three masters";
 
   private final EtcdVersion version;
   private final Path root;
