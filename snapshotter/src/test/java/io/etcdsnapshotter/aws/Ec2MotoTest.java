@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.etcdsnapshotter.testing.FreePorts;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,7 +114,7 @@ class Ec2MotoTest {
 
   @Test
   void namesAnEndpointThatRefusesConnections() {
-    URI refused = URI.create("http://127.0.0.1:" + MotoServer.closedPort());
+    URI refused = URI.create("http://127.0.0.1:" + FreePorts.one());
     try (Ec2 nowhere = Ec2.connect(MotoServer.REGION, refused)) {
       assertThatThrownBy(() -> new VolumeTags(nowhere).read("vol-0123456789abcdef0"))
           .isInstanceOf(AwsException.class)

@@ -102,11 +102,6 @@ public final class MotoServer implements AutoCloseable {
     }
   }
 
-  /** A port nothing listens on, for testing what a refused connection looks like. */
-  public static int closedPort() {
-    return FreePorts.one();
-  }
-
   private static MotoServer launch(String path, int port) {
     try {
       Path log = Files.createTempFile("moto-", ".log");

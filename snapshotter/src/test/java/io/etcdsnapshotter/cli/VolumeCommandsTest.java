@@ -6,6 +6,7 @@ import io.etcdsnapshotter.aws.BroughtBackVolumes;
 import io.etcdsnapshotter.aws.EbsSnapshots;
 import io.etcdsnapshotter.aws.Ec2;
 import io.etcdsnapshotter.aws.MotoServer;
+import io.etcdsnapshotter.testing.FreePorts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -228,7 +229,7 @@ class VolumeCommandsTest {
 
   @Test
   void anEndpointThatRefusesConnectionsIsAOneLineFailure() {
-    String refused = "http://127.0.0.1:" + MotoServer.closedPort();
+    String refused = "http://127.0.0.1:" + FreePorts.one();
 
     CliRun release = CliRun.of("volume-release", "--region", MotoServer.REGION, "--endpoint", refused,
         "--instance-id", instanceId, "--cluster-name", CLUSTER);

@@ -2,10 +2,10 @@ package io.etcdsnapshotter.kube;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.etcdsnapshotter.testing.FreePorts;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.etcdsnapshotter.testing.FreePorts;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -19,16 +19,12 @@ class SnapshotClaimTest {
   @Test
   void saysWhenTheApiServerCannotBeReached() throws IOException {
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-            .withMasterUrl("http://127.0.0.1:" + closedPort()).withRequestRetryBackoffLimit(0).build()).build();
+            .withMasterUrl("http://127.0.0.1:" + FreePorts.one()).withRequestRetryBackoffLimit(0).build()).build();
         SnapshotClaim claim = new SnapshotClaim(client, "kube-system", "any")) {
       assertThatThrownBy(claim::ebsVolumeId)
           .isInstanceOf(KubeException.class)
           .hasMessageStartingWith("Kubernetes: cannot read PVC kube-system/any: ")
           .hasMessageContaining("check KUBECONFIG or the pod's ServiceAccount");
     }
-  }
-
-  private static int closedPort() {
-    return FreePorts.one();
   }
 }

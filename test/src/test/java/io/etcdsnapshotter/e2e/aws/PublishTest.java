@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.etcdsnapshotter.aws.MotoServer;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.etcd.Json;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.kube.KubeApiServer;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -226,7 +226,7 @@ class PublishTest {
   @Test
   void aRunWithAnUnreachableClusterIsRecordedOnThePvcAsFailedWithTheGoodFilesRevision() {
     AddonNamespace addon = AddonNamespace.install(kube, admin, work.path(), "partly-failed");
-    String unreachable = "http://127.0.0.1:" + FreePorts.allocate(1).get(0);
+    String unreachable = "http://127.0.0.1:" + FreePorts.one();
     Path config = config("partly-failed", addon, "  events:", "    endpoints: [" + unreachable + "]");
 
     ProcessResult run = Jar.run(environment(addon), "snapshot", "--config", config.toString());

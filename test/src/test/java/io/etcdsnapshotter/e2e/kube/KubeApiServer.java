@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.etcd.PortTakenException;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.fs.TempDirectory;
@@ -14,6 +13,7 @@ import io.etcdsnapshotter.e2e.process.RunningProcess;
 import io.etcdsnapshotter.e2e.tls.ApiServerTls;
 import io.etcdsnapshotter.e2e.tls.TestCertificates;
 import io.etcdsnapshotter.e2e.tls.TlsMaterial;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -66,7 +66,7 @@ public final class KubeApiServer implements AutoCloseable {
     try {
       ApiServerTls tls = TestCertificates.generateForApiServer(dir.path());
       for (int attempt = 1; ; attempt++) {
-        int port = FreePorts.allocate(1).get(0);
+        int port = FreePorts.one();
         server = new KubeApiServer(bin, etcd, dir, new Endpoint("https://127.0.0.1:" + port, tls.caCert()), tls);
         server.process = RunningProcess.start(command(bin, port, etcd, tls, dir.resolve("certs")),
             dir.resolve("kube-apiserver-" + attempt));

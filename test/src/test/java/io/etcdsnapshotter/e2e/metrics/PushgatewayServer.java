@@ -1,9 +1,9 @@
 package io.etcdsnapshotter.e2e.metrics;
 
-import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.process.Polling;
 import io.etcdsnapshotter.e2e.process.Processes;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
+import io.etcdsnapshotter.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +29,7 @@ final class PushgatewayServer implements AutoCloseable {
 
   static PushgatewayServer start() {
     Path binary = PrometheusTools.pushgateway();
-    int port = FreePorts.allocate(1).get(0);
+    int port = FreePorts.one();
     URI url = URI.create("http://127.0.0.1:" + port);
     RunningProcess process = Processes.start(List.of(binary.toString(), "--web.listen-address=127.0.0.1:" + port));
     PushgatewayServer server = new PushgatewayServer(process, url);

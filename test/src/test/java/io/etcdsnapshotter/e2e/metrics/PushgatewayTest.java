@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcdsnapshotter.e2e.etcd.EtcdCluster;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.etcd.Security;
 import io.etcdsnapshotter.e2e.jar.Jar;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
+import io.etcdsnapshotter.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -71,7 +71,7 @@ class PushgatewayTest {
       assertThat(lint.exitCode()).as(lint.toString()).isZero();
 
       // A failed run replaces its group too, yet the newest good snapshot's figures come from snapshots.json.
-      int nobody = FreePorts.allocate(1).get(0);
+      int nobody = FreePorts.one();
       ProcessResult failed = Jar.run("snapshot", "--dir", volume.toString(), "--cluster",
           "main=http://127.0.0.1:" + nobody, "--dial-timeout", "1s", "--cluster-name", "prod-eu", "--pushgateway",
           gateway.url().toString());

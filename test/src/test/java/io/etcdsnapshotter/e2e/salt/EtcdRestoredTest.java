@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcdsnapshotter.e2e.Repository;
 import io.etcdsnapshotter.e2e.etcd.EtcdVersion;
-import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.fs.Sha256Sum;
+import io.etcdsnapshotter.testing.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

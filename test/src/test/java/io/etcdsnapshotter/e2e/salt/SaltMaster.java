@@ -1,11 +1,11 @@
 package io.etcdsnapshotter.e2e.salt;
 
 import io.etcdsnapshotter.e2e.Repository;
-import io.etcdsnapshotter.testing.FreePorts;
 import io.etcdsnapshotter.e2e.process.Polling;
 import io.etcdsnapshotter.e2e.process.ProcessResult;
 import io.etcdsnapshotter.e2e.process.Processes;
 import io.etcdsnapshotter.e2e.process.RunningProcess;
+import io.etcdsnapshotter.testing.FreePorts;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
